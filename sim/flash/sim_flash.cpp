@@ -50,6 +50,11 @@ fw::Result<fw::Bytes> SimFlash::read(std::string_view slot) {
 }
 
 fw::Result<void> SimFlash::write(std::string_view slot_name, fw::ByteSpan bytes) {
+  if (!powered_) {
+    // Without power nothing reaches the chip: replacing `pending` here would erase the pages a
+    // write torn by the power loss already programmed, and create slots that were never written.
+    return fw::fail(fw::ErrorCode::FlashWriteFailed, "no power writing " + std::string(slot_name));
+  }
   auto it = slots_.find(slot_name);
   if (it == slots_.end()) {
     it = slots_.emplace(std::string(slot_name), Slot{}).first;
