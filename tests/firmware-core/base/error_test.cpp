@@ -3,6 +3,7 @@
 #include <set>
 #include <memory>
 #include <string>
+#include <type_traits>
 
 #include <gtest/gtest.h>
 
@@ -65,6 +66,14 @@ TEST(ResultTest, VoidResult) {
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().err_text(), "flash write failed");
   EXPECT_EQ(failed.error().retry_class(), RetryClass::Backoff);
+}
+
+TEST(ResultTest, BoolResultAcceptsOnlyBool) {
+  static_assert(std::is_constructible_v<Result<bool>, bool>);
+  static_assert(!std::is_constructible_v<Result<bool>, const char*>);
+  static_assert(!std::is_constructible_v<Result<bool>, int*>);
+  Result<bool> yes = true;
+  EXPECT_TRUE(*yes);
 }
 
 TEST(ResultTest, MoveOnlyValue) {
