@@ -38,10 +38,14 @@ class [[nodiscard]] Result {
   template <class U>
     requires(std::is_constructible_v<T, U &&> && !std::is_same_v<std::decay_t<U>, Result> &&
              !std::is_same_v<std::decay_t<U>, Failure> && !std::is_same_v<std::decay_t<U>, T> &&
-             // A pointer or number silently becoming a Result<bool> hides bugs.
              !std::is_same_v<std::remove_cv_t<T>, bool>)
   Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
   Result(Failure failure) : state_(std::in_place_index<1>, std::move(failure.error)) {}
+  // A pointer or number silently becoming a Result<bool> hides bugs: only a bool converts.
+  template <class U>
+    requires(std::is_same_v<std::remove_cv_t<T>, bool> && !std::is_same_v<std::decay_t<U>, bool> &&
+             !std::is_same_v<std::decay_t<U>, Result> && !std::is_same_v<std::decay_t<U>, Failure>)
+  Result(U&&) = delete;
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }
