@@ -9,8 +9,11 @@ namespace {
 
 constexpr std::string_view kGppPrefix = "GPP_";
 
-// Bare $NAME takes the longest name that the source answers, so candidates are tried longest
-// first ("$MAC" must not become MA followed by "C").
+// Bare $NAME takes the longest variable name of the vocabulary that prefixes the text, so
+// candidates are tried longest first ("$MAC" must not become MA followed by "C"). The name is
+// fixed by the vocabulary, not by what the source answers: a variable the phone cannot answer
+// right now ($PRVTMR before the first resync) stays literal instead of degrading to a shorter
+// one ($P followed by "RVTMR").
 constexpr auto kNamesLongestFirst = [] {
   auto names = kMacroVariableNames;
   std::sort(names.begin(), names.end(), [](std::string_view a, std::string_view b) {
@@ -111,7 +114,8 @@ std::size_t expand_parenthesized(std::string_view text, std::size_t dollar,
 }
 
 // Expands the bare "$NAME" form starting at text[dollar]. Returns the bytes consumed, or 0 if
-// no variable the source answers prefixes the text.
+// no variable name prefixes the text. A name that is out of scope or unanswered is copied as
+// written.
 std::size_t expand_bare(std::string_view text, std::size_t dollar, const MacroSource& source,
                         Scope scope, std::string& out) {
   std::string_view rest = text.substr(dollar + 1);
@@ -119,15 +123,14 @@ std::size_t expand_bare(std::string_view text, std::size_t dollar, const MacroSo
     if (!rest.starts_with(name)) {
       continue;
     }
-    if (!in_scope(name, scope)) {
-      // Kept as written, and not retried as a shorter name ("$GPP_SA" must not become G+"PP_SA").
-      out.append(text.substr(dollar, 1 + name.size()));
-      return 1 + name.size();
+    std::optional<std::string> value;
+    if (in_scope(name, scope)) {
+      value = source.lookup(canonical_macro_name(name));
     }
-    if (std::optional<std::string> value = source.lookup(canonical_macro_name(name))) {
-      out.append(*value);
-      return 1 + name.size();
-    }
+    // Out of scope or unanswered: kept as written, never retried as a shorter name ("$GPP_SA"
+    // must not become G+"PP_SA", "$PRVTMR" must not become P+"RVTMR").
+    out.append(value ? std::string_view(*value) : text.substr(dollar, 1 + name.size()));
+    return 1 + name.size();
   }
   return 0;
 }

@@ -8,9 +8,10 @@
 // ("spa$STRANGE$MAU.cfg" -> "spa$STRANGE000E08012345.cfg").
 //
 // Name recognition (bare $NAME): names are upper case and case-sensitive ($ma stays literal).
-// The expander tries the names of kMacroVariableNames that prefix the text after '$', longest
-// first, and takes the first one the MacroSource answers: "$MAC" is MAC, "$MAUX" is MAU then
-// "X", "$A1" is A then "1". If none answers, the '$' and what follows stay as written.
+// The name is the longest name of kMacroVariableNames that prefixes the text after '$': "$MAC"
+// is MAC, "$MAUX" is MAU then "X", "$A1" is A then "1". If the MacroSource does not answer
+// that name, "$NAME" stays as written; it never falls back to a shorter name ("$PRVTMR" before
+// the first resync is not $P followed by "RVTMR"). Text no name prefixes stays as written.
 // $(NAME...) needs the exact name. Offsets and lengths count bytes; an offset past the end
 // gives "" and a length past the end gives the rest. A malformed $( form ("$(A", "$(A:x)",
 // "$(A:-1)", "$( A )") stays as written.

@@ -24,12 +24,11 @@
 #include <string_view>
 #include <vector>
 
+#include "firmware-core/base/limits.h"
 #include "firmware-core/base/result.h"
 
 namespace fw {
 
-// Longest rule text accepted, after macro expansion.
-inline constexpr std::size_t kRuleBytesMax = 4096;
 // Most alternatives ("|"-separated) in one rule.
 inline constexpr std::size_t kAlternativesMax = 16;
 // Most assignments in one alternative's "( ... )!" block.

@@ -124,9 +124,11 @@ TEST(MacroExpanderTest, LetterVariableFollowedByText) {
   EXPECT_EQ(expand("$Bx"), "Dj6Lmp23Qx");
 }
 
-TEST(MacroExpanderTest, ShorterNameWhenLongerIsNotAnswered) {
-  MacroTable table{{"MA", "000e08012345"}};
-  EXPECT_EQ(expand_macros("$MAC", table), "000e08012345C");
+TEST(MacroExpanderTest, UnansweredLongerNameNeverFallsBackToShorter) {
+  MacroTable table{{"MA", "000e08012345"}, {"P", "gpp-p"}};
+  EXPECT_EQ(expand_macros("$MAC", table), "$MAC");
+  EXPECT_EQ(expand_macros("$PRVTMR gt 1200", table), "$PRVTMR gt 1200");
+  EXPECT_EQ(expand_macros("$MA$P", table), "000e08012345gpp-p");
 }
 
 TEST(MacroExpanderTest, UnansweredVariableStaysLiteral) {

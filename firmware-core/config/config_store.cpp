@@ -1,0 +1,191 @@
+#include "firmware-core/config/config_store.h"
+
+#include <algorithm>
+#include <cassert>
+#include <utility>
+
+namespace fw {
+
+ConfigStore::ConfigStore(const ParameterRegistry& registry) : registry_(&registry) {}
+
+const ConfigStore::Record* ConfigStore::find(ParamId id) const {
+  auto it = std::lower_bound(records_.begin(), records_.end(), id,
+                             [](const Record& record, ParamId key) { return record.id < key; });
+  return (it != records_.end() && it->id == id) ? &*it : nullptr;
+}
+
+std::string_view ConfigStore::value(ParamId id) const {
+  const Record* record = find(id);
+  if (record != nullptr && record->value_overridden) {
+    return std::string_view(values_).substr(record->value_offset, record->value_bytes);
+  }
+  return registry_->spec(id).default_value;
+}
+
+Access ConfigStore::access(ParamId id) const {
+  const Record* record = find(id);
+  return record != nullptr ? record->access : registry_->spec(id).default_access;
+}
+
+bool ConfigStore::is_default(ParamId id) const {
+  return find(id) == nullptr;
+}
+
+bool ConfigStore::value_overridden(ParamId id) const {
+  const Record* record = find(id);
+  return record != nullptr && record->value_overridden;
+}
+
+const ParamSpec& ConfigStore::typed_spec(ParamId id, ValueType type) const {
+  const ParamSpec& spec = registry_->spec(id);
+  assert(spec.type == type && "typed read of a parameter of another type");
+  (void)type;
+  return spec;
+}
+
+// The typed readers fall back to the default if the stored text ever failed to parse; that can
+// only happen if a value bypassed normalize(), which ConfigDraft does not allow.
+bool ConfigStore::boolean(ParamId id) const {
+  const ParamSpec& spec = typed_spec(id, ValueType::Boolean);
+  auto parsed = parse_boolean(value(id));
+  return parsed ? *parsed : parse_boolean(spec.default_value).value_or(false);
+}
+
+std::int64_t ConfigStore::integer(ParamId id) const {
+  const ParamSpec& spec = typed_spec(id, ValueType::Integer);
+  auto parsed = parse_integer(value(id), spec.integer_min, spec.integer_max);
+  return parsed ? *parsed
+                : parse_integer(spec.default_value, spec.integer_min, spec.integer_max)
+                      .value_or(spec.integer_min);
+}
+
+Schedule ConfigStore::schedule(ParamId id) const {
+  const ParamSpec& spec = typed_spec(id, ValueType::Schedule);
+  auto parsed = parse_schedule(value(id));
+  return parsed ? *parsed : parse_schedule(spec.default_value).value_or(Schedule{});
+}
+
+std::optional<Hhmm> ConfigStore::hhmm(ParamId id) const {
+  typed_spec(id, ValueType::Hhmm);
+  return parse_hhmm(value(id)).value_or(std::nullopt);
+}
+
+std::vector<std::uint32_t> ConfigStore::integer_list(ParamId id) const {
+  const ParamSpec& spec = typed_spec(id, ValueType::IntegerList);
+  auto parsed = parse_integer_list(value(id), spec.integer_min, spec.integer_max);
+  return parsed ? *parsed
+                : parse_integer_list(spec.default_value, spec.integer_min, spec.integer_max)
+                      .value_or(std::vector<std::uint32_t>{});
+}
+
+std::size_t ConfigStore::enumeration(ParamId id) const {
+  const ParamSpec& spec = typed_spec(id, ValueType::Enumeration);
+  auto parsed = parse_enumeration(spec, value(id));
+  return parsed ? *parsed : parse_enumeration(spec, spec.default_value).value_or(0);
+}
+
+std::size_t ConfigStore::memory_bytes() const {
+  std::size_t bytes = sizeof(*this) + records_.capacity() * sizeof(Record);
+  // A std::string's own buffer holds short values; only a longer one owns a heap block.
+  if (values_.capacity() > std::string().capacity())
+    bytes += values_.capacity() + 1;
+  return bytes;
+}
+
+bool operator==(const ConfigStore& a, const ConfigStore& b) {
+  if (a.registry_ != b.registry_ || a.records_.size() != b.records_.size())
+    return false;
+  for (std::size_t i = 0; i < a.records_.size(); ++i) {
+    const ParamId id = a.records_[i].id;
+    if (b.records_[i].id != id || a.records_[i].access != b.records_[i].access ||
+        a.value(id) != b.value(id)) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void ConfigStore::replace(ConfigStore&& next) noexcept {
+  registry_ = next.registry_;
+  records_.swap(next.records_);
+  values_.swap(next.values_);
+}
+
+ConfigDraft::ConfigDraft(const ConfigStore& base) : registry_(base.registry_) {
+  entries_.reserve(base.records_.size());
+  for (const ConfigStore::Record& record : base.records_) {
+    entries_.push_back({record.id, record.access, std::string(base.value(record.id))});
+  }
+}
+
+const ConfigDraft::Entry* ConfigDraft::find(ParamId id) const {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
+                             [](const Entry& entry, ParamId key) { return entry.id < key; });
+  return (it != entries_.end() && it->id == id) ? &*it : nullptr;
+}
+
+ConfigDraft::Entry& ConfigDraft::entry(ParamId id) {
+  auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
+                             [](const Entry& entry, ParamId key) { return entry.id < key; });
+  if (it == entries_.end() || it->id != id) {
+    const ParamSpec& spec = registry_->spec(id);
+    it = entries_.insert(it, Entry{id, spec.default_access, std::string(spec.default_value)});
+  }
+  return *it;
+}
+
+Result<void> ConfigDraft::set_value(ParamId id, std::string_view raw) {
+  auto normalized = normalize(registry_->spec(id), raw);
+  if (!normalized)
+    return fail(std::move(normalized).error());
+  entry(id).value = std::move(*normalized);
+  return {};
+}
+
+void ConfigDraft::set_access(ParamId id, Access access) {
+  entry(id).access = access;
+}
+
+std::string_view ConfigDraft::value(ParamId id) const {
+  const Entry* found = find(id);
+  return found != nullptr ? std::string_view(found->value) : registry_->spec(id).default_value;
+}
+
+Access ConfigDraft::access(ParamId id) const {
+  const Entry* found = find(id);
+  return found != nullptr ? found->access : registry_->spec(id).default_access;
+}
+
+ConfigStore ConfigDraft::build() const {
+  ConfigStore store(*registry_);
+  std::size_t records = 0;
+  std::size_t value_bytes = 0;
+  for (const Entry& e : entries_) {
+    const ParamSpec& spec = registry_->spec(e.id);
+    const bool value_overridden = e.value != spec.default_value;
+    if (!value_overridden && e.access == spec.default_access)
+      continue;
+    ++records;
+    if (value_overridden)
+      value_bytes += e.value.size();
+  }
+  // Exact sizes: a store lives long and is never appended to.
+  store.records_.reserve(records);
+  store.values_.reserve(value_bytes);
+  for (const Entry& e : entries_) {
+    const ParamSpec& spec = registry_->spec(e.id);
+    const bool value_overridden = e.value != spec.default_value;
+    if (!value_overridden && e.access == spec.default_access)
+      continue;
+    ConfigStore::Record record{e.id, e.access, value_overridden, 0, 0};
+    if (value_overridden) {
+      record.value_offset = static_cast<std::uint32_t>(store.values_.size());
+      record.value_bytes = static_cast<std::uint32_t>(e.value.size());
+      store.values_ += e.value;
+    }
+    store.records_.push_back(record);
+  }
+  return store;
+}
+
+}  // namespace fw

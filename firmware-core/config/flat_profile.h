@@ -1,0 +1,71 @@
+#pragma once
+
+// Reading the flat-profile XML format (reference §4.1, decisions.md):
+//
+//   <?xml version="1.0"?>            optional, ignored (as are comments)
+//   <flat-profile>                   may sit inside other arbitrary elements
+//     <GPP_A ua="rw">12345678</GPP_A>
+//     <GPP_B/>                       sets GPP_B to the empty string
+//     <Profile_Rule_B ua="na"/>      only changes the access; the value stays
+//   </flat-profile>
+//
+// The parser only reads and checks structure; values are validated by the transaction that
+// applies them (profile_apply.h), so one bad value does not stop the rest of a profile.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firmware-core/base/bytes.h"
+#include "firmware-core/base/error.h"
+#include "firmware-core/base/result.h"
+#include "firmware-core/config/parameter_registry.h"
+#include "firmware-core/config/parameter_value.h"
+
+namespace fw {
+
+// Default limits for one profile. Bytes come from the network, so everything is bounded.
+inline constexpr std::size_t kProfileBytesMax = 1024 * 1024;  // real cfg.xml dumps are ~200 KB
+inline constexpr std::size_t kXmlDepthMax = 16;         // <flat-profile> wrapped a few levels deep
+inline constexpr std::size_t kXmlElementsMax = 20'000;  // ~10x the parameters a phone has
+
+struct ProfileLimits {
+  std::size_t profile_bytes_max = kProfileBytesMax;  // whole document        -> ProfileTooLarge
+  std::size_t xml_depth_max = kXmlDepthMax;          // element nesting, root = 1 -> ProfileTooDeep
+  std::size_t xml_elements_max =
+      kXmlElementsMax;  // elements in the document -> ProfileTooManyElements
+  std::size_t value_bytes_max = kValueBytesMax;  // text of one element        -> ValueTooLong
+};
+
+// Something in a profile that was reported and skipped while the rest applied.
+struct ProfileIssue {
+  std::string name;  // the element name as written (truncated and escaped if need be)
+  int line = 0;      // 1-based line of the element in the profile
+  Error error;       // UnknownParameter, InvalidValue or ValueTooLong; detail "line N: ..."
+};
+
+// One parameter element, in document order.
+struct ProfileElement {
+  ParamId id = 0;
+  int line = 0;
+  std::optional<std::string> text;  // raw text; nullopt: the element only sets the access
+  std::optional<Access> access;     // nullopt: no `ua`, keep the current access
+};
+
+struct ParsedProfile {
+  std::vector<ProfileElement> elements;
+  std::vector<ProfileIssue> unknown_elements;  // UnknownParameter
+  std::vector<ProfileIssue> invalid_elements;  // bad `ua`, child elements inside a parameter
+};
+
+// Parses a flat profile (plain XML, already decrypted and inflated) against `registry`. Call
+// once per downloaded profile, before applying it. Returns every parameter element of every
+// <flat-profile> in document order, with unknown and malformed elements listed separately.
+// Errors (nothing is returned): ProfileTooLarge, ParseError (malformed XML, a NUL byte, or no
+// <flat-profile>; detail "line N: ..."), ProfileTooDeep, ProfileTooManyElements, ValueTooLong
+// (one element's text exceeds value_bytes_max).
+Result<ParsedProfile> parse_flat_profile(ByteSpan profile, const ParameterRegistry& registry,
+                                         const ProfileLimits& limits = {});
+
+}  // namespace fw

@@ -1,0 +1,304 @@
+#include "firmware-core/config/parameter_registry.h"
+
+#include <array>
+#include <cassert>
+
+#include "firmware-core/config/parameter_value.h"
+
+namespace fw {
+
+std::string_view access_text(Access access) {
+  switch (access) {
+    case Access::NoAccess:
+      return "na";
+    case Access::ReadOnly:
+      return "ro";
+    case Access::ReadWrite:
+      return "rw";
+  }
+  return "na";
+}
+
+std::optional<Access> parse_access(std::string_view text) {
+  if (text.size() != 2)
+    return std::nullopt;
+  auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+  const char a = lower(text[0]);
+  const char b = lower(text[1]);
+  if (a == 'n' && b == 'a')
+    return Access::NoAccess;
+  if (a == 'r' && b == 'o')
+    return Access::ReadOnly;
+  if (a == 'r' && b == 'w')
+    return Access::ReadWrite;
+  return std::nullopt;
+}
+
+namespace {
+
+// The admin guide documents MIC_Cert_Refresh_Rule as a URL of at most 1024 characters.
+constexpr std::uint32_t kMicCertRefreshRuleBytesMax = 1024;
+
+// --- Enumerations -------------------------------------------------------------------------------
+// Canonical spellings are what the English web UI and cfg.xml dumps show; aliases are the German
+// UI labels used in provisioning-methods.de.txt (matching is case-insensitive, so "Header" and
+// "ID" need no alias).
+
+constexpr std::array<std::string_view, 3> kProfileAuthenticationChoices = {
+    "Disabled", "Basic Http Authentication", "XSI Authentication"};
+constexpr std::array<EnumAlias, 5> kProfileAuthenticationAliases = {{
+    {"Deaktiviert", 0},
+    {"Grundlegende HTTP-Authentifizierung", 1},
+    {"HTTP-Basisauthentifizierung", 1},
+    {"Basic HTTP", 1},
+    {"XSI-Authentifizierung", 2},
+}};
+
+constexpr std::array<std::string_view, 5> kSyslogIdentifierChoices = {"None", "$MA", "$MAU", "$MAC",
+                                                                      "$SN"};
+constexpr std::array<EnumAlias, 1> kSyslogIdentifierAliases = {{{"Keine", 0}}};
+
+constexpr std::array<std::string_view, 6> kPrivacyHeaderChoices = {"Disabled", "none", "header",
+                                                                   "session",  "user", "id"};
+constexpr std::array<EnumAlias, 5> kPrivacyHeaderAliases = {{
+    {"Deaktiviert", 0},
+    {"Keine", 1},
+    {"Kopfzeile", 2},
+    {"Sitzung", 3},
+    {"Benutzer", 4},
+}};
+
+// --- Constructors for table rows ----------------------------------------------------------------
+
+constexpr ParamSpec boolean(std::string_view name, std::string_view default_value,
+                            Access access = Access::NoAccess) {
+  ParamSpec spec{};
+  spec.name = name;
+  spec.type = ValueType::Boolean;
+  spec.default_value = default_value;
+  spec.default_access = access;
+  return spec;
+}
+
+constexpr ParamSpec integer(std::string_view name, std::string_view default_value, std::int64_t min,
+                            std::int64_t max) {
+  ParamSpec spec{};
+  spec.name = name;
+  spec.type = ValueType::Integer;
+  spec.default_value = default_value;
+  spec.integer_min = min;
+  spec.integer_max = max;
+  return spec;
+}
+
+constexpr ParamSpec integer_list(std::string_view name, std::string_view default_value,
+                                 std::int64_t min, std::int64_t max) {
+  ParamSpec spec = integer(name, default_value, min, max);
+  spec.type = ValueType::IntegerList;
+  return spec;
+}
+
+constexpr ParamSpec schedule(std::string_view name, std::string_view default_value) {
+  ParamSpec spec{};
+  spec.name = name;
+  spec.type = ValueType::Schedule;
+  spec.default_value = default_value;
+  return spec;
+}
+
+constexpr ParamSpec hhmm(std::string_view name) {
+  ParamSpec spec{};
+  spec.name = name;
+  spec.type = ValueType::Hhmm;
+  return spec;
+}
+
+constexpr ParamSpec text(std::string_view name, std::string_view default_value = "",
+                         std::uint32_t bytes_max = kTextBytesMax,
+                         Access access = Access::NoAccess) {
+  ParamSpec spec{};
+  spec.name = name;
+  spec.type = ValueType::Text;
+  spec.default_value = default_value;
+  spec.default_access = access;
+  spec.text_bytes_max = bytes_max;
+  return spec;
+}
+
+constexpr ParamSpec secret(std::string_view name, std::uint32_t bytes_max = kNameBytesMax,
+                           Access access = Access::NoAccess) {
+  ParamSpec spec = text(name, "", bytes_max, access);
+  spec.secret = true;
+  return spec;
+}
+
+template <std::size_t kChoices, std::size_t kAliases>
+constexpr ParamSpec enumeration(std::string_view name, std::string_view default_value,
+                                const std::array<std::string_view, kChoices>& choices,
+                                const std::array<EnumAlias, kAliases>& aliases) {
+  ParamSpec spec{};
+  spec.name = name;
+  spec.type = ValueType::Enumeration;
+  spec.default_value = default_value;
+  spec.choices = choices;
+  spec.aliases = aliases;
+  return spec;
+}
+
+// Per-line copies carry the line number as "_n_" (reference §4.1). Macros because the names must
+// be string literals for a constexpr table.
+#define FW_LINE_PARAMS(n)                                                 \
+  text("User_ID_" #n "_", "", kNameBytesMax),                             \
+      text("Display_Name_" #n "_", "", kNameBytesMax, Access::ReadWrite), \
+      boolean("Line_Enable_" #n "_", "Yes"), secret("Password_" #n "_")
+
+#define FW_PRIVACY_HEADER(n) \
+  enumeration("Privacy_Header_" #n "_", "Disabled", kPrivacyHeaderChoices, kPrivacyHeaderAliases)
+
+constexpr ParamSpec kBuiltinParams[] = {
+    // Configuration profile (reference §5).
+    boolean("Provision_Enable", "Yes"),
+    boolean("Resync_On_Reset", "Yes"),
+    integer("Resync_Random_Delay", "2", 0, 65535),
+    hhmm("Resync_At__HHmm_"),
+    integer("Resync_At_Random_Delay", "600", 0, 65535),
+    schedule("Resync_Periodic", "3600"),
+    schedule("Resync_Error_Retry_Delay",
+             "60,120,240,480,960,1920,3840,7680,15360,30720,61440,86400"),
+    integer("Forced_Resync_Delay", "14400", 0, 65535),
+    boolean("Resync_From_SIP", "Yes"),
+    boolean("Resync_After_Upgrade_Attempt", "Yes"),
+    text("Resync_Trigger_1"),
+    text("Resync_Trigger_2"),
+    boolean("User_Configurable_Resync", "Yes"),
+    boolean("Resync_Fails_On_FNF", "Yes"),
+    enumeration("Profile_Authentication_Type", "Basic Http Authentication",
+                kProfileAuthenticationChoices, kProfileAuthenticationAliases),
+    text("Profile_Rule", "/$PSN.xml", kRuleBytesMax),
+    text("Profile_Rule_B", "", kRuleBytesMax),
+    text("Profile_Rule_C", "", kRuleBytesMax),
+    text("Profile_Rule_D", "", kRuleBytesMax),
+    integer_list("DHCP_Option_To_Use", "66,160,159,150,60,43,125", 1, 254),
+    integer_list("DHCPv6_Option_To_Use", "17,160,159", 1, 65535),
+    // Firmware upgrade.
+    boolean("Upgrade_Enable", "Yes"),
+    schedule("Upgrade_Error_Retry_Delay", "3600"),
+    text("Downgrade_Rev_Limit", "", kNameBytesMax),
+    text("Upgrade_Rule", "", kRuleBytesMax),
+    // Syslog and debug (reference §6, decisions.md for the success template).
+    text("Syslog_Server", "", kNameBytesMax),
+    enumeration("Syslog_Identifier", "None", kSyslogIdentifierChoices, kSyslogIdentifierAliases),
+    text("Debug_Server", "", kNameBytesMax),
+    integer("Debug_Level", "0", 0, 3),
+    text("Log_Request_Msg", "$PN $MAC -- Requesting resync $SCHEME://$SERVIP:$PORT$PATH"),
+    text("Log_Success_Msg", "$PN $MAC -- Successful resync $SCHEME://$SERVIP:$PORT$PATH"),
+    text("Log_Failure_Msg", "$PN $MAC -- Resync failed: $ERR"),
+    text("Log_Upgrade_Request_Msg", "$PN $MAC -- Requesting upgrade $SCHEME://$SERVIP:$PORT$PATH"),
+    text("Log_Upgrade_Success_Msg",
+         "$PN $MAC -- Successful upgrade $SCHEME://$SERVIP:$PORT$PATH -- $ERR"),
+    text("Log_Upgrade_Failure_Msg", "$PN $MAC -- Upgrade failed: $ERR"),
+    // General purpose parameters, macros $A..$P and the secret $SA..$SD.
+    text("GPP_A"),
+    text("GPP_B"),
+    text("GPP_C"),
+    text("GPP_D"),
+    text("GPP_E"),
+    text("GPP_F"),
+    text("GPP_G"),
+    text("GPP_H"),
+    text("GPP_I"),
+    text("GPP_J"),
+    text("GPP_K"),
+    text("GPP_L"),
+    text("GPP_M"),
+    text("GPP_N"),
+    text("GPP_O"),
+    text("GPP_P"),
+    secret("GPP_SA", kTextBytesMax),
+    secret("GPP_SB", kTextBytesMax),
+    secret("GPP_SC", kTextBytesMax),
+    secret("GPP_SD", kTextBytesMax),
+    // Certificates and other provisioning features.
+    text("Custom_CA_Rule", "", kRuleBytesMax),
+    boolean("MIC_Cert_Refresh_Enable", "No"),
+    text("MIC_Cert_Refresh_Rule", "http://sudirenewal.cisco.com/", kMicCertRefreshRuleBytesMax),
+    text("Cisco_Headset_Upgrade_Rule", "", kRuleBytesMax),
+    FW_PRIVACY_HEADER(1),
+    FW_PRIVACY_HEADER(2),
+    FW_PRIVACY_HEADER(3),
+    FW_PRIVACY_HEADER(4),
+    FW_PRIVACY_HEADER(5),
+    FW_PRIVACY_HEADER(6),
+    FW_PRIVACY_HEADER(7),
+    FW_PRIVACY_HEADER(8),
+    FW_PRIVACY_HEADER(9),
+    FW_PRIVACY_HEADER(10),
+    text("HTTP_User_Agent_Name", "", kNameBytesMax),
+    secret("IKM_HTTP_Encrypt_Content", kTextBytesMax),
+    boolean("Peer_Firmware_Sharing", "Yes"),
+    // Lines and users.
+    FW_LINE_PARAMS(1),
+    FW_LINE_PARAMS(2),
+    FW_LINE_PARAMS(3),
+    FW_LINE_PARAMS(4),
+    FW_LINE_PARAMS(5),
+    FW_LINE_PARAMS(6),
+    FW_LINE_PARAMS(7),
+    FW_LINE_PARAMS(8),
+    FW_LINE_PARAMS(9),
+    FW_LINE_PARAMS(10),
+    secret("Admin_Passwd"),
+    secret("User_Password", kNameBytesMax, Access::ReadWrite),
+};
+
+#undef FW_LINE_PARAMS
+#undef FW_PRIVACY_HEADER
+
+static_assert(std::size(kBuiltinParams) < 0xFFFF, "ParamId and the empty slot marker are 16 bit");
+
+// FNV-1a: simple, good enough for ~150 short names, and allocation-free.
+std::uint32_t hash_name(std::string_view name) {
+  std::uint32_t hash = 2166136261u;
+  for (char c : name) {
+    hash ^= static_cast<std::uint8_t>(c);
+    hash *= 16777619u;
+  }
+  return hash;
+}
+
+}  // namespace
+
+const ParameterRegistry& ParameterRegistry::builtin() {
+  static const ParameterRegistry registry{std::span<const ParamSpec>(kBuiltinParams)};
+  return registry;
+}
+
+ParameterRegistry::ParameterRegistry(std::span<const ParamSpec> specs) : specs_(specs) {
+  assert(specs.size() < kEmptySlot);
+  std::size_t capacity = 4;
+  while (capacity < specs.size() * 2)
+    capacity *= 2;
+  slots_.assign(capacity, kEmptySlot);
+  slot_mask_ = capacity - 1;
+  for (std::size_t id = 0; id < specs.size(); ++id) {
+    assert(!find(specs[id].name).has_value() && "duplicate parameter name");
+    std::size_t slot = hash_name(specs[id].name) & slot_mask_;
+    while (slots_[slot] != kEmptySlot)
+      slot = (slot + 1) & slot_mask_;
+    slots_[slot] = static_cast<std::uint16_t>(id);
+  }
+}
+
+std::optional<ParamId> ParameterRegistry::find(std::string_view name) const {
+  std::size_t slot = hash_name(name) & slot_mask_;
+  // The table is at most half full, so an empty slot always ends the probe.
+  while (slots_[slot] != kEmptySlot) {
+    const ParamId id = slots_[slot];
+    if (specs_[id].name == name)
+      return id;
+    slot = (slot + 1) & slot_mask_;
+  }
+  return std::nullopt;
+}
+
+}  // namespace fw

@@ -1,0 +1,446 @@
+#include "firmware-core/config/parameter_value.h"
+
+#include <charconv>
+
+namespace fw {
+
+bool Schedule::push_back(ScheduleEntry entry) {
+  if (size_ >= kScheduleEntriesMax)
+    return false;
+  entries_[size_++] = entry;
+  return true;
+}
+
+bool Schedule::disabled() const {
+  return size_ == 0 || (size_ == 1 && entries_[0].delay_s == 0 && entries_[0].random_s_max == 0);
+}
+
+const ScheduleEntry* Schedule::at_attempt(std::size_t attempt) const {
+  if (size_ == 0)
+    return nullptr;
+  return &entries_[attempt < size_ ? attempt : size_ - 1u];
+}
+
+bool operator==(const Schedule& a, const Schedule& b) {
+  const auto x = a.entries();
+  const auto y = b.entries();
+  if (x.size() != y.size())
+    return false;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    if (!(x[i] == y[i]))
+      return false;
+  }
+  return true;
+}
+
+namespace {
+
+char ascii_lower(char c) {
+  return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
+
+bool is_space(char c) {
+  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+std::string_view trim(std::string_view text) {
+  while (!text.empty() && is_space(text.front()))
+    text.remove_prefix(1);
+  while (!text.empty() && is_space(text.back()))
+    text.remove_suffix(1);
+  return text;
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size())
+    return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (ascii_lower(a[i]) != ascii_lower(b[i]))
+      return false;
+  }
+  return true;
+}
+
+// The flat-profile whitespace rule: trim, and line breaks and tabs inside become spaces (a CR LF
+// pair becomes one space).
+std::string fold_whitespace(std::string_view raw) {
+  const std::string_view text = trim(raw);
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
+      continue;
+    out.push_back(is_space(c) ? ' ' : c);
+  }
+  return out;
+}
+
+// Length of the well-formed UTF-8 sequence starting at text[i], or 0 if there is none.
+std::size_t utf8_sequence_bytes(std::string_view text, std::size_t i) {
+  auto byte = [&](std::size_t k) { return static_cast<std::uint8_t>(text[k]); };
+  const std::uint8_t lead = byte(i);
+  if (lead < 0x80)
+    return 1;
+  std::size_t length = 0;
+  std::uint8_t second_min = 0x80;
+  std::uint8_t second_max = 0xBF;
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3;
+    if (lead == 0xE0)
+      second_min = 0xA0;  // no overlongs
+    if (lead == 0xED)
+      second_max = 0x9F;  // no surrogates
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4;
+    if (lead == 0xF0)
+      second_min = 0x90;  // no overlongs
+    if (lead == 0xF4)
+      second_max = 0x8F;  // nothing past U+10FFFF
+  } else {
+    return 0;
+  }
+  if (i + length > text.size())
+    return 0;
+  if (byte(i + 1) < second_min || byte(i + 1) > second_max)
+    return 0;
+  for (std::size_t k = 2; k < length; ++k) {
+    if ((byte(i + k) & 0xC0) != 0x80)
+      return 0;
+  }
+  return length;
+}
+
+bool has_control_characters(std::string_view text) {
+  for (char c : text) {
+    const auto byte = static_cast<std::uint8_t>(c);
+    if (byte < 0x20 || byte == 0x7F)
+      return true;
+  }
+  return false;
+}
+
+Failure invalid(std::string reason) {
+  return fail(ErrorCode::InvalidValue, std::move(reason));
+}
+
+enum class DecimalStatus { Ok, NotANumber, OutOfRange };
+
+// Reads a run of decimal digits (no sign, no spaces) into `value`, which must end up in
+// [min, max].
+DecimalStatus read_decimal(std::string_view text, std::int64_t min, std::int64_t max,
+                           std::int64_t& value) {
+  if (text.empty())
+    return DecimalStatus::NotANumber;
+  for (char c : text) {
+    if (c < '0' || c > '9')
+      return DecimalStatus::NotANumber;
+  }
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return DecimalStatus::OutOfRange;
+  }
+  return DecimalStatus::Ok;
+}
+
+std::string range_reason(std::int64_t min, std::int64_t max) {
+  return "is out of range (" + std::to_string(min) + ".." + std::to_string(max) + ")";
+}
+
+// Lower case with each run of spaces reduced to one, for enumeration matching.
+std::string enumeration_key(std::string_view text) {
+  std::string key;
+  key.reserve(text.size());
+  for (char c : trim(text)) {
+    if (is_space(c)) {
+      if (!key.empty() && key.back() == ' ')
+        continue;
+      key.push_back(' ');
+    } else {
+      key.push_back(ascii_lower(c));
+    }
+  }
+  return key;
+}
+
+std::string join_schedule(const Schedule& schedule) {
+  std::string out;
+  for (const ScheduleEntry& entry : schedule.entries()) {
+    if (!out.empty())
+      out.push_back(',');
+    out += std::to_string(entry.delay_s);
+    if (entry.random_s_max != 0) {
+      out.push_back('+');
+      out += std::to_string(entry.random_s_max);
+    }
+  }
+  return out;
+}
+
+std::string join_integers(const std::vector<std::uint32_t>& values) {
+  std::string out;
+  for (std::uint32_t value : values) {
+    if (!out.empty())
+      out.push_back(',');
+    out += std::to_string(value);
+  }
+  return out;
+}
+
+Result<std::string> normalize_text(const ParamSpec& spec, const std::string& text) {
+  if (has_control_characters(text))
+    return invalid("contains control characters");
+  if (!is_valid_utf8(text))
+    return invalid("is not valid UTF-8");
+  if (text.size() > spec.text_bytes_max) {
+    return fail(ErrorCode::ValueTooLong,
+                "is longer than " + std::to_string(spec.text_bytes_max) + " bytes");
+  }
+  return text;
+}
+
+// Canonical text for `text` (already whitespace-folded); the error detail is only the reason.
+Result<std::string> canonical(const ParamSpec& spec, const std::string& text) {
+  switch (spec.type) {
+    case ValueType::Boolean: {
+      auto value = parse_boolean(text);
+      if (!value)
+        return fail(std::move(value).error());
+      return std::string(*value ? "Yes" : "No");
+    }
+    case ValueType::Integer: {
+      auto value = parse_integer(text, spec.integer_min, spec.integer_max);
+      if (!value)
+        return fail(std::move(value).error());
+      return std::to_string(*value);
+    }
+    case ValueType::Hhmm: {
+      auto value = parse_hhmm(text);
+      if (!value)
+        return fail(std::move(value).error());
+      return text;  // exactly four digits or empty: already canonical
+    }
+    case ValueType::Schedule: {
+      auto value = parse_schedule(text);
+      if (!value)
+        return fail(std::move(value).error());
+      return join_schedule(*value);
+    }
+    case ValueType::Enumeration: {
+      auto value = parse_enumeration(spec, text);
+      if (!value)
+        return fail(std::move(value).error());
+      return std::string(spec.choices[*value]);
+    }
+    case ValueType::IntegerList: {
+      auto value = parse_integer_list(text, spec.integer_min, spec.integer_max);
+      if (!value)
+        return fail(std::move(value).error());
+      return join_integers(*value);
+    }
+    case ValueType::Text:
+      return normalize_text(spec, text);
+  }
+  return invalid("has an unknown type");
+}
+
+}  // namespace
+
+Result<std::string> normalize(const ParamSpec& spec, std::string_view raw) {
+  auto describe = [&](std::string_view reason) {
+    std::string detail(spec.name);
+    detail += ": '";
+    detail += displayable_value(spec, raw);
+    detail += "' ";
+    detail += reason;
+    return detail;
+  };
+  if (raw.size() > kValueBytesMax) {
+    return fail(ErrorCode::ValueTooLong,
+                describe("is longer than " + std::to_string(kValueBytesMax) + " bytes"));
+  }
+  auto result = canonical(spec, fold_whitespace(raw));
+  if (!result)
+    return fail(result.error().code, describe(result.error().detail));
+  return result;
+}
+
+Result<bool> parse_boolean(std::string_view text) {
+  text = trim(text);
+  for (std::string_view yes : {"yes", "enable", "ja", "true", "1"}) {
+    if (equals_ignoring_case(text, yes))
+      return true;
+  }
+  for (std::string_view no : {"no", "disable", "nein", "false", "0"}) {
+    if (equals_ignoring_case(text, no))
+      return false;
+  }
+  return invalid("is not a boolean (Yes/No)");
+}
+
+Result<std::int64_t> parse_integer(std::string_view text, std::int64_t min, std::int64_t max) {
+  std::int64_t value = 0;
+  switch (read_decimal(trim(text), min, max, value)) {
+    case DecimalStatus::Ok:
+      return value;
+    case DecimalStatus::NotANumber:
+      return invalid("is not a number");
+    case DecimalStatus::OutOfRange:
+      break;
+  }
+  return invalid(range_reason(min, max));
+}
+
+Result<std::optional<Hhmm>> parse_hhmm(std::string_view text) {
+  text = trim(text);
+  if (text.empty())
+    return std::optional<Hhmm>();
+  auto digit = [&](std::size_t i) { return text[i] - '0'; };
+  bool digits = text.size() == 4;
+  for (std::size_t i = 0; digits && i < 4; ++i)
+    digits = text[i] >= '0' && text[i] <= '9';
+  if (!digits)
+    return invalid("is not a time HHmm (0000..2400)");
+  const int hour = digit(0) * 10 + digit(1);
+  const int minute = digit(2) * 10 + digit(3);
+  if (hour > 24 || minute > 59 || (hour == 24 && minute != 0)) {
+    return invalid("is not a time HHmm (0000..2400)");
+  }
+  return std::optional<Hhmm>(
+      Hhmm{static_cast<std::uint8_t>(hour), static_cast<std::uint8_t>(minute)});
+}
+
+Result<Schedule> parse_schedule(std::string_view text) {
+  text = trim(text);
+  Schedule schedule;
+  if (text.empty())
+    return schedule;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t comma = text.find(',', start);
+    if (comma == std::string_view::npos)
+      comma = text.size();
+    const std::string_view item = trim(text.substr(start, comma - start));
+    const std::size_t plus = item.find('+');
+    const std::string_view delay_text = trim(item.substr(0, plus));
+    const std::string_view random_text =
+        plus == std::string_view::npos ? std::string_view("0") : trim(item.substr(plus + 1));
+    std::int64_t delay = 0;
+    std::int64_t random = 0;
+    const DecimalStatus delay_status = read_decimal(delay_text, 0, kScheduleSecondsMax, delay);
+    const DecimalStatus random_status = read_decimal(random_text, 0, kScheduleSecondsMax, random);
+    if (delay_status == DecimalStatus::NotANumber || random_status == DecimalStatus::NotANumber) {
+      return invalid("is not a schedule (e.g. 3600, 600,1200,300 or 2400+30)");
+    }
+    if (delay_status != DecimalStatus::Ok || random_status != DecimalStatus::Ok) {
+      return invalid(range_reason(0, kScheduleSecondsMax));
+    }
+    if (!schedule.push_back(
+            {static_cast<std::uint32_t>(delay), static_cast<std::uint32_t>(random)})) {
+      return invalid("has more than " + std::to_string(kScheduleEntriesMax) + " entries");
+    }
+    start = comma + 1;
+  }
+  return schedule;
+}
+
+Result<std::vector<std::uint32_t>> parse_integer_list(std::string_view text, std::int64_t min,
+                                                      std::int64_t max) {
+  text = trim(text);
+  std::vector<std::uint32_t> values;
+  if (text.empty())
+    return values;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t separator = text.find_first_of(",.", start);
+    if (separator == std::string_view::npos)
+      separator = text.size();
+    std::int64_t value = 0;
+    switch (read_decimal(trim(text.substr(start, separator - start)), min, max, value)) {
+      case DecimalStatus::Ok:
+        break;
+      case DecimalStatus::NotANumber:
+        return invalid("is not a list of numbers (e.g. 66,160,159)");
+      case DecimalStatus::OutOfRange:
+        return invalid("has a number out of range (" + std::to_string(min) + ".." +
+                       std::to_string(max) + ")");
+    }
+    if (values.size() == kIntegerListEntriesMax) {
+      return invalid("has more than " + std::to_string(kIntegerListEntriesMax) + " entries");
+    }
+    values.push_back(static_cast<std::uint32_t>(value));
+    start = separator + 1;
+  }
+  return values;
+}
+
+Result<std::size_t> parse_enumeration(const ParamSpec& spec, std::string_view text) {
+  const std::string key = enumeration_key(text);
+  for (std::size_t i = 0; i < spec.choices.size(); ++i) {
+    if (key == enumeration_key(spec.choices[i]))
+      return i;
+  }
+  for (const EnumAlias& alias : spec.aliases) {
+    if (key == enumeration_key(alias.spelling))
+      return std::size_t{alias.choice};
+  }
+  std::string reason = "is not one of ";
+  for (std::size_t i = 0; i < spec.choices.size(); ++i) {
+    if (i != 0)
+      reason += ", ";
+    reason += spec.choices[i];
+  }
+  return invalid(std::move(reason));
+}
+
+std::string displayable_value(const ParamSpec& spec, std::string_view value) {
+  if (spec.secret)
+    return std::string(kSecretMask);
+  return displayable_text(value);
+}
+
+std::string displayable_text(std::string_view text) {
+  bool cut = false;
+  if (text.size() > kQuotedValueBytesMax) {
+    std::size_t end = kQuotedValueBytesMax;
+    while (end > 0 && (static_cast<std::uint8_t>(text[end]) & 0xC0) == 0x80)
+      --end;
+    text = text.substr(0, end);
+    cut = true;
+  }
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(text.size() + 3);
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto byte = static_cast<std::uint8_t>(text[i]);
+    const std::size_t length = utf8_sequence_bytes(text, i);
+    if (length == 0 || byte < 0x20 || byte == 0x7F) {
+      out += "\\x";
+      out.push_back(kHex[byte >> 4]);
+      out.push_back(kHex[byte & 0xF]);
+      ++i;
+      continue;
+    }
+    out.append(text.substr(i, length));
+    i += length;
+  }
+  if (cut)
+    out += "...";
+  return out;
+}
+
+bool is_valid_utf8(std::string_view text) {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const std::size_t length = utf8_sequence_bytes(text, i);
+    if (length == 0)
+      return false;
+    i += length;
+  }
+  return true;
+}
+
+}  // namespace fw

@@ -1,0 +1,161 @@
+#include "firmware-core/config/config_store.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace fw {
+namespace {
+
+ParamId id(std::string_view name) {
+  const auto found = ParameterRegistry::builtin().find(name);
+  EXPECT_TRUE(found.has_value()) << name;
+  return found.value_or(0);
+}
+
+ConfigStore with(std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
+  ConfigDraft draft{ConfigStore{}};
+  for (const auto& [name, raw] : values) {
+    auto set = draft.set_value(id(name), raw);
+    EXPECT_TRUE(set.has_value()) << name << ": " << set.error().to_string();
+  }
+  return draft.build();
+}
+
+TEST(ConfigStoreTest, FreshStoreReadsRegistryDefaults) {
+  ConfigStore store;
+  EXPECT_EQ(store.override_count(), 0u);
+  for (std::size_t i = 0; i < store.registry().size(); ++i) {
+    const auto each = static_cast<ParamId>(i);
+    EXPECT_EQ(store.value(each), store.registry().spec(each).default_value);
+    EXPECT_EQ(store.access(each), store.registry().spec(each).default_access);
+    EXPECT_TRUE(store.is_default(each));
+  }
+}
+
+TEST(ConfigStoreTest, DraftBuildStoresNormalizedOverride) {
+  ConfigStore store = with({{"GPP_A", " 12345678\n"}, {"Provision_Enable", "Nein"}});
+  EXPECT_EQ(store.value(id("GPP_A")), "12345678");
+  EXPECT_EQ(store.value(id("Provision_Enable")), "No");
+  EXPECT_FALSE(store.is_default(id("GPP_A")));
+  EXPECT_TRUE(store.value_overridden(id("GPP_A")));
+  EXPECT_TRUE(store.is_default(id("GPP_B")));
+  EXPECT_EQ(store.override_count(), 2u);
+}
+
+TEST(ConfigStoreTest, ValueEqualToDefaultIsNotStored) {
+  ConfigStore store = with({{"Resync_Periodic", "3600"}, {"Provision_Enable", "ja"}});
+  EXPECT_EQ(store.override_count(), 0u);
+  EXPECT_EQ(store, ConfigStore{});
+}
+
+TEST(ConfigStoreTest, AccessOverrideWithoutValueOverride) {
+  ConfigDraft draft{ConfigStore{}};
+  draft.set_access(id("Profile_Rule_B"), Access::ReadWrite);
+  ConfigStore store = draft.build();
+  EXPECT_EQ(store.access(id("Profile_Rule_B")), Access::ReadWrite);
+  EXPECT_EQ(store.value(id("Profile_Rule_B")), "");
+  EXPECT_FALSE(store.is_default(id("Profile_Rule_B")));
+  EXPECT_FALSE(store.value_overridden(id("Profile_Rule_B")));
+}
+
+TEST(ConfigStoreTest, KeepsOldValueOnInvalidInput) {
+  ConfigStore base = with({{"Resync_Random_Delay", "10"}});
+  ConfigDraft draft{base};
+  auto set = draft.set_value(id("Resync_Random_Delay"), "65536");
+  ASSERT_FALSE(set.has_value());
+  EXPECT_EQ(set.error().code, ErrorCode::InvalidValue);
+  EXPECT_EQ(draft.value(id("Resync_Random_Delay")), "10");
+  EXPECT_EQ(draft.build().value(id("Resync_Random_Delay")), "10");
+}
+
+TEST(ConfigStoreTest, DraftLeavesItsBaseUntouched) {
+  ConfigStore base = with({{"GPP_A", "old"}});
+  ConfigDraft draft{base};
+  ASSERT_TRUE(draft.set_value(id("GPP_A"), "new").has_value());
+  draft.set_access(id("GPP_A"), Access::ReadOnly);
+  EXPECT_EQ(base.value(id("GPP_A")), "old");
+  EXPECT_EQ(base.access(id("GPP_A")), Access::NoAccess);
+  EXPECT_EQ(draft.value(id("GPP_A")), "new");
+  EXPECT_EQ(draft.access(id("GPP_A")), Access::ReadOnly);
+}
+
+TEST(ConfigStoreTest, TypedReadsParseStoredValues) {
+  ConfigStore store = with({{"Provision_Enable", "Disable"},
+                            {"Resync_Random_Delay", "7"},
+                            {"Resync_Periodic", "1800+300,3600+600"},
+                            {"Resync_At__HHmm_", "2400"},
+                            {"DHCPv6_Option_To_Use", "17.160"},
+                            {"Syslog_Identifier", "$MAU"}});
+  EXPECT_FALSE(store.boolean(id("Provision_Enable")));
+  EXPECT_TRUE(store.boolean(id("Resync_On_Reset")));
+  EXPECT_EQ(store.integer(id("Resync_Random_Delay")), 7);
+  EXPECT_EQ(store.integer(id("Forced_Resync_Delay")), 14400);
+  const Schedule periodic = store.schedule(id("Resync_Periodic"));
+  ASSERT_EQ(periodic.entries().size(), 2u);
+  EXPECT_EQ(periodic.entries()[1], (ScheduleEntry{3600, 600}));
+  EXPECT_EQ(store.schedule(id("Resync_Error_Retry_Delay")).entries().size(), 12u);
+  ASSERT_TRUE(store.hhmm(id("Resync_At__HHmm_")).has_value());
+  EXPECT_EQ(store.hhmm(id("Resync_At__HHmm_"))->hour, 24);
+  EXPECT_EQ(store.integer_list(id("DHCPv6_Option_To_Use")), (std::vector<std::uint32_t>{17, 160}));
+  EXPECT_EQ(store.integer_list(id("DHCP_Option_To_Use")).size(), 7u);
+  EXPECT_EQ(store.enumeration(id("Syslog_Identifier")), 2u);
+  EXPECT_EQ(store.enumeration(id("Profile_Authentication_Type")), 1u);
+}
+
+TEST(ConfigStoreTest, EmptyHhmmReadsAsDisabled) {
+  ConfigStore store;
+  EXPECT_FALSE(store.hhmm(id("Resync_At__HHmm_")).has_value());
+}
+
+TEST(ConfigStoreTest, EqualityDoesNotDependOnTheOrderOfChanges) {
+  ConfigStore a = with({{"GPP_A", "1"}, {"GPP_B", "2"}, {"Debug_Level", "3"}});
+  ConfigStore b = with({{"Debug_Level", "3"}, {"GPP_B", "2"}, {"GPP_A", "x"}, {"GPP_A", "1"}});
+  EXPECT_EQ(a, b);
+  EXPECT_FALSE(a == with({{"GPP_A", "1"}, {"GPP_B", "2"}}));
+  ConfigDraft draft{a};
+  draft.set_access(id("GPP_A"), Access::ReadWrite);
+  EXPECT_FALSE(a == draft.build());
+}
+
+TEST(ConfigStoreTest, EqualityComparesRegistries) {
+  static constexpr ParamSpec kSpecs[] = {
+      {.name = "GPP_A", .type = ValueType::Text, .text_bytes_max = 10}};
+  ParameterRegistry other{std::span<const ParamSpec>(kSpecs)};
+  EXPECT_FALSE(ConfigStore{} == ConfigStore{other});
+}
+
+TEST(ConfigStoreTest, ReplaceTakesTheNextState) {
+  ConfigStore store = with({{"GPP_A", "old"}, {"GPP_C", "gone"}});
+  ConfigDraft draft{store};
+  ASSERT_TRUE(draft.set_value(id("GPP_A"), "new").has_value());
+  ASSERT_TRUE(draft.set_value(id("GPP_C"), "").has_value());
+  store.replace(draft.build());
+  EXPECT_EQ(store.value(id("GPP_A")), "new");
+  EXPECT_TRUE(store.is_default(id("GPP_C")));
+  EXPECT_EQ(store.override_count(), 1u);
+}
+
+TEST(ConfigStoreTest, OverrideIdsAreInRegistryOrder) {
+  ConfigStore store = with({{"User_Password", "pw"}, {"GPP_A", "1"}, {"Provision_Enable", "No"}});
+  ASSERT_EQ(store.override_count(), 3u);
+  EXPECT_EQ(store.override_id(0), id("Provision_Enable"));
+  EXPECT_EQ(store.override_id(1), id("GPP_A"));
+  EXPECT_EQ(store.override_id(2), id("User_Password"));
+}
+
+TEST(ConfigStoreTest, StaysSmallForAFleet) {
+  // A million idle phones must fit in a few GB (DESIGN.md): the empty store is a pointer and two
+  // empty containers, and overrides cost a 12-byte record plus their text.
+  EXPECT_LE(sizeof(ConfigStore), 64u);
+  EXPECT_EQ(ConfigStore{}.memory_bytes(), sizeof(ConfigStore));
+  ConfigStore store = with({{"GPP_A", "0123456789"},
+                            {"GPP_B", "0123456789"},
+                            {"GPP_C", "0123456789"},
+                            {"GPP_D", "0123456789"},
+                            {"Profile_Rule", "http://prov.example.com/cfg/$MA.xml"}});
+  EXPECT_LE(store.memory_bytes(), sizeof(ConfigStore) + 5 * 12 + 40 + 35 + 1);
+}
+
+}  // namespace
+}  // namespace fw

@@ -1,0 +1,255 @@
+#include "firmware-core/config/flat_profile.h"
+
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace fw {
+namespace {
+
+const ParameterRegistry& registry() {
+  return ParameterRegistry::builtin();
+}
+
+ParamId id(std::string_view name) {
+  return registry().find(name).value_or(0);
+}
+
+Result<ParsedProfile> parse(std::string_view xml, const ProfileLimits& limits = {}) {
+  return parse_flat_profile(as_bytes(xml), registry(), limits);
+}
+
+ParsedProfile parse_ok(std::string_view xml) {
+  auto parsed = parse(xml);
+  EXPECT_TRUE(parsed.has_value()) << parsed.error().to_string();
+  return parsed ? std::move(*parsed) : ParsedProfile{};
+}
+
+ErrorCode parse_error(std::string_view xml, const ProfileLimits& limits = {}) {
+  auto parsed = parse(xml, limits);
+  EXPECT_FALSE(parsed.has_value());
+  return parsed ? ErrorCode::InvalidValue : parsed.error().code;
+}
+
+// `<flat-profile>` followed by `count` parameter elements.
+std::string profile_with_elements(std::size_t count) {
+  std::string xml = "<flat-profile>";
+  for (std::size_t i = 0; i < count; ++i)
+    xml += "<GPP_A>x</GPP_A>";
+  return xml + "</flat-profile>";
+}
+
+// `<flat-profile>` at nesting level `depth` (the root element is level 1), holding one parameter.
+std::string profile_at_depth(std::size_t depth) {
+  std::string xml;
+  for (std::size_t i = 1; i < depth - 1; ++i)
+    xml += "<wrap>";
+  xml += "<flat-profile><GPP_A>x</GPP_A></flat-profile>";
+  for (std::size_t i = 1; i < depth - 1; ++i)
+    xml += "</wrap>";
+  return xml;
+}
+
+TEST(FlatProfileTest, ReadsParametersInDocumentOrder) {
+  ParsedProfile parsed = parse_ok("<flat-profile><GPP_B>2</GPP_B><GPP_A>1</GPP_A></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 2u);
+  EXPECT_EQ(parsed.elements[0].id, id("GPP_B"));
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("2"));
+  EXPECT_EQ(parsed.elements[1].id, id("GPP_A"));
+  EXPECT_FALSE(parsed.elements[0].access.has_value());
+}
+
+TEST(FlatProfileTest, FindsFlatProfileNestedInOtherElements) {
+  ParsedProfile parsed =
+      parse_ok("<device><config><flat-profile><GPP_A>1</GPP_A></flat-profile></config></device>");
+  ASSERT_EQ(parsed.elements.size(), 1u);
+  EXPECT_EQ(parsed.elements[0].id, id("GPP_A"));
+}
+
+TEST(FlatProfileTest, ReadsEveryFlatProfileInTheDocument) {
+  ParsedProfile parsed = parse_ok(
+      "<x><flat-profile><GPP_A>1</GPP_A></flat-profile><flat-profile><GPP_B>2</GPP_B>"
+      "</flat-profile></x>");
+  ASSERT_EQ(parsed.elements.size(), 2u);
+  EXPECT_EQ(parsed.elements[1].id, id("GPP_B"));
+}
+
+TEST(FlatProfileTest, IgnoresXmlHeaderAndComments) {
+  ParsedProfile parsed = parse_ok(
+      "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!-- phone config -->\n<flat-profile>\n"
+      "  <!-- <GPP_B>no</GPP_B> -->\n  <GPP_A>12<!-- inside -->34</GPP_A>\n</flat-profile>\n");
+  ASSERT_EQ(parsed.elements.size(), 1u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("1234"));
+}
+
+TEST(FlatProfileTest, EmptyElementsGiveEmptyText) {
+  ParsedProfile parsed = parse_ok("<flat-profile><GPP_A/><GPP_B></GPP_B></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 2u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>(""));
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>(""));
+}
+
+TEST(FlatProfileTest, EmptyElementWithOnlyUaChangesOnlyAccess) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile><Profile_Rule_B ua=\"na\"/><Profile_Rule_C ua=\"rw\"></Profile_Rule_C>"
+      "<Profile_Rule_D ua=\"ro\">  \n </Profile_Rule_D></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 3u);
+  EXPECT_FALSE(parsed.elements[0].text.has_value());
+  EXPECT_EQ(parsed.elements[0].access, std::optional<Access>(Access::NoAccess));
+  EXPECT_FALSE(parsed.elements[1].text.has_value());
+  EXPECT_EQ(parsed.elements[1].access, std::optional<Access>(Access::ReadWrite));
+  EXPECT_FALSE(parsed.elements[2].text.has_value());
+  EXPECT_EQ(parsed.elements[2].access, std::optional<Access>(Access::ReadOnly));
+}
+
+TEST(FlatProfileTest, KeepsRawTextForTheValidator) {
+  ParsedProfile parsed = parse_ok("<flat-profile>\n  <GPP_A> 12345678\n</GPP_A>\n</flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 1u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>(" 12345678\n"));
+}
+
+TEST(FlatProfileTest, DecodesEntitiesAndCdata) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile><GPP_A>&amp;&lt;&gt;&apos;&quot;&#40;&#x2e;</GPP_A>"
+      "<GPP_B><![CDATA[<raw & text>]]></GPP_B></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 2u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("&<>'\"(."));
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("<raw & text>"));
+}
+
+TEST(FlatProfileTest, IgnoresGroupAttributes) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile><Profile_Rule group=\"Provisioning/Configuration_Profile\">x</Profile_Rule>"
+      "</flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 1u);
+  EXPECT_FALSE(parsed.elements[0].access.has_value());
+}
+
+TEST(FlatProfileTest, ReportsUnknownElementsWithLineNumbers) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile>\n<GPP_A>1</GPP_A>\n<No_Such_Thing>2</No_Such_Thing>\n<gpp_a>3</gpp_a>\n"
+      "</flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 1u);
+  ASSERT_EQ(parsed.unknown_elements.size(), 2u);
+  EXPECT_EQ(parsed.unknown_elements[0].name, "No_Such_Thing");
+  EXPECT_EQ(parsed.unknown_elements[0].line, 3);
+  EXPECT_EQ(parsed.unknown_elements[0].error.code, ErrorCode::UnknownParameter);
+  EXPECT_EQ(parsed.unknown_elements[0].error.to_string(),
+            "unknown parameter: line 3: <No_Such_Thing>");
+  EXPECT_EQ(parsed.unknown_elements[1].name, "gpp_a");
+  EXPECT_EQ(parsed.unknown_elements[1].line, 4);
+}
+
+TEST(FlatProfileTest, ReportsBadUaAndSkipsTheElement) {
+  ParsedProfile parsed =
+      parse_ok("<flat-profile>\n<GPP_A ua=\"xx\">1</GPP_A><GPP_B ua=\"\">2</GPP_B></flat-profile>");
+  EXPECT_TRUE(parsed.elements.empty());
+  ASSERT_EQ(parsed.invalid_elements.size(), 2u);
+  EXPECT_EQ(parsed.invalid_elements[0].error.code, ErrorCode::InvalidValue);
+  EXPECT_EQ(parsed.invalid_elements[0].error.detail,
+            "line 2: <GPP_A>: ua 'xx' is not na, ro or rw");
+}
+
+TEST(FlatProfileTest, ReportsChildElementsInsideAParameter) {
+  ParsedProfile parsed = parse_ok("<flat-profile><GPP_A>1<b>2</b></GPP_A></flat-profile>");
+  EXPECT_TRUE(parsed.elements.empty());
+  ASSERT_EQ(parsed.invalid_elements.size(), 1u);
+  EXPECT_EQ(parsed.invalid_elements[0].error.detail, "line 1: <GPP_A>: contains child elements");
+}
+
+TEST(FlatProfileTest, MalformedXmlIsParseErrorWithLine) {
+  auto parsed = parse("<flat-profile>\n<GPP_A>1</GPP_B>\n</flat-profile>");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().code, ErrorCode::ParseError);
+  EXPECT_EQ(parsed.error().detail.rfind("line 2: XML_ERROR", 0), 0u) << parsed.error().detail;
+}
+
+TEST(FlatProfileTest, UnescapedAngleBracketInValueIsParseError) {
+  // The guide's "http://<server ip address>/..." placeholder is not literal XML.
+  EXPECT_EQ(parse_error("<flat-profile><Upgrade_Rule ua=\"na\">http://<server ip address>/x"
+                        "</Upgrade_Rule></flat-profile>"),
+            ErrorCode::ParseError);
+}
+
+TEST(FlatProfileTest, NoFlatProfileIsParseError) {
+  auto parsed = parse("<profile><GPP_A>1</GPP_A></profile>");
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().code, ErrorCode::ParseError);
+  EXPECT_EQ(parsed.error().detail, "no <flat-profile> element");
+}
+
+TEST(FlatProfileTest, EmptyAndBinaryInputAreParseErrors) {
+  EXPECT_EQ(parse_error(""), ErrorCode::ParseError);
+  EXPECT_EQ(parse_error("   \n"), ErrorCode::ParseError);
+  EXPECT_EQ(parse_error("Salted__\x01\x02"), ErrorCode::ParseError);
+  static constexpr char kWithNul[] = "<flat-profile>\n<GPP_A>1\0</GPP_A></flat-profile>";
+  auto nul = parse(std::string_view(kWithNul, sizeof(kWithNul) - 1));
+  ASSERT_FALSE(nul.has_value());
+  EXPECT_EQ(nul.error().code, ErrorCode::ParseError);
+  EXPECT_EQ(nul.error().detail, "line 2: NUL byte");
+}
+
+TEST(FlatProfileTest, ProfileBytesAtAndPastTheLimit) {
+  const std::string xml = profile_with_elements(3);
+  ProfileLimits limits;
+  limits.profile_bytes_max = xml.size();
+  EXPECT_TRUE(parse(xml, limits).has_value());
+  limits.profile_bytes_max = xml.size() - 1;
+  auto parsed = parse(xml, limits);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().code, ErrorCode::ProfileTooLarge);
+}
+
+TEST(FlatProfileTest, DefaultProfileBytesLimit) {
+  std::string xml = "<flat-profile><GPP_A>x</GPP_A></flat-profile>";
+  xml += std::string(kProfileBytesMax - xml.size(), ' ');
+  EXPECT_TRUE(parse(xml).has_value());
+  EXPECT_EQ(parse_error(xml + " "), ErrorCode::ProfileTooLarge);
+}
+
+TEST(FlatProfileTest, XmlDepthAtAndPastTheLimit) {
+  ProfileLimits limits;
+  limits.xml_depth_max = 5;
+  EXPECT_TRUE(parse(profile_at_depth(5), limits).has_value());
+  EXPECT_EQ(parse_error(profile_at_depth(6), limits), ErrorCode::ProfileTooDeep);
+  EXPECT_TRUE(parse(profile_at_depth(kXmlDepthMax)).has_value());
+  EXPECT_EQ(parse_error(profile_at_depth(kXmlDepthMax + 1)), ErrorCode::ProfileTooDeep);
+}
+
+TEST(FlatProfileTest, DepthBeyondTinyxml2GuardIsStillTooDeep) {
+  ProfileLimits limits;
+  limits.xml_depth_max = 100'000;
+  EXPECT_EQ(parse_error(profile_at_depth(1000), limits), ErrorCode::ProfileTooDeep);
+}
+
+TEST(FlatProfileTest, XmlElementsAtAndPastTheLimit) {
+  ProfileLimits limits;
+  limits.xml_elements_max = 11;  // <flat-profile> plus ten parameters
+  EXPECT_TRUE(parse(profile_with_elements(10), limits).has_value());
+  EXPECT_EQ(parse_error(profile_with_elements(11), limits), ErrorCode::ProfileTooManyElements);
+  EXPECT_TRUE(parse(profile_with_elements(kXmlElementsMax - 1)).has_value());
+  EXPECT_EQ(parse_error(profile_with_elements(kXmlElementsMax)), ErrorCode::ProfileTooManyElements);
+}
+
+TEST(FlatProfileTest, ValueBytesAtAndPastTheLimit) {
+  ProfileLimits limits;
+  limits.value_bytes_max = 8;
+  EXPECT_TRUE(parse("<flat-profile><GPP_A>12345678</GPP_A></flat-profile>", limits).has_value());
+  auto parsed = parse("<flat-profile>\n<GPP_A>123456789</GPP_A></flat-profile>", limits);
+  ASSERT_FALSE(parsed.has_value());
+  EXPECT_EQ(parsed.error().code, ErrorCode::ValueTooLong);
+  EXPECT_EQ(parsed.error().detail, "line 2: <GPP_A>: 9 bytes of text exceed value_bytes_max (8)");
+  // Unknown elements are bounded too.
+  EXPECT_EQ(parse_error("<flat-profile><Foo>123456789</Foo></flat-profile>", limits),
+            ErrorCode::ValueTooLong);
+}
+
+TEST(FlatProfileTest, LongUnknownNamesAreTruncatedInReports) {
+  const std::string name(500, 'Q');
+  ParsedProfile parsed = parse_ok("<flat-profile><" + name + "/></flat-profile>");
+  ASSERT_EQ(parsed.unknown_elements.size(), 1u);
+  EXPECT_EQ(parsed.unknown_elements[0].name, std::string(kQuotedValueBytesMax, 'Q') + "...");
+}
+
+}  // namespace
+}  // namespace fw
