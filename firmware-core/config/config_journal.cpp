@@ -34,9 +34,9 @@ constexpr std::array<std::uint64_t, 256> make_crc64_table() {
 
 constexpr std::array<std::uint64_t, 256> kCrc64Table = make_crc64_table();
 
-void put_le(Bytes& out, std::uint64_t value, std::size_t bytes) {
+void put_le(Bytes& out, std::size_t offset, std::uint64_t value, std::size_t bytes) {
   for (std::size_t i = 0; i < bytes; ++i) {
-    out.push_back(static_cast<std::uint8_t>(value >> (8 * i)));
+    out[offset + i] = static_cast<std::uint8_t>(value >> (8 * i));
   }
 }
 
@@ -68,14 +68,16 @@ std::uint64_t crc64_xz(ByteSpan bytes, std::uint64_t crc) {
 }
 
 Bytes encode_config_image(std::uint64_t sequence, ByteSpan payload) {
-  Bytes image;
-  image.reserve(kConfigImageHeaderBytes + payload.size());
-  image.insert(image.end(), kMagic.begin(), kMagic.end());
-  put_le(image, kConfigImageFormatVersion, 4);
-  put_le(image, sequence, 8);
-  put_le(image, payload.size(), 4);
-  put_le(image, image_checksum(image, payload), 8);
-  image.insert(image.end(), payload.begin(), payload.end());
+  // Sized once and filled by index: GCC 12 at -O3 reports a false -Wstringop-overflow for a
+  // vector grown by insert() after reserve().
+  Bytes image(kConfigImageHeaderBytes + payload.size());
+  std::copy(kMagic.begin(), kMagic.end(), image.begin());
+  put_le(image, 4, kConfigImageFormatVersion, 4);
+  put_le(image, 8, sequence, 8);
+  put_le(image, 16, payload.size(), 4);
+  put_le(image, kChecksumOffset, image_checksum(image, payload), 8);
+  std::copy(payload.begin(), payload.end(),
+            image.begin() + static_cast<std::ptrdiff_t>(kConfigImageHeaderBytes));
   return image;
 }
 

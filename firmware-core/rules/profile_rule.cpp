@@ -235,16 +235,20 @@ class RuleParser {
       ++position_;
       skip_space();
     }
-    bool has_options = !at_end() && text_[position_] == '[';
-    if (has_options) {
-      auto parsed = parse_options(alternative.options);
+    // Options usually sit in one pair of brackets; consecutive groups ("[--key K] [--uid U
+    // --pwd P] url") are read as one, and an option may still appear only once.
+    std::array<bool, kOptions.size()> options_seen{};
+    bool has_options = false;
+    while (!at_end() && text_[position_] == '[') {
+      auto parsed = parse_options(alternative.options, options_seen);
       if (!parsed) {
         return fail(std::move(parsed).error());
       }
+      has_options = true;
       skip_space();
-      if (at_end() || text_[position_] == '|') {
-        return syntax_error(position_, "expected a URL after the options");
-      }
+    }
+    if (has_options && (at_end() || text_[position_] == '|')) {
+      return syntax_error(position_, "expected a URL after the options");
     }
     if (!at_end() && text_[position_] != '|') {
       alternative.url_position = position_;
@@ -340,7 +344,8 @@ class RuleParser {
     return syntax_error(position_, "expected ']' to close '['");
   }
 
-  Result<void> parse_options(RuleOptions& options) {
+  // Reads one "[ ... ]" group into `options`; `seen` spans all groups of the alternative.
+  Result<void> parse_options(RuleOptions& options, std::array<bool, kOptions.size()>& seen) {
     auto close = find_closing_bracket();
     if (!close) {
       return fail(std::move(close).error());
@@ -352,7 +357,6 @@ class RuleParser {
         ++at;
       }
     };
-    std::array<bool, kOptions.size()> seen{};
     while (true) {
       skip();
       if (at == end) {
@@ -478,6 +482,61 @@ class RuleParser {
 };
 
 }  // namespace
+
+std::vector<std::string_view> split_report_requests(std::string_view expanded_text) {
+  std::vector<std::string_view> requests;
+  std::size_t begin = 0;
+  std::size_t depth = 0;  // inside ( ), [ ] or quotes nothing splits
+  bool quoted = false;
+  char last_token_end = '\0';  // the last non-space character outside brackets
+  for (std::size_t i = 0; i < expanded_text.size(); ++i) {
+    char c = expanded_text[i];
+    if (quoted) {
+      quoted = c != '"';
+      continue;
+    }
+    if (c == '"') {
+      quoted = true;
+    } else if (c == '(' || c == '[') {
+      // A '[' after white space that follows a URL starts the next request.
+      if (c == '[' && depth == 0 && i > begin && is_space(expanded_text[i - 1]) &&
+          last_token_end != '\0' && last_token_end != ']' && last_token_end != '?' &&
+          last_token_end != '!' && last_token_end != '|') {
+        requests.push_back(expanded_text.substr(begin, i - begin));
+        begin = i;
+      }
+      ++depth;
+    } else if ((c == ')' || c == ']') && depth > 0) {
+      --depth;
+    }
+    if (depth == 0 && !is_space(c)) {
+      last_token_end = c;
+    }
+  }
+  requests.push_back(expanded_text.substr(begin));
+  return requests;
+}
+
+Result<std::vector<ProfileRule>> parse_report_rule(std::string_view expanded_text) {
+  std::vector<ProfileRule> requests;
+  std::size_t offset = 0;
+  for (std::string_view request : split_report_requests(expanded_text)) {
+    auto parsed = parse_rule(request, RuleKind::Report);
+    if (!parsed) {
+      Error error = std::move(parsed).error();
+      error.detail = "request at " + std::to_string(offset) + ": " + error.detail;
+      return fail(std::move(error));
+    }
+    if (!parsed->commented_out && !parsed->alternatives.empty()) {
+      requests.push_back(std::move(*parsed));
+    }
+    if (parsed->commented_out) {
+      break;
+    }
+    offset += request.size();
+  }
+  return requests;
+}
 
 Result<ProfileRule> parse_rule(std::string_view expanded_text, RuleKind kind) {
   return RuleParser(expanded_text, kind).parse();

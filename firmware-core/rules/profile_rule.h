@@ -92,6 +92,16 @@ struct ProfileRule {
 // option arguments, so keys and passwords do not leak into logs.
 Result<ProfileRule> parse_rule(std::string_view expanded_text, RuleKind kind);
 
+// The Report rule may hold several requests separated by white space, each with its own
+// options ("[--delta]http://s/d.xml [--status]http://s/s.xml", reference §5). Splits such a rule
+// at each '[' that follows a URL and white space; quotes, brackets and parentheses never split.
+std::vector<std::string_view> split_report_requests(std::string_view expanded_text);
+
+// Parses every request of an expanded Report rule (see split_report_requests()), each as
+// RuleKind::Report. Empty requests are dropped; '#' comments out the rest of the rule. Errors:
+// those of parse_rule(), the detail prefixed with "request at <offset>: ".
+Result<std::vector<ProfileRule>> parse_report_rule(std::string_view expanded_text);
+
 // The parameter name an assignment's name stands for: a single lower-case letter a..p is
 // GPP_A..GPP_P; anything else is returned unchanged.
 std::string assignment_parameter_name(std::string_view written_name);

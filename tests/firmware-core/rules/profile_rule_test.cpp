@@ -459,3 +459,64 @@ TEST(ProfileRuleTest, AssignmentParameterName) {
 
 }  // namespace
 }  // namespace fw
+
+namespace fw {
+namespace {
+
+TEST(ProfileRuleTest, ConsecutiveOptionGroupsAreOneSetOfOptions) {
+  auto rule = parse_rule("[--key K] [--uid U --pwd P] http://prov.example.com/cfg.xml",
+                         RuleKind::Profile);
+  ASSERT_TRUE(rule) << rule.error().to_string();
+  ASSERT_EQ(rule->alternatives.size(), 1u);
+  const RuleOptions& options = rule->alternatives[0].options;
+  EXPECT_EQ(options.key, "K");
+  EXPECT_EQ(options.uid, "U");
+  EXPECT_EQ(options.pwd, "P");
+  EXPECT_EQ(rule->alternatives[0].url, "http://prov.example.com/cfg.xml");
+}
+
+TEST(ProfileRuleTest, OptionRepeatedInAnotherGroupIsAnError) {
+  auto rule = parse_rule("[--key A] [--key B] http://h/x", RuleKind::Profile);
+  ASSERT_FALSE(rule);
+  EXPECT_EQ(rule.error().code, ErrorCode::RuleSyntax);
+  EXPECT_NE(rule.error().detail.find("only once"), std::string::npos);
+  EXPECT_EQ(rule.error().detail.find('B'), std::string::npos) << "arguments never in errors";
+}
+
+// Reference §5: "[--delta]http://s/d.xml [--status]http://s/s.xml".
+TEST(ProfileRuleTest, ReportRuleWithTwoRequests) {
+  auto requests = parse_report_rule("[--delta]http://s/d.xml [--status]http://s/s.xml");
+  ASSERT_TRUE(requests) << requests.error().to_string();
+  ASSERT_EQ(requests->size(), 2u);
+  EXPECT_TRUE((*requests)[0].alternatives[0].options.delta);
+  EXPECT_EQ((*requests)[0].alternatives[0].url, "http://s/d.xml");
+  EXPECT_TRUE((*requests)[1].alternatives[0].options.status);
+  EXPECT_EQ((*requests)[1].alternatives[0].url, "http://s/s.xml");
+}
+
+TEST(ProfileRuleTest, ReportRuleSplitsOnlyAfterAUrl) {
+  EXPECT_EQ(split_report_requests("[--key K] [--delta] http://s/d.xml").size(), 1u);
+  EXPECT_EQ(split_report_requests("(\"$A\" eq \"x [y]\")? [--delta] http://s/d.xml").size(), 1u);
+  EXPECT_EQ(split_report_requests("http://s/full.xml [--delta]http://s/d.xml").size(), 2u);
+  EXPECT_EQ(split_report_requests("").size(), 1u);
+}
+
+TEST(ProfileRuleTest, ReportRuleErrorNamesTheRequest) {
+  auto requests = parse_report_rule("[--delta]http://s/d.xml [--uid x]http://s/s.xml");
+  ASSERT_FALSE(requests);
+  EXPECT_EQ(requests.error().code, ErrorCode::RuleSyntax);
+  EXPECT_NE(requests.error().detail.find("request at 24"), std::string::npos)
+      << requests.error().detail;
+}
+
+TEST(ProfileRuleTest, ReportRuleSingleRequestAndComment) {
+  auto single = parse_report_rule("[--key Secret]tftp://s/report.xml");
+  ASSERT_TRUE(single);
+  ASSERT_EQ(single->size(), 1u);
+  auto commented = parse_report_rule("#[--delta]http://s/d.xml");
+  ASSERT_TRUE(commented);
+  EXPECT_TRUE(commented->empty());
+}
+
+}  // namespace
+}  // namespace fw
