@@ -8,7 +8,9 @@
 //   Result<void> ok = {};                   // success without a value
 
 #include <cassert>
+#include <cstddef>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <utility>
 #include <variant>
@@ -27,6 +29,16 @@ inline Failure fail(ErrorCode code, std::string detail = {}) {
   return Failure{Error{code, std::move(detail)}};
 }
 inline Failure fail(Error error) { return Failure{std::move(error)}; }
+
+// Makes a failed result for a parser of outside input, naming the 0-based byte position:
+// `return fail_at(ErrorCode::RuleSyntax, 12, "expected ']'");` -> detail "at 12: expected ']'".
+inline Failure fail_at(ErrorCode code, std::size_t position, std::string_view what) {
+  std::string detail = "at ";
+  detail += std::to_string(position);
+  detail += ": ";
+  detail += what;
+  return fail(code, std::move(detail));
+}
 
 template <class T>
 class [[nodiscard]] Result {

@@ -37,9 +37,8 @@ Result<std::string> decode_at(std::string_view text, std::size_t position_base) 
     int high = i + 1 < text.size() ? hex_value(text[i + 1]) : -1;
     int low = i + 2 < text.size() ? hex_value(text[i + 2]) : -1;
     if (high < 0 || low < 0 || (high == 0 && low == 0)) {
-      return fail(ErrorCode::RuleSyntax, "at " + std::to_string(position_base + i) +
-                                             ": expected '%' followed by two hex digits "
-                                             "(not %00)");
+      return fail_at(ErrorCode::RuleSyntax, position_base + i,
+                     "expected '%' followed by two hex digits (not %00)");
     }
     decoded += static_cast<char>(high * 16 + low);
     i += 2;

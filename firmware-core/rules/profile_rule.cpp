@@ -19,11 +19,7 @@ bool is_octal_digit(char c) {
 }
 
 Failure syntax_error(std::size_t position, std::string_view what) {
-  std::string detail = "at ";
-  detail += std::to_string(position);
-  detail += ": ";
-  detail += what;
-  return fail(ErrorCode::RuleSyntax, std::move(detail));
+  return fail_at(ErrorCode::RuleSyntax, position, what);
 }
 
 enum class OptionName : std::uint8_t { Key, Uid, Pwd, Post, Alias, Delta, Status };

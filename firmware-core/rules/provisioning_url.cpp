@@ -80,11 +80,7 @@ bool is_path_char(char c) {
 }
 
 Failure url_error_at(std::size_t position, std::string_view what) {
-  std::string detail = "at ";
-  detail += std::to_string(position);
-  detail += ": ";
-  detail += what;
-  return fail(ErrorCode::UrlSyntax, std::move(detail));
+  return fail_at(ErrorCode::UrlSyntax, position, what);
 }
 
 bool is_dotted_ipv4(std::string_view text) {

@@ -30,9 +30,8 @@ Result<ResolvedRule> resolve_rule(RuleKind kind, std::string_view raw_rule,
                                   const MacroSource& macros, const ServerSources& servers) {
   if (raw_rule.size() > kRuleBytesMax) {
     // Checked before expansion too, so untrusted text is not expanded at any size.
-    return fail(ErrorCode::RuleSyntax, "at " + std::to_string(kRuleBytesMax) +
-                                           ": rule longer than " + std::to_string(kRuleBytesMax) +
-                                           " bytes");
+    return fail_at(ErrorCode::RuleSyntax, kRuleBytesMax,
+                   "rule longer than " + std::to_string(kRuleBytesMax) + " bytes");
   }
   std::string expanded = expand_macros(raw_rule, macros, SecretPolicy::Keep);
   auto rule = parse_rule(expanded, kind);

@@ -13,14 +13,11 @@
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/macro/condition.h"
 #include "firmware-core/macro/firmware_version.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
-void check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
+using fuzz::check;
 
 std::weak_ordering order(const fw::FirmwareVersion& a, const fw::FirmwareVersion& b) {
   auto result = fw::compare_firmware_versions(a, b);

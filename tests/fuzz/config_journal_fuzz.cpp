@@ -13,6 +13,7 @@
 #include <string>
 
 #include "firmware-core/config/config_journal.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
@@ -37,11 +38,7 @@ class MemoryFlash final : public fw::FlashStore {
   std::map<std::string, fw::Bytes, std::less<>> slots_;
 };
 
-void check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
+using fuzz::check;
 
 }  // namespace
 

@@ -13,6 +13,7 @@
 
 #include "firmware-core/config/profile_apply.h"
 #include "firmware-core/config/profile_export.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
@@ -26,13 +27,7 @@ fw::ProfileLimits fuzz_limits() {
   return limits;
 }
 
-// Aborts with the failed property's line, so a crash report says which property broke.
-void check(bool condition, int line = __builtin_LINE()) {
-  if (condition)
-    return;
-  std::fprintf(stderr, "property violated at %s:%d\n", __FILE__, line);
-  std::abort();
-}
+using fuzz::check;
 
 }  // namespace
 

@@ -15,6 +15,7 @@
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/macro/macro_expander.h"
 #include "firmware-core/macro/macro_table.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
@@ -44,11 +45,7 @@ std::string collapse_double_dollars(std::string_view text) {
   return out;
 }
 
-void check(bool condition) {
-  if (!condition) {
-    std::abort();
-  }
-}
+using fuzz::check;
 
 }  // namespace
 

@@ -11,16 +11,11 @@
 
 #include "firmware-core/config/config_store.h"
 #include "firmware-core/config/parameter_value.h"
+#include "tests/fuzz/fuzz_check.h"
 
 namespace {
 
-// Aborts with the failed property's line, so a crash report says which property broke.
-void check(bool condition, int line = __builtin_LINE()) {
-  if (condition)
-    return;
-  std::fprintf(stderr, "property violated at %s:%d\n", __FILE__, line);
-  std::abort();
-}
+using fuzz::check;
 
 }  // namespace
 

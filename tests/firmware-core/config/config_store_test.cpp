@@ -4,14 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/param_id.h"
+
 namespace fw {
 namespace {
 
-ParamId id(std::string_view name) {
-  const auto found = ParameterRegistry::builtin().find(name);
-  EXPECT_TRUE(found.has_value()) << name;
-  return found.value_or(0);
-}
+using test::id;
 
 ConfigStore with(std::initializer_list<std::pair<std::string_view, std::string_view>> values) {
   ConfigDraft draft{ConfigStore{}};

@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/param_id.h"
+
 namespace fw {
 namespace {
 
@@ -11,9 +13,7 @@ const ParameterRegistry& registry() {
   return ParameterRegistry::builtin();
 }
 
-ParamId id(std::string_view name) {
-  return registry().find(name).value_or(0);
-}
+using test::id;
 
 Result<ParsedProfile> parse(std::string_view xml, const ProfileLimits& limits = {}) {
   return parse_flat_profile(as_bytes(xml), registry(), limits);

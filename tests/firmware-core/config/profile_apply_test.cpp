@@ -4,14 +4,12 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/param_id.h"
+
 namespace fw {
 namespace {
 
-ParamId id(std::string_view name) {
-  const auto found = ParameterRegistry::builtin().find(name);
-  EXPECT_TRUE(found.has_value()) << name;
-  return found.value_or(0);
-}
+using test::id;
 
 ApplyReport apply_xml(ConfigStore& store, std::string_view xml, const ProfileLimits& limits = {}) {
   auto report = apply_flat_profile(store, as_bytes(xml), limits);

@@ -4,16 +4,14 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/param_id.h"
+
 #include "firmware-core/config/profile_apply.h"
 
 namespace fw {
 namespace {
 
-ParamId id(std::string_view name) {
-  const auto found = ParameterRegistry::builtin().find(name);
-  EXPECT_TRUE(found.has_value()) << name;
-  return found.value_or(0);
-}
+using test::id;
 
 void set(ConfigStore& store, std::string_view name, std::string_view raw,
          std::optional<Access> access = std::nullopt) {

@@ -1,0 +1,55 @@
+#pragma once
+
+// Reading the files a command names, and recognising which layer a profile file is in. The
+// firmware core takes bytes; finding them on disk is the tool's job.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "firmware-core/base/bytes.h"
+#include "firmware-core/base/error.h"
+
+namespace sim::cli {
+
+// Largest file a command reads. The core rejects profiles past fw::kProfileBytesMax itself (with
+// "profile too large"); this bound only keeps a mistaken path (a disk image) out of memory.
+inline constexpr std::size_t kInputFileBytesMax = 64 * 1024 * 1024;
+
+// A file's bytes, or why they could not be had.
+struct InputFile {
+  fw::Bytes bytes;
+  std::string error;  // empty when read; otherwise "PATH: why", for people
+
+  bool ok() const { return error.empty(); }
+};
+
+// Reads the whole file at `path`. Errors (in `error`): missing, not a regular file, unreadable,
+// larger than kInputFileBytesMax.
+InputFile read_input_file(const std::string& path);
+
+// What a downloaded profile can be wrapped in, recognised by content, not by file name (the phone
+// does the same: `basic.cfg` may be encrypted, compressed, both or neither).
+enum class ProfileLayer : std::uint8_t {
+  PlainXml,          // anything else; the XML parser decides whether it is a profile
+  Gzip,              // gzip magic 1f 8b
+  OpensslEncrypted,  // `openssl enc` output: "Salted__" then an 8-byte salt
+};
+
+ProfileLayer detect_profile_layer(fw::ByteSpan bytes);
+// "plain XML", "gzip-compressed", "AES-256-CBC encrypted (openssl enc)".
+std::string_view profile_layer_name(ProfileLayer layer);
+
+// Reads a profile file for commands that need plain XML. Errors: those of read_input_file(), and
+// a gzip or openssl-enc layer, which this build cannot decode yet (the profile codec can).
+InputFile read_plain_profile(const std::string& path);
+
+// A core error about a file, as "PATH:N: <$ERR text>: rest" when its detail starts with
+// "line N: ", else "PATH: <$ERR text>: detail" — the compiler-style form editors can jump to.
+std::string located_message(std::string_view path, const fw::Error& error);
+
+// The detail of a per-element issue without its "line N: " prefix (the caller prints the line).
+std::string_view without_line_prefix(std::string_view detail);
+
+}  // namespace sim::cli
