@@ -1,7 +1,10 @@
 #include "firmware-core/config/parameter_registry.h"
 
+#include <algorithm>
 #include <array>
 #include <cassert>
+#include <cstring>
+#include <utility>
 
 #include "firmware-core/config/parameter_value.h"
 
@@ -256,14 +259,28 @@ constexpr ParamSpec kBuiltinParams[] = {
 
 static_assert(std::size(kBuiltinParams) < 0xFFFF, "ParamId and the empty slot marker are 16 bit");
 
-// FNV-1a: simple, good enough for ~150 short names, and allocation-free.
-std::uint32_t hash_name(std::string_view name) {
-  std::uint32_t hash = 2166136261u;
-  for (char c : name) {
-    hash ^= static_cast<std::uint8_t>(c);
-    hash *= 16777619u;
+// A seeded hash that reads names 8 bytes at a time (they are 10-30 bytes long). The slot layout
+// depends on byte order, but nothing observable depends on the slot layout.
+std::uint64_t hash_name(std::string_view name, std::uint64_t seed) {
+  constexpr std::uint64_t kMultiplier = 0xBF58476D1CE4E5B9ull;
+  std::uint64_t hash = seed ^ (name.size() * 0x9E3779B97F4A7C15ull);
+  const char* bytes = name.data();
+  std::size_t left = name.size();
+  for (; left >= 8; bytes += 8, left -= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes, 8);  // a constant size: compiled to one load
+    hash = (hash ^ word) * kMultiplier;
+    hash ^= hash >> 31;
   }
-  return hash;
+  if (left > 0) {
+    std::uint64_t tail = 0;
+    for (std::size_t i = 0; i < left; ++i) {
+      tail |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(bytes[i])) << (8 * i);
+    }
+    hash = (hash ^ tail) * kMultiplier;
+    hash ^= hash >> 31;
+  }
+  return hash ^ (hash >> 29);
 }
 
 }  // namespace
@@ -275,28 +292,53 @@ const ParameterRegistry& ParameterRegistry::builtin() {
 
 ParameterRegistry::ParameterRegistry(std::span<const ParamSpec> specs) : specs_(specs) {
   assert(specs.size() < kEmptySlot);
-  std::size_t capacity = 4;
-  while (capacity < specs.size() * 2)
-    capacity *= 2;
-  slots_.assign(capacity, kEmptySlot);
-  slot_mask_ = capacity - 1;
+  // Duplicate names would collide under every seed; they are a programmer error in a static
+  // table. Without assertions the first of them wins.
+  std::vector<std::pair<std::string_view, std::size_t>> by_name;
+  by_name.reserve(specs.size());
   for (std::size_t id = 0; id < specs.size(); ++id) {
-    assert(!find(specs[id].name).has_value() && "duplicate parameter name");
-    std::size_t slot = hash_name(specs[id].name) & slot_mask_;
-    while (slots_[slot] != kEmptySlot)
-      slot = (slot + 1) & slot_mask_;
-    slots_[slot] = static_cast<std::uint16_t>(id);
+    by_name.emplace_back(specs[id].name, id);
+  }
+  std::sort(by_name.begin(), by_name.end());
+  std::vector<bool> duplicate(specs.size(), false);
+  for (std::size_t i = 1; i < by_name.size(); ++i) {
+    if (by_name[i].first == by_name[i - 1].first) {
+      assert(false && "duplicate parameter name");
+      duplicate[by_name[i].second] = true;
+    }
+  }
+  // A perfect hash: try seeds, growing the table when needed, until every name has a slot of
+  // its own. Built once per process; find() is then one hash, one slot and one comparison.
+  std::size_t capacity = 8;
+  while (capacity < specs.size() * 8) {
+    capacity *= 2;
+  }
+  constexpr std::uint64_t kSeedsPerSize = 64;
+  for (;; capacity *= 2) {
+    for (std::uint64_t seed = 1; seed <= kSeedsPerSize; ++seed) {
+      slots_.assign(capacity, kEmptySlot);
+      slot_mask_ = capacity - 1;
+      seed_ = seed;
+      bool collision = false;
+      for (std::size_t id = 0; id < specs.size() && !collision; ++id) {
+        if (duplicate[id]) {
+          continue;
+        }
+        std::uint16_t& slot = slots_[hash_name(specs[id].name, seed) & slot_mask_];
+        collision = slot != kEmptySlot;
+        slot = static_cast<std::uint16_t>(id);
+      }
+      if (!collision) {
+        return;
+      }
+    }
   }
 }
 
 std::optional<ParamId> ParameterRegistry::find(std::string_view name) const {
-  std::size_t slot = hash_name(name) & slot_mask_;
-  // The table is at most half full, so an empty slot always ends the probe.
-  while (slots_[slot] != kEmptySlot) {
-    const ParamId id = slots_[slot];
-    if (specs_[id].name == name)
-      return id;
-    slot = (slot + 1) & slot_mask_;
+  const ParamId id = slots_[hash_name(name, seed_) & slot_mask_];
+  if (id != kEmptySlot && specs_[id].name == name) {
+    return id;
   }
   return std::nullopt;
 }

@@ -87,10 +87,11 @@ class ParameterRegistry {
   static constexpr std::uint16_t kEmptySlot = 0xFFFF;
 
   std::span<const ParamSpec> specs_;
-  // Open-addressing hash table (linear probing) of ids, sized to a power of two at least twice
-  // the parameter count so that probes stay short.
+  // A perfect hash table of ids: `seed_` is chosen at construction so that every name hashes
+  // to a slot of its own (power-of-two size, at least 8 slots per name).
   std::vector<std::uint16_t> slots_;
   std::size_t slot_mask_ = 0;
+  std::uint64_t seed_ = 0;
 };
 
 }  // namespace fw
