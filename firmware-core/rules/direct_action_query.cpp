@@ -30,6 +30,10 @@ Result<std::string> decode_at(std::string_view text, std::size_t position_base) 
       decoded += ' ';
       continue;
     }
+    if (c == '\0') {
+      // A raw NUL would pass the %00 check below and cut the rule short in C-string consumers.
+      return fail_at(ErrorCode::RuleSyntax, position_base + i, "NUL byte in the query");
+    }
     if (c != '%') {
       decoded += c;
       continue;

@@ -22,7 +22,7 @@ struct DirectActionQuery {
 // handler before resolving the one-shot rule. `%XX` becomes the byte XX and '+' a space; the
 // trailing `&xuser=` / `&xpassword=` parameters are split off before decoding, so an encoded
 // `%26` ('&') inside the rule or a password is kept. Errors: RuleSyntax naming the position of
-// a '%' that is not followed by two hex digits or that encodes NUL.
+// a '%' that is not followed by two hex digits or that encodes NUL, or of a raw NUL byte.
 Result<DirectActionQuery> rule_from_direct_action_query(std::string_view query);
 
 // Percent-decodes `text` ('+' is a space). Errors as above.

@@ -119,6 +119,121 @@ TEST_F(PhoneMacrosTest, GuideTriggerExpression) {
   EXPECT_FALSE(*result);
 }
 
+// Guide, "Systemprotokoll-Parameter": each Syslog_Identifier choice is a macro naming the phone
+// (c4:b9:cd:81:1e:29 in the guide).
+TEST_F(PhoneMacrosTest, GuideSyslogIdentifierExamples) {
+  identity_.mac = {0xc4, 0xb9, 0xcd, 0x81, 0x1e, 0x29};
+  const std::pair<std::string_view, std::string_view> examples[] = {
+      {"$MA", "c4b9cd811e29"},
+      {"$MAU", "C4B9CD811E29"},
+      {"$MAC", "c4:b9:cd:81:1e:29"},
+      {"$SN", "88012BA01234"},
+  };
+  auto identifier = store_.registry().find("Syslog_Identifier");
+  ASSERT_TRUE(identifier);
+  for (const auto& [choice, expected] : examples) {
+    set("Syslog_Identifier", choice);
+    EXPECT_EQ(expand(store_.value(*identifier)), expected) << choice;
+  }
+}
+
+// Reference §6: the upgrade templates; after a successful upgrade $ERR holds the new load.
+TEST_F(PhoneMacrosTest, ReferenceUpgradeLogMessages) {
+  state_.url = *parse_provisioning_url("http://192.168.1.5/image/sip88xx.11-2-3MSR1-1.loads");
+  state_.server_ip = "192.168.1.5";
+  auto request = store_.registry().find("Log_Upgrade_Request_Msg");
+  auto success = store_.registry().find("Log_Upgrade_Success_Msg");
+  auto failure = store_.registry().find("Log_Upgrade_Failure_Msg");
+  ASSERT_TRUE(request && success && failure);
+  EXPECT_EQ(expand(store_.value(*request)),
+            "CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Requesting upgrade "
+            "http://192.168.1.5:80/image/sip88xx.11-2-3MSR1-1.loads");
+  state_.result = "sip88xx.11-2-3MSR1-1";
+  EXPECT_EQ(expand(store_.value(*success)),
+            "CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Successful upgrade "
+            "http://192.168.1.5:80/image/sip88xx.11-2-3MSR1-1.loads -- sip88xx.11-2-3MSR1-1");
+  state_.result = "http_get failed";
+  EXPECT_EQ(expand(store_.value(*failure)),
+            "CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Upgrade failed: http_get failed");
+}
+
+// Reference §6: the SPA ATA guides' success template ends in " -- $ERR"; a profile may set it.
+TEST_F(PhoneMacrosTest, ReferenceSpaSuccessTemplateWithErr) {
+  state_.url = *parse_provisioning_url("tftp://192.168.1.200/basic.txt");
+  state_.server_ip = "192.168.1.200";
+  state_.result = "";
+  EXPECT_EQ(expand("$PN $MAC -- Successful resync $SCHEME://$SERVIP:$PORT$PATH -- $ERR"),
+            "CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Successful resync "
+            "tftp://192.168.1.200:69/basic.txt -- ");
+}
+
+// Reference §2 table: the agent-state and URL macros.
+TEST_F(PhoneMacrosTest, ReferenceAgentStateMacros) {
+  identity_.hardware_version = "1.0.0";
+  identity_.ip_address = "192.168.1.100";
+  state_.resync_reason = -1;
+  state_.upgrade_attempt = 2;
+  state_.upgrade_error = "http_get failed";
+  state_.line2_unregistered_s = 45;
+  state_.url = *parse_provisioning_url("https://my.server.com/basic.txt");
+  EXPECT_EQ(expand("$PRVST|$UPGST|$UPGERR|$REGTMR2|$HWVER|$IP"),
+            "-1|2|http_get failed|45|1.0.0|192.168.1.100");
+  EXPECT_EQ(expand("$SCHEME|$METH|$SERV|$PORT|$PATH"), "https|https|my.server.com|443|/basic.txt");
+  // Unresolved and not yet running: left as written so that a log line shows what is missing.
+  EXPECT_EQ(expand("$SERVIP $REGTMR1"), "$SERVIP $REGTMR1");
+}
+
+// Reference §3: quoted string conditions on $CCERT and $EXTIP, unquoted timer condition.
+TEST_F(PhoneMacrosTest, ReferenceCertificateExternalIpAndTimerConditions) {
+  auto holds = [this](std::string_view condition) {
+    auto result = evaluate_condition(expand(condition));
+    EXPECT_TRUE(result) << condition << ": " << (result ? "" : result.error().to_string());
+    return result && *result;
+  };
+  state_.resync_age_s = 1200;
+  EXPECT_FALSE(holds("\"$CCERT\" eq \"Installed\""));
+  EXPECT_FALSE(holds("\"$EXTIP\" ne \"\""));
+  EXPECT_FALSE(holds("$PRVTMR gt 1200"));
+  identity_.client_certificate_installed = true;
+  identity_.external_ip_address = "203.0.113.7";
+  state_.resync_age_s = 1201;
+  EXPECT_TRUE(holds("\"$CCERT\" eq \"Installed\""));
+  EXPECT_TRUE(holds("\"$EXTIP\" ne \"\""));
+  EXPECT_TRUE(holds("$PRVTMR gt 1200"));
+}
+
+// Reference §1: `($REGTMR1 eq 0)? http://p.tel.com/has-reg.cfg | [--post a] ...lost-reg?`.
+TEST_F(PhoneMacrosTest, ReferenceRegistrationTimerRule) {
+  constexpr std::string_view kRule =
+      "($REGTMR1 eq 0)? http://p.tel.com/has-reg.cfg | [--post a] http://p.tel.com/lost-reg?";
+  state_.line1_unregistered_s = 0;
+  ResolvedRule registered = resolve(kRule);
+  ASSERT_EQ(registered.outcome, RuleOutcome::Fetch);
+  EXPECT_EQ(registered.url->to_string(), "http://p.tel.com:80/has-reg.cfg");
+  state_.line1_unregistered_s = 90;
+  ResolvedRule lost = resolve(kRule);
+  ASSERT_EQ(lost.outcome, RuleOutcome::Fetch);
+  EXPECT_EQ(lost.alternative_index, 1u);
+  EXPECT_EQ(lost.options.post, 'A');
+  EXPECT_EQ(lost.url->to_string(), "http://p.tel.com:80/lost-reg?");
+}
+
+// Reference §3: `($SWVER ge sip78xx.11-0-0MPP-7)? ...11-2-1MES-3.loads | ...11-0-0MPP-7.loads`
+// against the running firmware.
+TEST_F(PhoneMacrosTest, ReferenceUpgradeRuleByRunningVersion) {
+  constexpr std::string_view kRule =
+      "($SWVER ge sip78xx.11-0-0MPP-7)? http://S/sip78xx.11-2-1MES-3.loads | "
+      "http://S/sip78xx.11-0-0MPP-7.loads";
+  ServerSources sources;
+  auto current = resolve_rule(RuleKind::Upgrade, kRule, macros_, sources);
+  ASSERT_TRUE(current) << current.error().to_string();
+  EXPECT_EQ(current->url->path, "/sip78xx.11-2-1MES-3.loads");
+  identity_.software_version = "sip78xx.10-4-1MPP-220";
+  auto old = resolve_rule(RuleKind::Upgrade, kRule, macros_, sources);
+  ASSERT_TRUE(old) << old.error().to_string();
+  EXPECT_EQ(old->url->path, "/sip78xx.11-0-0MPP-7.loads");
+}
+
 TEST_F(PhoneMacrosTest, TimerThatIsNotRunningStaysLiteralAndFailsLoudly) {
   EXPECT_EQ(expand("$PRVTMR"), "$PRVTMR");
   EXPECT_FALSE(evaluate_condition(expand("$PRVTMR gt 1200")));

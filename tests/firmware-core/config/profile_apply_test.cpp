@@ -138,6 +138,16 @@ TEST(ProfileApplyTest, GuideResyncNumbers) {
   EXPECT_EQ(store.integer(id("Forced_Resync_Delay")), 14400);
 }
 
+// Guide: Resync_At_Random_Delay is "valid from 600", yet a smaller value means a 0..600 s window
+// (decisions.md), so it must be stored, not rejected.
+TEST(ProfileApplyTest, GuideResyncAtRandomDelayBelowSixHundred) {
+  ConfigStore store;
+  ApplyReport report = apply_xml(
+      store, "<flat-profile><Resync_At_Random_Delay>300</Resync_At_Random_Delay></flat-profile>");
+  EXPECT_TRUE(report.invalid_values.empty());
+  EXPECT_EQ(store.integer(id("Resync_At_Random_Delay")), 300);
+}
+
 TEST(ProfileApplyTest, GuideResyncPeriodicForms) {
   ConfigStore store;
   const std::pair<std::string_view, std::string_view> forms[] = {

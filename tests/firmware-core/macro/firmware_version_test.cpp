@@ -129,6 +129,19 @@ TEST(FirmwareVersionTest, FactsExampleUpgradeRuleVersions) {
   EXPECT_EQ(order_of("sip78xx.11-0-0MPP-7", "sip78xx.11-0-0MPP-7"), 0);
 }
 
+// Guide, activation-code onboarding: needs firmware 11-2-3MSR1; the upgrade rule example loads
+// sip88xx.11-2-3MSR1-1.loads.
+TEST(FirmwareVersionTest, GuideActivationCodeFirmwareLoad) {
+  FirmwareVersion version = parsed("sip88xx.11-2-3MSR1-1.loads");
+  EXPECT_EQ(version.format, VersionFormat::Mpp);
+  EXPECT_EQ(numbers_of(version), (std::vector<std::uint32_t>{11, 2, 3}));
+  EXPECT_EQ(version.tag, "MSR1");
+  EXPECT_EQ(version.build, "1");
+  EXPECT_EQ(order_of("sip88xx.11-2-1MPP-300", "sip88xx.11-2-3MSR1-1.loads"), -1);
+  EXPECT_EQ(order_of("sip88xx.11-2-3MSR1-1", "sip88xx.11-2-3MSR1-1.loads"), 0);
+  EXPECT_EQ(order_of("sip88xx.11-3-1MPP-477", "sip88xx.11-2-3MSR1-1.loads"), 1);
+}
+
 TEST(FirmwareVersionTest, ModelPrefixIsIgnored) {
   EXPECT_EQ(order_of("sip78xx.11-0-1MPP-312", "sip7832.11-0-1MPP-312"), 0);
 }

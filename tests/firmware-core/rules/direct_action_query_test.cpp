@@ -50,6 +50,19 @@ TEST(DirectActionQueryTest, BadPercentEscapeNamesPosition) {
   }
 }
 
+// Found by direct_action_query_fuzz: a raw NUL passed through while %00 was rejected.
+TEST(DirectActionQueryTest, RawNulByteIsRejectedLikePercent00) {
+  using namespace std::string_view_literals;
+  for (auto [text, position] :
+       {std::pair{"ht\0p://h/x"sv, "at 2:"sv}, {"/x&xuser=a\0b"sv, "at 10:"sv}}) {
+    auto query = rule_from_direct_action_query(text);
+    ASSERT_FALSE(query);
+    EXPECT_EQ(query.error().code, ErrorCode::RuleSyntax);
+    EXPECT_THAT(query.error().detail, HasSubstr(position));
+  }
+  EXPECT_FALSE(percent_decode_query("a\0"sv));
+}
+
 TEST(DirectActionQueryTest, PercentDecodeQuery) {
   EXPECT_EQ(*percent_decode_query("a+b%20c%2b"), "a b c+");
   EXPECT_EQ(*percent_decode_query(""), "");

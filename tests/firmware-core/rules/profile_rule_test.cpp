@@ -273,6 +273,17 @@ TEST(ProfileRuleTest, SpaVersionWithParenthesesStaysInCondition) {
   EXPECT_EQ(rule.alternatives[0].condition, "$SWVER lt 1.0.31(b)");
 }
 
+// Reference §3, the Sipura legacy form: `(<1.0)?/pre-rel.cfg | /curr.cfg` (the left operand is
+// the running version; evaluate_condition with LegacySpaSyntax decides it).
+TEST(ProfileRuleTest, ReferenceSipuraLegacyConditionRule) {
+  ProfileRule rule = parse_ok("(<1.0)?/pre-rel.cfg | /curr.cfg");
+  ASSERT_EQ(rule.alternatives.size(), 2u);
+  EXPECT_EQ(rule.alternatives[0].condition, "<1.0");
+  EXPECT_EQ(rule.alternatives[0].url, "/pre-rel.cfg");
+  EXPECT_FALSE(rule.alternatives[1].condition);
+  EXPECT_EQ(rule.alternatives[1].url, "/curr.cfg");
+}
+
 TEST(ProfileRuleTest, QuotedParenthesisDoesNotCloseCondition) {
   ProfileRule rule = parse_ok("(\"$A\" eq \")\")? /a.cfg | /b.cfg");
   EXPECT_EQ(rule.alternatives[0].condition, "\"$A\" eq \")\"");

@@ -113,6 +113,25 @@ TEST(ProvisioningUrlTest, ReferenceUnknownMacroStaysInPath) {
              "/spa$STRANGE000E08012345.cfg");
 }
 
+// Reference §1, factory defaults of the SPA family (before macro expansion): no server, TFTP.
+TEST(ProvisioningUrlTest, ReferenceSpaDefaultRules) {
+  for (std::string_view rule : {"/spa.cfg", "/spa$PSN.cfg", "/spa2102.cfg", "/$PSN.xml"}) {
+    ProvisioningUrl url = parse_ok(rule);
+    EXPECT_TRUE(url.needs_server()) << rule;
+    EXPECT_EQ(url.scheme, UrlScheme::Tftp) << rule;
+    EXPECT_EQ(url.path, rule);
+  }
+}
+
+// Guide, "Erneute Synchronisierung mit HTTP GET": the text names the server 192.168.1.300, which
+// is no IPv4 address (the example rule itself uses .200).
+TEST(ProvisioningUrlTest, GuideHttpServerAddress300IsNotAHost) {
+  EXPECT_FALSE(is_valid_host("192.168.1.300"));
+  auto url = parse_provisioning_url("http://192.168.1.300/basic.txt");
+  ASSERT_FALSE(url);
+  EXPECT_EQ(url.error().code, ErrorCode::UrlSyntax);
+}
+
 TEST(ProvisioningUrlTest, PathWithoutServerNeedsOne) {
   ProvisioningUrl url = parse_ok("/7861.xml");
   EXPECT_TRUE(url.needs_server());

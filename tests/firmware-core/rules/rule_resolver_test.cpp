@@ -103,6 +103,33 @@ TEST(RuleResolverTest, GuideUpgradeRule) {
             "http://192.0.2.10:80/sip88xx.11-2-3MSR1-1.loads");
 }
 
+// Guide, "Aktivierungscode Bereitstellungsparameter": the cfg.xml example keeps the placeholder
+// `<server ip address>`; stored as is, it is an error, not a fetch. The URL ends at the first
+// space, so the rule parser reports the words after it.
+TEST(RuleResolverTest, GuideUpgradeRulePlaceholderServerIsAnError) {
+  Error error = resolve_error("http://<server ip address>/sip88xx.11-2-3MSR1-1.loads",
+                              phone_macros(), RuleKind::Upgrade);
+  EXPECT_EQ(error.code, ErrorCode::RuleSyntax);
+  EXPECT_THAT(error.detail, HasSubstr("at 15:"));
+}
+
+// Reference §3, the MPP upgrade rule chosen by the running version.
+TEST(RuleResolverTest, ReferenceMppUpgradeRuleByVersion) {
+  constexpr std::string_view kRule =
+      "($SWVER ge sip78xx.11-0-0MPP-7)? http://S/sip78xx.11-2-1MES-3.loads | "
+      "http://S/sip78xx.11-0-0MPP-7.loads";
+  MacroTable macros = phone_macros();
+  macros.set("SWVER", "sip78xx.11-0-0MPP-7");
+  EXPECT_EQ(fetched(kRule, macros, no_dhcp(), RuleKind::Upgrade),
+            "http://S:80/sip78xx.11-2-1MES-3.loads");
+  macros.set("SWVER", "sip78xx.10-4-1MPP-220");
+  EXPECT_EQ(fetched(kRule, macros, no_dhcp(), RuleKind::Upgrade),
+            "http://S:80/sip78xx.11-0-0MPP-7.loads");
+  // An SPA-format running version cannot be compared with an MPP one: an error, not a guess.
+  macros.set("SWVER", "7.6.2");
+  EXPECT_EQ(resolve_error(kRule, macros, RuleKind::Upgrade).code, ErrorCode::VersionSyntax);
+}
+
 TEST(RuleResolverTest, ReferenceGppSubdirectories) {
   EXPECT_EQ(fetched("http://neptune.speak.net:8080/prov/$D/$E.cfg", phone_macros()),
             "http://neptune.speak.net:8080/prov/tenant7/desk42.cfg");
