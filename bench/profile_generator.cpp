@@ -165,7 +165,8 @@ void append_known_value(std::string& out, const fw::ParamSpec& spec, Random& ran
     case fw::ValueType::Hhmm:
       if (!random.one_in(3)) {
         const std::size_t minutes = random.below(24 * 60);
-        char hhmm[5];
+        // Room for any size_t: the compiler cannot see that minutes < 1440.
+        char hhmm[48];
         std::snprintf(hhmm, sizeof hhmm, "%02zu%02zu", minutes / 60, minutes % 60);
         out += hhmm;
       }
