@@ -9,16 +9,6 @@
 #include <system_error>
 
 namespace sim::cli {
-namespace {
-
-constexpr std::array<std::uint8_t, 2> kGzipMagic = {0x1f, 0x8b};
-constexpr std::string_view kOpensslSaltedMagic = "Salted__";
-
-bool starts_with(fw::ByteSpan bytes, fw::ByteSpan prefix) {
-  return bytes.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), bytes.begin());
-}
-
-}  // namespace
 
 InputFile read_input_file(const std::string& path) {
   InputFile file;
@@ -58,41 +48,18 @@ InputFile read_input_file(const std::string& path) {
   return file;
 }
 
-ProfileLayer detect_profile_layer(fw::ByteSpan bytes) {
-  if (starts_with(bytes, kGzipMagic)) {
-    return ProfileLayer::Gzip;
+std::string write_output_file(const std::string& path, fw::ByteSpan bytes) {
+  std::ofstream stream(path, std::ios::binary | std::ios::trunc);
+  if (!stream) {
+    return path + ": cannot write: " + std::strerror(errno);
   }
-  if (starts_with(bytes, fw::as_bytes(kOpensslSaltedMagic))) {
-    return ProfileLayer::OpensslEncrypted;
+  const std::string_view text = fw::as_text(bytes);
+  stream.write(text.data(), static_cast<std::streamsize>(text.size()));
+  stream.close();
+  if (!stream) {
+    return path + ": cannot write: I/O error";
   }
-  return ProfileLayer::PlainXml;
-}
-
-std::string_view profile_layer_name(ProfileLayer layer) {
-  switch (layer) {
-    case ProfileLayer::PlainXml:
-      return "plain XML";
-    case ProfileLayer::Gzip:
-      return "gzip-compressed";
-    case ProfileLayer::OpensslEncrypted:
-      return "AES-256-CBC encrypted (openssl enc)";
-  }
-  return "unknown";
-}
-
-InputFile read_plain_profile(const std::string& path) {
-  InputFile file = read_input_file(path);
-  if (!file.ok()) {
-    return file;
-  }
-  const ProfileLayer layer = detect_profile_layer(file.bytes);
-  if (layer != ProfileLayer::PlainXml) {
-    file.bytes.clear();
-    file.error = path + ": the profile is " + std::string(profile_layer_name(layer)) +
-                 "; decoding that layer comes with the profile codec (this build decodes plain "
-                 "XML only)";
-  }
-  return file;
+  return {};
 }
 
 std::string_view without_line_prefix(std::string_view detail) {

@@ -1,10 +1,9 @@
 #pragma once
 
-// Reading the files a command names, and recognising which layer a profile file is in. The
-// firmware core takes bytes; finding them on disk is the tool's job.
+// Reading the files a command names and writing the one it produces. The firmware core takes
+// bytes; finding them on disk is the tool's job.
 
 #include <cstddef>
-#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -29,21 +28,9 @@ struct InputFile {
 // larger than kInputFileBytesMax.
 InputFile read_input_file(const std::string& path);
 
-// What a downloaded profile can be wrapped in, recognised by content, not by file name (the phone
-// does the same: `basic.cfg` may be encrypted, compressed, both or neither).
-enum class ProfileLayer : std::uint8_t {
-  PlainXml,          // anything else; the XML parser decides whether it is a profile
-  Gzip,              // gzip magic 1f 8b
-  OpensslEncrypted,  // `openssl enc` output: "Salted__" then an 8-byte salt
-};
-
-ProfileLayer detect_profile_layer(fw::ByteSpan bytes);
-// "plain XML", "gzip-compressed", "AES-256-CBC encrypted (openssl enc)".
-std::string_view profile_layer_name(ProfileLayer layer);
-
-// Reads a profile file for commands that need plain XML. Errors: those of read_input_file(), and
-// a gzip or openssl-enc layer, which this build cannot decode yet (the profile codec can).
-InputFile read_plain_profile(const std::string& path);
+// Writes `bytes` to `path`, replacing the file. Returns "" or, for people, "PATH: cannot write:
+// why".
+std::string write_output_file(const std::string& path, fw::ByteSpan bytes);
 
 // A core error about a file, as "PATH:N: <$ERR text>: rest" when its detail starts with
 // "line N: ", else "PATH: <$ERR text>: detail" — the compiler-style form editors can jump to.

@@ -44,13 +44,18 @@ bool add_dhcp_option(const std::string& text, fw::DhcpOptions& options, std::ost
 
 }  // namespace
 
-bool apply_profile_file(const std::string& path, fw::ConfigStore& store, std::ostream& err) {
-  const InputFile file = read_plain_profile(path);
+bool apply_profile_file(const std::string& path, const ProfileKey& key, fw::ConfigStore& store,
+                        fw::DecodedLayers& layers, std::ostream& err) {
+  const ProfileFile file = read_profile_file(path, key);
+  if (!file.note.empty()) {
+    err << "note: " << file.note << "\n";
+  }
   if (!file.ok()) {
     err << file.error << "\n";
     return false;
   }
-  auto applied = fw::apply_flat_profile(store, file.bytes);
+  layers = file.layers;
+  auto applied = fw::apply_flat_profile(store, file.xml);
   if (!applied) {
     err << located_message(path, applied.error()) << "\n";
     return false;
@@ -78,7 +83,8 @@ bool build_phone(const PhoneOptions& options, Phone& phone, std::ostream& err) {
   phone.identity.ip_address = options.ip_address;
 
   for (const std::string& path : options.profile_paths) {
-    if (!apply_profile_file(path, phone.store, err)) {
+    fw::DecodedLayers layers;
+    if (!apply_profile_file(path, ProfileKey{}, phone.store, layers, err)) {
       return false;
     }
   }

@@ -11,6 +11,7 @@
 #include "firmware-core/agent/phone_macros.h"
 #include "firmware-core/config/config_store.h"
 #include "firmware-core/rules/provisioning_server.h"
+#include "sim/cli/profile_file.h"
 
 namespace CLI {
 class App;
@@ -42,10 +43,12 @@ struct Phone {
 // Elements a profile skips are printed to `err` as notes; they do not fail the build.
 bool build_phone(const PhoneOptions& options, Phone& phone, std::ostream& err);
 
-// Applies the flat profile at `path` to `store` (plain XML only). Skipped elements are printed
-// to `err` as "note: PATH:N: ..."; a file that cannot be read or parsed prints its error and
+// Decodes the profile at `path` with `key` (read_profile_file()) and applies it to `store`;
+// `layers` receives what the decoder found. Skipped elements are printed to `err` as
+// "note: PATH:N: ..."; a file that cannot be read, decoded or parsed prints its error and
 // returns false, leaving `store` unchanged.
-bool apply_profile_file(const std::string& path, fw::ConfigStore& store, std::ostream& err);
+bool apply_profile_file(const std::string& path, const ProfileKey& key, fw::ConfigStore& store,
+                        fw::DecodedLayers& layers, std::ostream& err);
 
 // Adds --mac --serial --model --series --firmware --ip --param --profile --dhcp-option
 // --last-resync-host to `command`, bound to `options`.

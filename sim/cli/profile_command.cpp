@@ -1,6 +1,9 @@
 #include "sim/cli/profile_command.h"
 
+#include <openssl/evp.h>
+
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <memory>
 #include <ostream>
@@ -22,7 +25,7 @@ namespace {
 
 // Everything inspect reports about one profile applied to a factory-default phone.
 struct InspectReport {
-  std::size_t bytes = 0;
+  fw::DecodedLayers layers;
   std::size_t parameter_elements = 0;
   std::vector<fw::ParamId> named_parameters;          // registry order, each once
   std::map<fw::ParamId, std::string> written_values;  // the last element's text, as written
@@ -33,7 +36,6 @@ struct InspectReport {
 // Parses and applies the profile; on failure prints "PATH:LINE: ..." to `err` and returns false.
 bool build_inspect_report(const std::string& path, const fw::Bytes& bytes, InspectReport& report,
                           std::ostream& err) {
-  report.bytes = bytes.size();
   // Parsed once more on its own for what the apply report does not keep: the element count
   // and which parameters the profile names (access-only elements and values equal to the
   // default change nothing but are still worth showing).
@@ -103,8 +105,7 @@ std::string written_note(const InspectReport& report, fw::ParamId id) {
 
 void print_text_report(const std::string& path, const InspectReport& report, std::ostream& out) {
   const fw::ConfigStore& store = report.store;
-  out << path << ": flat profile, " << profile_layer_name(ProfileLayer::PlainXml) << ", "
-      << report.bytes << " bytes\n"
+  out << path << ": flat profile, " << describe_layers(report.layers) << "\n"
       << "  parameter elements  " << report.parameter_elements << "\n"
       << "  parameters changed  " << report.apply.changes.size() << "\n"
       << "  unknown elements    " << report.apply.unknown_elements.size() << "\n"
@@ -135,9 +136,16 @@ void print_text_report(const std::string& path, const InspectReport& report, std
 void print_json_report(const std::string& path, const InspectReport& report, bool with_export,
                        std::ostream& out) {
   const fw::ConfigStore& store = report.store;
+  const fw::DecodedLayers& layers = report.layers;
   out << "{\"file\": " << json_quote(path)
-      << ", \"layer\": " << json_quote(profile_layer_name(ProfileLayer::PlainXml))
-      << ", \"bytes\": " << report.bytes
+      << ", \"layers\": " << json_quote(describe_layers(layers))
+      << ", \"encrypted\": " << (layers.encrypted ? "true" : "false") << ", \"digest\": "
+      << (layers.digest ? json_quote(layers.digest == fw::KdfDigest::Md5 ? "md5" : "sha256")
+                        : std::string("null"))
+      << ", \"compressed\": " << (layers.compressed ? "true" : "false")
+      << ", \"encoded_bytes\": " << layers.encoded_bytes
+      << ", \"compressed_bytes\": " << layers.compressed_bytes
+      << ", \"bytes\": " << layers.plain_bytes
       << ", \"parameter_elements\": " << report.parameter_elements
       << ", \"parameters_changed\": " << report.apply.changes.size() << ",\n";
   out << " \"unknown_elements\": [";
@@ -174,13 +182,17 @@ void print_json_report(const std::string& path, const InspectReport& report, boo
 }  // namespace
 
 int run_profile_inspect(const InspectOptions& options, std::ostream& out, std::ostream& err) {
-  const InputFile file = read_plain_profile(options.path);
+  const ProfileFile file = read_profile_file(options.path, options.key);
+  if (!file.note.empty()) {
+    err << "note: " << file.note << "\n";
+  }
   if (!file.ok()) {
     err << file.error << "\n";
     return kExitInvalidInput;
   }
   InspectReport report;
-  if (!build_inspect_report(options.path, file.bytes, report, err)) {
+  report.layers = file.layers;
+  if (!build_inspect_report(options.path, file.xml, report, err)) {
     return kExitInvalidInput;
   }
   if (options.json) {
@@ -198,9 +210,19 @@ int run_profile_inspect(const InspectOptions& options, std::ostream& out, std::o
 int run_profile_diff(const DiffOptions& options, std::ostream& out, std::ostream& err) {
   fw::ConfigStore before;
   fw::ConfigStore after;
-  if (!apply_profile_file(options.before_path, before, err) ||
-      !apply_profile_file(options.after_path, after, err)) {
+  fw::DecodedLayers before_layers;
+  fw::DecodedLayers after_layers;
+  if (!apply_profile_file(options.before_path, options.key, before, before_layers, err) ||
+      !apply_profile_file(options.after_path, options.key, after, after_layers, err)) {
     return kExitInvalidInput;
+  }
+  // Plain files keep the short form; layered ones say what was decoded, so that a difference
+  // cannot be blamed on the wrong file.
+  for (const auto& [path, layers] : {std::pair{&options.before_path, &before_layers},
+                                     std::pair{&options.after_path, &after_layers}}) {
+    if (layers->encrypted || layers->compressed) {
+      out << *path << ": " << describe_layers(*layers) << "\n";
+    }
   }
   const std::vector<fw::ParameterChange> changes = fw::diff_stores(before, after);
   out << options.before_path << " -> " << options.after_path << ": ";
@@ -216,22 +238,195 @@ int run_profile_diff(const DiffOptions& options, std::ostream& out, std::ostream
   return kExitProblemsFound;
 }
 
+std::array<std::uint8_t, 8> default_pack_salt(const std::string& key, fw::ByteSpan plaintext) {
+  std::array<std::uint8_t, EVP_MAX_MD_SIZE> digest{};
+  unsigned digest_bytes = 0;
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  const bool ok = context != nullptr && EVP_DigestInit_ex(context, EVP_sha256(), nullptr) == 1 &&
+                  EVP_DigestUpdate(context, key.data(), key.size()) == 1 &&
+                  EVP_DigestUpdate(context, plaintext.data(), plaintext.size()) == 1 &&
+                  EVP_DigestFinal_ex(context, digest.data(), &digest_bytes) == 1;
+  EVP_MD_CTX_free(context);
+  std::array<std::uint8_t, 8> salt{};
+  if (ok && digest_bytes >= salt.size()) {
+    std::copy_n(digest.begin(), salt.size(), salt.begin());
+  }
+  return salt;  // all zero only if OpenSSL has no SHA-256; still a valid (fixed) salt
+}
+
+namespace {
+
+constexpr std::size_t kSaltHexDigits = 16;
+
+std::optional<std::array<std::uint8_t, 8>> parse_salt(std::string_view hex) {
+  std::array<std::uint8_t, 8> salt{};
+  if (hex.size() != kSaltHexDigits) {
+    return std::nullopt;
+  }
+  for (std::size_t index = 0; index < salt.size(); ++index) {
+    const char* first = hex.data() + 2 * index;
+    auto [stop, error] = std::from_chars(first, first + 2, salt[index], 16);
+    if (error != std::errc() || stop != first + 2) {
+      return std::nullopt;
+    }
+  }
+  return salt;
+}
+
+}  // namespace
+
+int run_profile_pack(const PackOptions& options, std::ostream& /*out*/, std::ostream& err) {
+  if (!options.key && (options.digest || options.salt_hex)) {
+    err << "pack: --md and --salt choose how to encrypt; they need --key\n";
+    return kExitInvalidInput;
+  }
+  fw::EncodeOptions encode;
+  encode.gzip = options.gzip;
+  encode.key = options.key;
+  encode.digest = options.digest.value_or(fw::KdfDigest::Sha256);
+  if (options.salt_hex) {
+    auto salt = parse_salt(*options.salt_hex);
+    if (!salt) {
+      err << "pack: --salt '" << *options.salt_hex << "': expected " << kSaltHexDigits
+          << " hex digits (8 bytes)\n";
+      return kExitInvalidInput;
+    }
+    encode.salt = *salt;
+  }
+  const InputFile input = read_input_file(options.input_path);
+  if (!input.ok()) {
+    err << input.error << "\n";
+    return kExitInvalidInput;
+  }
+  if (options.key && !options.salt_hex) {
+    encode.salt = default_pack_salt(*options.key, input.bytes);
+  }
+  // Packing what is not a profile is allowed (to make test files a phone must reject), but it is
+  // more often a mistake worth a word.
+  const fw::ConfigStore store;
+  if (auto parsed = fw::parse_flat_profile(input.bytes, store.registry()); !parsed) {
+    err << "warning: " << located_message(options.input_path, parsed.error())
+        << " (not a flat profile; packed as given)\n";
+  }
+  auto encoded = fw::encode_profile(input.bytes, encode);
+  if (!encoded) {
+    err << located_message(options.input_path, encoded.error()) << "\n";
+    return kExitInvalidInput;
+  }
+  if (std::string error = write_output_file(options.output_path, *encoded); !error.empty()) {
+    err << error << "\n";
+    return kExitInvalidInput;
+  }
+  err << "wrote " << options.output_path << " (" << encoded->size() << " bytes): ";
+  if (options.key) {
+    err << "openssl enc AES-256-CBC " << openssl_digest_option(encode.digest) << " > ";
+  }
+  if (options.gzip) {
+    err << "gzip > ";
+  }
+  err << options.input_path << " (" << input.bytes.size() << " bytes)\n";
+  return kExitOk;
+}
+
+int run_profile_unpack(const UnpackOptions& options, std::ostream& /*out*/, std::ostream& err) {
+  const ProfileFile file = read_profile_file(options.input_path, options.key);
+  if (!file.note.empty()) {
+    err << "note: " << file.note << "\n";
+  }
+  if (!file.ok()) {
+    err << file.error << "\n";
+    return kExitInvalidInput;
+  }
+  if (std::string error = write_output_file(options.output_path, file.xml); !error.empty()) {
+    err << error << "\n";
+    return kExitInvalidInput;
+  }
+  err << options.input_path << ": " << describe_layers(file.layers) << "; wrote "
+      << options.output_path << "\n";
+  return kExitOk;
+}
+
+namespace {
+
+// --key K into `key` (never echoed), --md5-only into `key_derivation`.
+void add_key_options(CLI::App& command, std::shared_ptr<ProfileKey> key) {
+  command
+      .add_option_function<std::string>(
+          "--key", [key](const std::string& text) { key->key = text; },
+          "the rule's --key: decrypt openssl enc AES-256-CBC files (never printed)")
+      ->type_name("K");
+  command.add_flag_callback(
+      "--md5-only", [key] { key->key_derivation = fw::KeyDerivation::Md5Only; },
+      "derive the key with MD5 only, like older phones (default: SHA-256, then MD5)");
+}
+
+}  // namespace
+
 void add_profile_commands(CLI::App& app, std::function<int()>& selected, std::ostream& out,
                           std::ostream& err) {
   CLI::App* profile =
-      app.add_subcommand("profile", "Look at flat-profile files as a phone reads them");
+      app.add_subcommand("profile", "Make flat-profile files and look at them as a phone does");
   profile->require_subcommand(1);
+
+  auto pack_options = std::make_shared<PackOptions>();
+  CLI::App* pack = profile->add_subcommand(
+      "pack", "Gzip and/or encrypt a profile the way `gzip -n` and `openssl enc` would");
+  pack->add_option("IN", pack_options->input_path, "plain flat-profile file")->required();
+  pack->add_option("-o,--output", pack_options->output_path, "the file to write")
+      ->required()
+      ->type_name("OUT");
+  pack->add_flag("--gzip", pack_options->gzip, "compress with gzip (no name, zero mtime)");
+  pack->add_option_function<std::string>(
+          "--key", [pack_options](const std::string& text) { pack_options->key = text; },
+          "encrypt: openssl enc -aes-256-cbc -k K (never printed)")
+      ->type_name("K");
+  pack->add_option_function<std::string>(
+          "--md",
+          [pack_options](const std::string& name) {
+            pack_options->digest = name == "md5" ? fw::KdfDigest::Md5 : fw::KdfDigest::Sha256;
+          },
+          "key derivation digest, as openssl enc -md (default sha256; md5 = OpenSSL <= 1.0)")
+      ->check(CLI::IsMember({"sha256", "md5"}))
+      ->type_name("sha256|md5");
+  pack->add_option_function<std::string>(
+          "--salt", [pack_options](const std::string& text) { pack_options->salt_hex = text; },
+          "the 8-byte salt as 16 hex digits (default: SHA-256 of key and content)")
+      ->type_name("HEX16");
+  pack->footer(
+      "Without --salt the salt is the first 8 bytes of SHA-256(key || content): packing is\n"
+      "reproducible, and identical files packed with the same key are recognisably identical.\n"
+      "Exit: 0 written, 2 bad option, unreadable input, input too large or unwritable output.");
+  pack->callback([&selected, &out, &err, pack_options] {
+    selected = [&out, &err, pack_options] { return run_profile_pack(*pack_options, out, err); };
+  });
+
+  auto unpack_options = std::make_shared<UnpackOptions>();
+  CLI::App* unpack = profile->add_subcommand(
+      "unpack", "Decode a profile as a phone would (openssl enc, gzip) and write the plain XML");
+  unpack->add_option("IN", unpack_options->input_path, "profile file in any layers")->required();
+  unpack->add_option("-o,--output", unpack_options->output_path, "the plain XML to write")
+      ->required()
+      ->type_name("OUT");
+  add_key_options(*unpack, std::shared_ptr<ProfileKey>(unpack_options, &unpack_options->key));
+  unpack->footer("Exit: 0 written, 2 unreadable or undecodable input, or unwritable output.");
+  unpack->callback([&selected, &out, &err, unpack_options] {
+    selected = [&out, &err, unpack_options] {
+      return run_profile_unpack(*unpack_options, out, err);
+    };
+  });
 
   auto inspect_options = std::make_shared<InspectOptions>();
   CLI::App* inspect = profile->add_subcommand(
-      "inspect", "Apply a profile to a factory-default phone and report what it changes");
-  inspect->add_option("IN", inspect_options->path, "flat-profile file")->required();
+      "inspect", "Decode a profile, apply it to a factory-default phone, report what it changes");
+  inspect->add_option("IN", inspect_options->path, "profile file (plain, gzip and/or openssl enc)")
+      ->required();
+  add_key_options(*inspect, std::shared_ptr<ProfileKey>(inspect_options, &inspect_options->key));
   inspect->add_flag("--json", inspect_options->json, "print the report as JSON");
   inspect->add_flag("--export", inspect_options->export_configuration,
                     "also print the resulting configuration (every parameter, secrets masked)");
   inspect->footer(
       "Exit: 0 every element applied, 1 unknown elements or invalid values, 2 unreadable,\n"
-      "compressed/encrypted or malformed input (the message names file:line).");
+      "undecodable (wrong or missing key, corrupt, too large) or malformed input.");
   inspect->callback([&selected, &out, &err, inspect_options] {
     selected = [&out, &err, inspect_options] {
       return run_profile_inspect(*inspect_options, out, err);
@@ -243,7 +438,8 @@ void add_profile_commands(CLI::App& app, std::function<int()>& selected, std::os
       "diff", "Apply two profiles to factory-default phones and list the parameters that differ");
   diff->add_option("A", diff_options->before_path, "first flat-profile file")->required();
   diff->add_option("B", diff_options->after_path, "second flat-profile file")->required();
-  diff->footer("Exit: 0 identical, 1 different, 2 unreadable or malformed input.");
+  add_key_options(*diff, std::shared_ptr<ProfileKey>(diff_options, &diff_options->key));
+  diff->footer("Exit: 0 identical, 1 different, 2 unreadable, undecodable or malformed input.");
   diff->callback([&selected, &out, &err, diff_options] {
     selected = [&out, &err, diff_options] { return run_profile_diff(*diff_options, out, err); };
   });

@@ -30,13 +30,16 @@ TEST(InputFileTest, MissingFileAndDirectoryAreErrors) {
   EXPECT_THAT(read_input_file(::testing::TempDir()).error, HasSubstr("not a regular file"));
 }
 
-TEST(InputFileTest, DetectsLayersByContent) {
-  EXPECT_EQ(detect_profile_layer(fw::as_bytes("\x1f\x8b\x08")), ProfileLayer::Gzip);
-  EXPECT_EQ(detect_profile_layer(fw::as_bytes("Salted__12345678")), ProfileLayer::OpensslEncrypted);
-  EXPECT_EQ(detect_profile_layer(fw::as_bytes("<flat-profile/>")), ProfileLayer::PlainXml);
-  EXPECT_EQ(detect_profile_layer(fw::as_bytes("\x1f")), ProfileLayer::PlainXml);
-  EXPECT_EQ(detect_profile_layer(fw::as_bytes("Salted_")), ProfileLayer::PlainXml);
-  EXPECT_EQ(detect_profile_layer({}), ProfileLayer::PlainXml);
+TEST(InputFileTest, WritesBytesExactlyAndReplacesTheFile) {
+  const std::string path = testing::write_temp_file("written.bin", "old content, longer");
+  const std::string content("\x1f\x8b\0\xff", 4);
+  EXPECT_EQ(write_output_file(path, fw::as_bytes(content)), "");
+  EXPECT_EQ(fw::as_text(read_input_file(path).bytes), content);
+}
+
+TEST(InputFileTest, UnwritablePathIsAnError) {
+  EXPECT_THAT(write_output_file("/nonexistent/dir/out.cfg", {}),
+              HasSubstr("/nonexistent/dir/out.cfg: cannot write"));
 }
 
 TEST(InputFileTest, LocatedMessageUsesCompilerStyle) {
