@@ -14,13 +14,12 @@
 #include <unordered_map>
 #include <vector>
 
-#include <unistd.h>
-
 #include <benchmark/benchmark.h>
 #include <tinyxml2.h>
 
 #include "bench/profile_generator.h"
 #include "bench/ratio_reporter.h"
+#include "bench/registration.h"
 #include "firmware-core/agent/phone_macros.h"
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/config/config_store.h"
@@ -40,10 +39,6 @@ constexpr std::string_view kLogTemplate =
 
 const fw::ParameterRegistry& registry() {
   return fw::ParameterRegistry::builtin();
-}
-
-std::string peer_label(std::string_view peer) {
-  return std::string(kPeerLabelPrefix) + std::string(peer);
 }
 
 // --- Profiles -----------------------------------------------------------------------------------
@@ -264,47 +259,12 @@ void ours_resolve_rule(benchmark::State& state, const Phone& phone) {
   state.SetLabel(peer_label("floor/string_copy/rule"));
 }
 
-// --- Registration -------------------------------------------------------------------------------
-
-// `args` are captured by reference: they must live until the benchmarks have run.
-template <class Function, class... Args>
-benchmark::internal::Benchmark* add(const std::string& name, Function function,
-                                    const Args&... args) {
-  return benchmark::RegisterBenchmark(
-             name.c_str(),
-             [function, &args...](benchmark::State& state) { function(state, args...); })
-      ->Unit(benchmark::kMicrosecond);
-}
-
-// The value of `--flag=value` in argv, or `otherwise`. The library keeps its flags private, and
-// a display reporter passed in replaces the one it would build from them.
-std::string_view flag_value(int argc, char** argv, std::string_view flag,
-                            std::string_view otherwise) {
-  for (int i = 1; i < argc; ++i) {
-    const std::string_view arg = argv[i];
-    if (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')
-      return arg.substr(flag.size() + 1);
-  }
-  return otherwise;
-}
-
-benchmark::ConsoleReporter::OutputOptions console_options(int argc, char** argv) {
-  const std::string_view color = flag_value(argc, argv, "--benchmark_color", "auto");
-  const bool colored = color == "auto" ? isatty(STDOUT_FILENO) != 0
-                                       : (color == "true" || color == "yes" || color == "1");
-  return colored ? benchmark::ConsoleReporter::OO_ColorTabular
-                 : benchmark::ConsoleReporter::OO_Tabular;
-}
-
 }  // namespace
 }  // namespace bench
 
 int main(int argc, char** argv) {
   using namespace bench;
-  // Read before Initialize(), which removes the flags it knows from argv. The ratio table needs
-  // the console format; JSON and CSV users compute ratios from their output themselves.
-  const bool console = flag_value(argc, argv, "--benchmark_format", "console") == "console";
-  const benchmark::ConsoleReporter::OutputOptions options = console_options(argc, argv);
+  const Display display = display_from_flags(argc, argv);
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv))
     return 1;
@@ -362,12 +322,7 @@ int main(int argc, char** argv) {
       ->Unit(benchmark::kNanosecond);
   add("ours/resolve_rule/profile_rule", ours_resolve_rule, phone)->Unit(benchmark::kNanosecond);
 
-  if (console) {
-    RatioReporter reporter(options);
-    benchmark::RunSpecifiedBenchmarks(&reporter);
-  } else {
-    benchmark::RunSpecifiedBenchmarks();
-  }
+  run_benchmarks(display);
   benchmark::Shutdown();
   return 0;
 }

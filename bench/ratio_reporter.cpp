@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ostream>
 
+#include <unistd.h>
+
 namespace bench {
 namespace {
 
@@ -20,7 +22,40 @@ double to_ns(double time, benchmark::TimeUnit unit) {
   return time / benchmark::GetTimeUnitMultiplier(unit) * 1e9;
 }
 
+// The value of `--flag=value` in argv, or `otherwise`.
+std::string_view flag_value(int argc, char** argv, std::string_view flag,
+                            std::string_view otherwise) {
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg.starts_with(flag) && arg.size() > flag.size() && arg[flag.size()] == '=')
+      return arg.substr(flag.size() + 1);
+  }
+  return otherwise;
+}
+
 }  // namespace
+
+std::string peer_label(std::string_view peer) {
+  return std::string(kPeerLabelPrefix) + std::string(peer);
+}
+
+Display display_from_flags(int argc, char** argv) {
+  const std::string_view color = flag_value(argc, argv, "--benchmark_color", "auto");
+  const bool colored = color == "auto" ? isatty(STDOUT_FILENO) != 0
+                                       : (color == "true" || color == "yes" || color == "1");
+  return {.console = flag_value(argc, argv, "--benchmark_format", "console") == "console",
+          .options = colored ? benchmark::ConsoleReporter::OO_ColorTabular
+                             : benchmark::ConsoleReporter::OO_Tabular};
+}
+
+void run_benchmarks(const Display& display) {
+  if (display.console) {
+    RatioReporter reporter(display.options);
+    benchmark::RunSpecifiedBenchmarks(&reporter);
+  } else {
+    benchmark::RunSpecifiedBenchmarks();
+  }
+}
 
 void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   ConsoleReporter::ReportRuns(runs);
@@ -55,24 +90,35 @@ void RatioReporter::Finalize() {
   };
   std::ostream& out = GetOutputStream();
   out << "\nRatios ours / peer (medians, this process):\n";
-  char line[200];
-  std::snprintf(line, sizeof line, "%-34s %12s  %-32s %12s %6s %6s\n", "benchmark", "ours real ns",
-                "peer", "peer real ns", "real", "cpu");
+  char line[400];
+  std::snprintf(line, sizeof line, "%-36s %12s %12s %6s %6s  %s\n", "benchmark", "ours real ns",
+                "peer real ns", "real", "cpu", "peer");
   out << line;
   for (const std::string& name : order_) {
     const Samples& ours = samples_.at(name);
-    auto peer = samples_.find(ours.peer);
-    if (ours.peer.empty() || peer == samples_.end())
+    if (ours.peer.empty())
       continue;
+    // A chained peer costs the sum of its steps; a step that did not run drops the row.
+    double peer_real = 0;
+    double peer_cpu = 0;
+    bool complete = true;
+    for (std::string_view rest = ours.peer; complete && !rest.empty();) {
+      const std::size_t end = std::min(rest.find(kPeerSeparator), rest.size());
+      auto step = samples_.find(std::string(rest.substr(0, end)));
+      rest.remove_prefix(std::min(end + 1, rest.size()));
+      complete = step != samples_.end() && real_ns(step->second) > 0 && cpu_ns(step->second) > 0;
+      if (complete) {
+        peer_real += real_ns(step->second);
+        peer_cpu += cpu_ns(step->second);
+      }
+    }
     const double ours_real = real_ns(ours);
-    const double peer_real = real_ns(peer->second);
     const double ours_cpu = cpu_ns(ours);
-    const double peer_cpu = cpu_ns(peer->second);
-    if (ours_real < 0 || peer_real <= 0 || ours_cpu < 0 || peer_cpu <= 0)
+    if (!complete || ours_real < 0 || ours_cpu < 0)
       continue;
-    std::snprintf(line, sizeof line, "%-34s %12.1f  %-32s %12.1f %6.2f %6.2f\n", name.c_str(),
-                  ours_real, ours.peer.c_str(), peer_real, ours_real / peer_real,
-                  ours_cpu / peer_cpu);
+    std::snprintf(line, sizeof line, "%-36s %12.1f %12.1f %6.2f %6.2f  %s\n", name.c_str(),
+                  ours_real, peer_real, ours_real / peer_real, ours_cpu / peer_cpu,
+                  ours.peer.c_str());
     out << line;
   }
   ConsoleReporter::Finalize();

@@ -4,10 +4,12 @@
 // this process (the house rule: performance is a ratio against the raw library measured in the
 // same run).
 //
-// A benchmark names its peer in its label: "vs raw/tinyxml2_parse_walk/large". With
-// repetitions, each side's median is used (the "median" aggregate, or the median of the
-// repetitions when only those are reported). Real time is the house measure; the CPU-time ratio
-// is printed next to it because on a loaded 2-core VM preemption inflates real time.
+// A benchmark names its peer in its label: "vs raw/tinyxml2_parse_walk/large", or a chain of
+// raw steps joined by '+' ("vs raw/aes_decrypt/large+raw/inflate/large"), whose peer time is the
+// sum of the steps' medians. With repetitions, each side's median is used (the "median" aggregate,
+// or the median of the repetitions when only those are reported). Real time is the house measure;
+// the CPU-time ratio is printed next to it because on a loaded 2-core VM preemption inflates real
+// time.
 
 #include <map>
 #include <string>
@@ -20,6 +22,26 @@ namespace bench {
 
 // Label prefix that names a benchmark's peer.
 inline constexpr std::string_view kPeerLabelPrefix = "vs ";
+// Joins the steps of a chained peer.
+inline constexpr char kPeerSeparator = '+';
+
+// The label naming `peer` (one run name, or several joined by kPeerSeparator).
+std::string peer_label(std::string_view peer);
+
+// How a bench program displays its results, from its command line.
+struct Display {
+  bool console = true;  // --benchmark_format=console (the default): the ratio table is printed
+  benchmark::ConsoleReporter::OutputOptions options = benchmark::ConsoleReporter::OO_Tabular;
+};
+
+// Call before benchmark::Initialize(), which removes the flags it knows from argv. The library
+// keeps its flags private, and a display reporter passed in replaces the one it would build
+// from them, so --benchmark_format and --benchmark_color are read here.
+Display display_from_flags(int argc, char** argv);
+
+// Runs the registered benchmarks; on the console, with the closing ratio table (JSON and CSV
+// users compute ratios from their output themselves).
+void run_benchmarks(const Display& display);
 
 class RatioReporter final : public benchmark::ConsoleReporter {
  public:

@@ -1,0 +1,299 @@
+// bench_codec: decoding downloaded profiles (openssl-enc AES-256-CBC, gzip, XML) against the raw
+// libraries doing the same steps, measured in the same process.
+//
+//   raw/...   OpenSSL, zlib and tinyxml2 alone on the same bytes, contexts reused and keys
+//             already derived: the least each step costs
+//   ours/...  ProfileDecoder::decode and apply_downloaded_profile; the label names the peer (a
+//             chain "a+b+c" is the sum of those steps) for the closing ratio table
+//
+// Forms, each made with encode_profile from the generated profiles: plain, gzip, gzip_aes (key
+// kKey, fixed salt, SHA-256 key derivation). See README.md for the command and the figures.
+
+#include <algorithm>
+#include <array>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <openssl/evp.h>
+#include <tinyxml2.h>
+#include <zlib.h>
+
+#include <benchmark/benchmark.h>
+
+#include "bench/profile_generator.h"
+#include "bench/ratio_reporter.h"
+#include "bench/registration.h"
+#include "firmware-core/base/bytes.h"
+#include "firmware-core/codec/downloaded_profile.h"
+#include "firmware-core/codec/profile_codec.h"
+#include "firmware-core/config/config_store.h"
+#include "firmware-core/config/parameter_registry.h"
+
+namespace bench {
+namespace {
+
+const std::string kKey = "MyOwnSecret";
+constexpr std::array<std::uint8_t, 8> kSalt = {0x5a, 0x17, 0xc0, 0xde, 0x01, 0x23, 0x45, 0x67};
+// openssl enc: "Salted__" then the 8-byte salt, then the ciphertext.
+constexpr std::size_t kSaltedHeaderBytes = 16;
+constexpr int kGzipWindowBits = 15 + 16;  // zlib: gzip wrapper only
+constexpr std::size_t kAesBlockBytes = 16;
+
+const fw::ParameterRegistry& registry() {
+  return fw::ParameterRegistry::builtin();
+}
+
+// One generated profile in the three forms a server sends, plus what the raw peers need.
+struct Profile {
+  std::string name;  // "small", "large"
+  std::string xml;
+  fw::Bytes plain{};     // encode_profile without layers: the XML itself
+  fw::Bytes gzip{};      // gzip
+  fw::Bytes gzip_aes{};  // gzip, then openssl enc -aes-256-cbc -md sha256 -k kKey
+  unsigned char aes_key[EVP_MAX_KEY_LENGTH] = {};
+  unsigned char aes_iv[EVP_MAX_IV_LENGTH] = {};
+};
+
+struct Form {
+  std::string_view name;
+  fw::Bytes Profile::*bytes;
+  bool encrypted;
+};
+constexpr std::array<Form, 3> kForms = {{{"plain", &Profile::plain, false},
+                                         {"gzip", &Profile::gzip, false},
+                                         {"gzip_aes", &Profile::gzip_aes, true}}};
+
+std::optional<std::string> key_for(const Form& form) {
+  return form.encrypted ? std::optional<std::string>(kKey) : std::nullopt;
+}
+
+std::string run_name(std::string_view kind, std::string_view form, const Profile& profile) {
+  return std::string(kind) + "/" + std::string(form) + "/" + profile.name;
+}
+
+// The raw steps a form's decoding is made of: its peer.
+std::string raw_steps(const Form& form, const Profile& profile) {
+  if (form.name == "plain")
+    return run_name("raw/memcpy", "plain", profile);
+  std::string steps = run_name("raw/zlib_inflate", "gzip", profile);
+  if (form.encrypted)
+    steps = run_name("raw/aes_decrypt", "gzip_aes", profile) + kPeerSeparator + steps;
+  return steps;
+}
+
+// Encodes the forms, derives the key the raw decryption uses, and checks that the raw steps and
+// ProfileDecoder give back the XML, so that no benchmark times an error path by accident.
+// Returns false (after printing why) when something is off.
+bool prepare(Profile& profile) {
+  auto encode = [&](bool gzip, bool encrypted, fw::Bytes& out) {
+    fw::EncodeOptions options{.gzip = gzip,
+                              .key = encrypted ? std::optional<std::string>(kKey) : std::nullopt,
+                              .digest = fw::KdfDigest::Sha256,
+                              .salt = kSalt};
+    auto encoded = fw::encode_profile(fw::as_bytes(profile.xml), options);
+    if (!encoded) {
+      std::fprintf(stderr, "%s profile: %s\n", profile.name.c_str(),
+                   encoded.error().to_string().c_str());
+      return false;
+    }
+    out = std::move(*encoded);
+    return true;
+  };
+  if (!encode(false, false, profile.plain) || !encode(true, false, profile.gzip) ||
+      !encode(true, true, profile.gzip_aes))
+    return false;
+  if (EVP_BytesToKey(EVP_aes_256_cbc(), EVP_sha256(), kSalt.data(),
+                     reinterpret_cast<const unsigned char*>(kKey.data()),
+                     static_cast<int>(kKey.size()), 1, profile.aes_key, profile.aes_iv) == 0) {
+    std::fprintf(stderr, "EVP_BytesToKey failed\n");
+    return false;
+  }
+  fw::ProfileDecoder decoder;
+  for (const Form& form : kForms) {
+    auto plain = decoder.decode(profile.*form.bytes, key_for(form));
+    if (!plain || fw::as_text(*plain) != profile.xml) {
+      std::fprintf(stderr, "%s profile, %s: does not decode to the XML\n", profile.name.c_str(),
+                   std::string(form.name).c_str());
+      return false;
+    }
+    fw::ConfigStore store(registry());
+    if (!fw::apply_downloaded_profile(store, decoder, profile.*form.bytes, key_for(form),
+                                      fw::KeyDerivation::Sha256ThenMd5)) {
+      std::fprintf(stderr, "%s profile, %s: does not apply\n", profile.name.c_str(),
+                   std::string(form.name).c_str());
+      return false;
+    }
+  }
+  // On stderr, so that --benchmark_format=json keeps stdout parseable.
+  std::fprintf(stderr, "profile %s: %zu B plain, %zu B gzip, %zu B gzip+AES\n",
+               profile.name.c_str(), profile.plain.size(), profile.gzip.size(),
+               profile.gzip_aes.size());
+  return true;
+}
+
+void set_bytes(benchmark::State& state, std::size_t bytes) {
+  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * bytes));
+}
+
+// --- Raw peers ----------------------------------------------------------------------------------
+
+// AES-256-CBC decryption of the gzip+AES ciphertext: the key and IV derived, the cipher fetched
+// and the context allocated once, as a decoder reused for many profiles of one key would.
+void raw_aes_decrypt(benchmark::State& state, const Profile& profile) {
+  const fw::ByteSpan ciphertext = fw::ByteSpan(profile.gzip_aes).subspan(kSaltedHeaderBytes);
+  EVP_CIPHER* cipher = EVP_CIPHER_fetch(nullptr, "AES-256-CBC", nullptr);
+  EVP_CIPHER_CTX* context = EVP_CIPHER_CTX_new();
+  fw::Bytes out(ciphertext.size() + kAesBlockBytes);
+  for (auto _ : state) {
+    int update_bytes = 0;
+    int final_bytes = 0;
+    if (EVP_DecryptInit_ex2(context, cipher, profile.aes_key, profile.aes_iv, nullptr) != 1 ||
+        EVP_DecryptUpdate(context, out.data(), &update_bytes, ciphertext.data(),
+                          static_cast<int>(ciphertext.size())) != 1 ||
+        EVP_DecryptFinal_ex(context, out.data() + update_bytes, &final_bytes) != 1) {
+      state.SkipWithError("AES-256-CBC decryption failed");
+      break;
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  if (!std::equal(profile.gzip.begin(), profile.gzip.end(), out.begin()))
+    state.SkipWithError("decryption does not give the gzip form");
+  EVP_CIPHER_CTX_free(context);
+  EVP_CIPHER_free(cipher);
+  set_bytes(state, ciphertext.size());
+}
+
+// Inflation of the gzip form into a buffer of the right size: one stream, reset per profile.
+void raw_zlib_inflate(benchmark::State& state, const Profile& profile) {
+  z_stream stream{};
+  if (inflateInit2(&stream, kGzipWindowBits) != Z_OK) {
+    state.SkipWithError("inflateInit2 failed");
+    return;
+  }
+  fw::Bytes out(profile.xml.size());
+  fw::Bytes input = profile.gzip;  // zlib's next_in is not const
+  for (auto _ : state) {
+    inflateReset(&stream);
+    stream.next_in = input.data();
+    stream.avail_in = static_cast<uInt>(input.size());
+    stream.next_out = out.data();
+    stream.avail_out = static_cast<uInt>(out.size());
+    if (inflate(&stream, Z_FINISH) != Z_STREAM_END) {
+      state.SkipWithError("inflate did not reach the end of the stream");
+      break;
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  inflateEnd(&stream);
+  set_bytes(state, profile.gzip.size());
+}
+
+// The parse every decoded profile goes through (fresh document, as in bench_config).
+void raw_tinyxml2_parse(benchmark::State& state, const Profile& profile) {
+  for (auto _ : state) {
+    tinyxml2::XMLDocument document;
+    if (document.Parse(profile.xml.data(), profile.xml.size()) != tinyxml2::XML_SUCCESS) {
+      state.SkipWithError("tinyxml2 parse failed");
+      break;
+    }
+    benchmark::DoNotOptimize(document.RootElement());
+  }
+  set_bytes(state, profile.xml.size());
+}
+
+// The floor of decoding a plain download: copy it into a buffer the decoder owns.
+void raw_memcpy(benchmark::State& state, const Profile& profile) {
+  const fw::Bytes& bytes = profile.plain;
+  fw::Bytes out(bytes.size());
+  for (auto _ : state) {
+    std::memcpy(out.data(), bytes.data(), bytes.size());
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  set_bytes(state, bytes.size());
+}
+
+// --- Ours ---------------------------------------------------------------------------------------
+
+// Bytes processed: the download (the encoded form).
+void ours_decode(benchmark::State& state, const Profile& profile, const Form& form) {
+  const fw::Bytes& bytes = profile.*form.bytes;
+  const std::optional<std::string> key = key_for(form);
+  fw::ProfileDecoder decoder;
+  for (auto _ : state) {
+    auto plain = decoder.decode(bytes, key);
+    if (!plain) {
+      state.SkipWithError("decode failed");
+      break;
+    }
+    benchmark::DoNotOptimize(plain->data());
+  }
+  set_bytes(state, bytes.size());
+  state.SetLabel(peer_label(raw_steps(form, profile)));
+}
+
+// Download to configuration: decode, then apply onto a factory store (parse, validate,
+// normalize, diff, build, swap). The peer stops at tinyxml2's parse.
+void ours_pipeline(benchmark::State& state, const Profile& profile, const Form& form) {
+  const fw::Bytes& bytes = profile.*form.bytes;
+  const std::optional<std::string> key = key_for(form);
+  fw::ProfileDecoder decoder;
+  for (auto _ : state) {
+    fw::ConfigStore store(registry());
+    auto report =
+        fw::apply_downloaded_profile(store, decoder, bytes, key, fw::KeyDerivation::Sha256ThenMd5);
+    if (!report) {
+      state.SkipWithError("apply_downloaded_profile failed");
+      break;
+    }
+    benchmark::DoNotOptimize(report);
+    benchmark::DoNotOptimize(store);
+  }
+  set_bytes(state, bytes.size());
+  const std::string peer = form.name == "plain"
+                               ? run_name("raw/tinyxml2_parse", "xml", profile)
+                               : raw_steps(form, profile) + kPeerSeparator +
+                                     run_name("raw/tinyxml2_parse", "xml", profile);
+  state.SetLabel(peer_label(peer));
+}
+
+}  // namespace
+}  // namespace bench
+
+int main(int argc, char** argv) {
+  using namespace bench;
+  const Display display = display_from_flags(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv))
+    return 1;
+
+  // Registered benchmarks keep references to these until the end of main.
+  static Profile profiles[] = {
+      {.name = std::string(kSmallProfile.name), .xml = generate_profile(registry(), kSmallProfile)},
+      {.name = std::string(kLargeProfile.name), .xml = generate_profile(registry(), kLargeProfile)},
+  };
+  for (Profile& profile : profiles) {
+    if (!prepare(profile))
+      return 1;
+  }
+
+  for (const Profile& profile : profiles) {
+    add(run_name("raw/memcpy", "plain", profile), raw_memcpy, profile);
+    add(run_name("raw/aes_decrypt", "gzip_aes", profile), raw_aes_decrypt, profile);
+    add(run_name("raw/zlib_inflate", "gzip", profile), raw_zlib_inflate, profile);
+    add(run_name("raw/tinyxml2_parse", "xml", profile), raw_tinyxml2_parse, profile);
+    for (const Form& form : kForms)
+      add(run_name("ours/decode", form.name, profile), ours_decode, profile, form);
+    for (const Form& form : kForms)
+      add(run_name("ours/pipeline", form.name, profile), ours_pipeline, profile, form);
+  }
+
+  run_benchmarks(display);
+  benchmark::Shutdown();
+  return 0;
+}
