@@ -50,12 +50,13 @@ std::optional<std::string> PhoneMacros::per_line(std::string_view name, std::str
 }
 
 std::optional<std::string> PhoneMacros::lookup(std::string_view name) const {
-  // GPP_A..GPP_P as $A..$P, GPP_SA..GPP_SD as $SA..$SD.
-  if (name.size() == 1 && name[0] >= 'A' && name[0] <= 'P') {
-    return parameter(std::string("GPP_") + name[0]);
-  }
-  if (name.size() == 2 && name[0] == 'S' && name[1] >= 'A' && name[1] <= 'D') {
-    return parameter(std::string("GPP_") + std::string(name));
+  // GPP_A..GPP_P as $A..$P, GPP_SA..GPP_SD as $SA..$SD. Every rule and log line expands these,
+  // so the parameter name is built on the stack.
+  bool gpp = name.size() == 1 && name[0] >= 'A' && name[0] <= 'P';
+  bool secret_gpp = name.size() == 2 && name[0] == 'S' && name[1] >= 'A' && name[1] <= 'D';
+  if (gpp || secret_gpp) {
+    char parameter_name[6] = {'G', 'P', 'P', '_', name[0], secret_gpp ? name[1] : '\0'};
+    return parameter(std::string_view(parameter_name, 4 + name.size()));
   }
   if (name == "MA") return mac_lower_hex(identity_.mac);
   if (name == "MAU") return mac_upper_hex(identity_.mac);

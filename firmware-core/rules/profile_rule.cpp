@@ -160,10 +160,14 @@ class RuleParser {
  private:
   bool at_end() const { return position_ >= text_.size(); }
 
-  void skip_space() {
-    while (!at_end() && is_space(text_[position_])) {
-      ++position_;
+  void skip_space() { position_ = skip_spaces(position_, text_.size()); }
+
+  // The first position in [at, end) that is not white space, or `end`.
+  std::size_t skip_spaces(std::size_t at, std::size_t end) const {
+    while (at < end && is_space(text_[at])) {
+      ++at;
     }
+    return at;
   }
 
   // The position of the ')' that closes the '(' at `open`, skipping quoted text.
@@ -264,13 +268,8 @@ class RuleParser {
   Result<void> parse_assignments(std::size_t begin, std::size_t end,
                                  std::vector<RuleAssignment>& assignments) const {
     std::size_t at = begin;
-    auto skip = [&] {
-      while (at < end && is_space(text_[at])) {
-        ++at;
-      }
-    };
     while (true) {
-      skip();
+      at = skip_spaces(at, end);
       if (at == end) {
         break;
       }
@@ -285,12 +284,12 @@ class RuleParser {
         return syntax_error(at, "expected a parameter name");
       }
       std::string_view name = text_.substr(name_begin, at - name_begin);
-      skip();
+      at = skip_spaces(at, end);
       if (at == end || text_[at] != '=') {
         return syntax_error(at, "expected '=' after the parameter name");
       }
       ++at;
-      skip();
+      at = skip_spaces(at, end);
       if (at == end || text_[at] != '"') {
         return syntax_error(at, "expected '\"' to open the value");
       }
@@ -300,7 +299,7 @@ class RuleParser {
       }
       std::string_view value = text_.substr(at + 1, value_end - at - 1);
       at = value_end + 1;
-      skip();
+      at = skip_spaces(at, end);
       if (at == end || text_[at] != ';') {
         return syntax_error(at, "expected ';' after the value");
       }
@@ -348,13 +347,8 @@ class RuleParser {
     }
     std::size_t at = position_ + 1;
     std::size_t end = *close;
-    auto skip = [&] {
-      while (at < end && is_space(text_[at])) {
-        ++at;
-      }
-    };
     while (true) {
-      skip();
+      at = skip_spaces(at, end);
       if (at == end) {
         break;
       }
@@ -391,7 +385,7 @@ class RuleParser {
         (row.option == OptionName::Delta ? options.delta : options.status) = true;
         continue;
       }
-      skip();
+      at = skip_spaces(at, end);
       auto argument = read_argument(at, end, option_text);
       if (!argument) {
         return fail(std::move(argument).error());

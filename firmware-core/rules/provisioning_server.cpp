@@ -1,8 +1,10 @@
 #include "firmware-core/rules/provisioning_server.h"
 
-#include <charconv>
 #include <optional>
 #include <string>
+#include <utility>
+
+#include "firmware-core/config/parameter_value.h"
 
 namespace fw {
 namespace {
@@ -161,41 +163,14 @@ Failure no_server(const ServerSources& sources, const std::vector<std::uint16_t>
 }  // namespace
 
 Result<std::vector<std::uint16_t>> parse_dhcp_option_order(std::string_view text) {
-  std::vector<std::uint16_t> codes;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t end = text.find_first_of(",.", start);
-    if (end == std::string_view::npos) {
-      end = text.size();
-    }
-    std::string_view entry = text.substr(start, end - start);
-    while (!entry.empty() && is_space(entry.front())) {
-      entry.remove_prefix(1);
-    }
-    while (!entry.empty() && is_space(entry.back())) {
-      entry.remove_suffix(1);
-    }
-    bool whole_text_blank = codes.empty() && end == text.size() && entry.empty();
-    if (whole_text_blank) {
-      break;
-    }
-    unsigned value = 0;
-    auto [ptr, ec] = std::from_chars(entry.data(), entry.data() + entry.size(), value);
-    if (entry.empty() || ec != std::errc{} || ptr != entry.data() + entry.size() || value < 1 ||
-        value > 65535) {
-      return fail(ErrorCode::InvalidValue, "DHCP_Option_To_Use: entry " +
-                                               std::to_string(codes.size() + 1) +
-                                               " is not an option number 1..65535");
-    }
-    if (codes.size() == kDhcpOptionOrderEntriesMax) {
-      return fail(ErrorCode::InvalidValue, "DHCP_Option_To_Use: more than " +
-                                               std::to_string(kDhcpOptionOrderEntriesMax) +
-                                               " entries");
-    }
-    codes.push_back(static_cast<std::uint16_t>(value));
-    start = end + 1;
+  // The same list syntax the parameter itself is validated with (config/parameter_value).
+  auto values = parse_integer_list(text, 1, 65535);
+  if (!values) {
+    Error error = std::move(values).error();
+    error.detail = "DHCP_Option_To_Use: '" + std::string(text) + "' " + error.detail;
+    return fail(std::move(error));
   }
-  return codes;
+  return std::vector<std::uint16_t>(values->begin(), values->end());
 }
 
 Result<ProvisioningUrl> fill_server_from_dhcp(ProvisioningUrl url, const ServerSources& sources) {

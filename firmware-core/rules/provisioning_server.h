@@ -27,6 +27,7 @@
 
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/base/result.h"
+#include "firmware-core/config/parameter_value.h"
 #include "firmware-core/rules/provisioning_url.h"
 
 namespace fw {
@@ -38,7 +39,7 @@ using DhcpOptions = std::map<std::uint16_t, Bytes>;
 // The factory value of DHCP_Option_To_Use.
 inline constexpr std::string_view kDefaultDhcpOptionOrder = "66,160,159,150,60,43,125";
 // Longest DHCP_Option_To_Use list accepted (options, not bytes).
-inline constexpr std::size_t kDhcpOptionOrderEntriesMax = 32;
+inline constexpr std::size_t kDhcpOptionOrderEntriesMax = kIntegerListEntriesMax;
 
 // Parses DHCP_Option_To_Use. Call it when the parameter changes (or once per resolution).
 // Entries are separated by ',' or '.' (the guide prints `17.160.159`), spaces are ignored.

@@ -28,9 +28,10 @@ set(CMAKE_LIBRARY_ARCHITECTURE ${PHONESIM_TARGET_TRIPLE})
 set(PHONESIM_TARGET_LIBDIR "${PHONESIM_SYSROOT}/usr/lib/${PHONESIM_TARGET_TRIPLE}")
 set(OPENSSL_ROOT_DIR "${PHONESIM_SYSROOT}/usr")
 # Multiarch headers (openssl/configuration.h) live in include/<triple>, which the Debian cross
-# compiler does not search in a foreign sysroot.
-set(CMAKE_C_FLAGS_INIT "-isystem ${PHONESIM_SYSROOT}/usr/include/${PHONESIM_TARGET_TRIPLE}")
-set(CMAKE_CXX_FLAGS_INIT "-isystem ${PHONESIM_SYSROOT}/usr/include/${PHONESIM_TARGET_TRIPLE}")
+# compiler does not search in a foreign sysroot. Standard include directories are read on every
+# configure (unlike *_FLAGS_INIT, which only seeds a new build tree's cache).
+set(CMAKE_C_STANDARD_INCLUDE_DIRECTORIES "${PHONESIM_SYSROOT}/usr/include/${PHONESIM_TARGET_TRIPLE}")
+set(CMAKE_CXX_STANDARD_INCLUDE_DIRECTORIES "${PHONESIM_SYSROOT}/usr/include/${PHONESIM_TARGET_TRIPLE}")
 # Runtime: the linker and qemu find the sysroot's shared libraries (tinyxml2, libssl).
 set(PHONESIM_TARGET_RUNTIME_LIBDIR "${PHONESIM_SYSROOT}/lib/${PHONESIM_TARGET_TRIPLE}")
 set(CMAKE_EXE_LINKER_FLAGS_INIT
