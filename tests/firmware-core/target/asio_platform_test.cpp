@@ -1,0 +1,228 @@
+// AsioPlatform on loopback: the behaviours the simulator's platform also has (the shared
+// conformance suite runs against both once it exists), plus what only real sockets show.
+
+#include "firmware-core/target/asio_platform.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "sim/flash/sim_flash.h"
+
+namespace fw {
+namespace {
+namespace asio = boost::asio;
+
+const Ipv4Address kLoopback = *Ipv4Address::parse("127.0.0.1");
+
+// Records every event; the test decides when the io_context has run long enough.
+class RecordingListener final : public PlatformEvents {
+ public:
+  void on_timer(TimerId timer) override { log.push_back("timer " + std::to_string(timer)); }
+  void on_datagram(SocketId socket, Endpoint from, ByteSpan payload) override {
+    log.push_back("datagram " + std::to_string(socket) + " " + std::string(as_text(payload)));
+    last_sender = from;
+  }
+  void on_stream_connected(StreamId) override { log.push_back("connected"); }
+  void on_stream_data(StreamId, ByteSpan bytes) override { received += as_text(bytes); }
+  void on_stream_closed(StreamId) override { log.push_back("closed"); }
+  void on_stream_failed(StreamId, StreamFailure failure) override {
+    log.push_back("failed " + std::string(to_string(failure)));
+  }
+  void on_resolved(QueryId, Result<std::vector<Ipv4Address>> addresses) override {
+    log.push_back(addresses ? "resolved " + addresses->front().to_string()
+                            : "resolve failed " + std::string(err_text(addresses.error().code)));
+  }
+
+  std::vector<std::string> log;
+  std::string received;
+  Endpoint last_sender;
+};
+
+class AsioPlatformTest : public ::testing::Test {
+ protected:
+  AsioPlatformTest() : platform_(io_, flash_, options()) { platform_.set_listener(&listener_); }
+
+  AsioPlatformOptions options() {
+    AsioPlatformOptions result;
+    result.trace_output = &trace_;
+    result.connect_timeout_ms = std::chrono::milliseconds(2000);
+    return result;
+  }
+
+  // Runs the loop until `done` holds or five seconds pass (tests never hang).
+  template <class Predicate>
+  bool run_until(Predicate done) {
+    auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (!done() && std::chrono::steady_clock::now() < give_up) {
+      io_.restart();
+      io_.run_for(std::chrono::milliseconds(10));
+    }
+    return done();
+  }
+
+  asio::io_context io_;
+  sim::SimFlash flash_;
+  std::ostringstream trace_;
+  AsioPlatform platform_;
+  RecordingListener listener_;
+};
+
+TEST_F(AsioPlatformTest, TimersFireInDeadlineOrderAndResetReplaces) {
+  Instant start = platform_.now();
+  platform_.set_timer(1, start + milliseconds(30));
+  platform_.set_timer(2, start + milliseconds(10));
+  platform_.set_timer(3, start + milliseconds(20));
+  platform_.set_timer(3, start + milliseconds(40));  // replaces the 20 ms deadline
+  platform_.set_timer(4, start + milliseconds(15));
+  platform_.cancel_timer(4);
+  ASSERT_TRUE(run_until([&] { return listener_.log.size() >= 3; }));
+  io_.run_for(std::chrono::milliseconds(30));
+  EXPECT_EQ(listener_.log, (std::vector<std::string>{"timer 2", "timer 1", "timer 3"}));
+  EXPECT_GE(platform_.now() - start, milliseconds(40));
+}
+
+TEST_F(AsioPlatformTest, PastDeadlineFiresFromTheLoopNotFromTheCall) {
+  platform_.set_timer(7, platform_.now() - seconds(1));
+  EXPECT_TRUE(listener_.log.empty());
+  ASSERT_TRUE(run_until([&] { return !listener_.log.empty(); }));
+  EXPECT_EQ(listener_.log.front(), "timer 7");
+}
+
+TEST_F(AsioPlatformTest, UdpDatagramsTravelBetweenSockets) {
+  auto first = platform_.open_udp(0);
+  auto second = platform_.open_udp(0);
+  ASSERT_TRUE(first && second);
+  std::uint16_t second_port = platform_.local_port(*second);
+  ASSERT_NE(second_port, 0);
+  platform_.send_datagram(*first, {kLoopback, second_port}, as_bytes("ping"));
+  ASSERT_TRUE(run_until([&] { return !listener_.log.empty(); }));
+  EXPECT_EQ(listener_.log.front(), "datagram " + std::to_string(*second) + " ping");
+  EXPECT_EQ(listener_.last_sender.port, platform_.local_port(*first));
+}
+
+TEST_F(AsioPlatformTest, BindingATakenPortFails) {
+  auto first = platform_.open_udp(0);
+  ASSERT_TRUE(first);
+  auto second = platform_.open_udp(platform_.local_port(*first));
+  ASSERT_FALSE(second);
+  EXPECT_EQ(second.error().code, ErrorCode::PortInUse);
+}
+
+TEST_F(AsioPlatformTest, StreamConnectToAClosedPortIsRefused) {
+  std::uint16_t closed_port;
+  {
+    asio::ip::tcp::acceptor probe(io_, {asio::ip::tcp::v4(), 0});
+    closed_port = probe.local_endpoint().port();
+  }
+  platform_.connect_stream({kLoopback, closed_port});
+  ASSERT_TRUE(run_until([&] { return !listener_.log.empty(); }));
+  EXPECT_EQ(listener_.log.front(), "failed refused");
+}
+
+TEST_F(AsioPlatformTest, StreamCarriesBytesBothWaysAndSeesThePeerClose) {
+  asio::ip::tcp::acceptor acceptor(io_, {asio::ip::address_v4::loopback(), 0});
+  asio::ip::tcp::socket server(io_);
+  std::string request(5, '\0');
+  acceptor.async_accept(server, [&](const boost::system::error_code& error) {
+    ASSERT_FALSE(error);
+    asio::async_read(server, asio::buffer(request), [&](const boost::system::error_code& read_error,
+                                                        std::size_t) {
+      ASSERT_FALSE(read_error);
+      asio::write(server, asio::buffer(std::string("reply to ") + request));
+      server.shutdown(asio::ip::tcp::socket::shutdown_send);
+    });
+  });
+  StreamId stream = platform_.connect_stream({kLoopback, acceptor.local_endpoint().port()});
+  platform_.send(stream, as_bytes("hel"));  // queued before the connect completes
+  platform_.send(stream, as_bytes("lo"));
+  ASSERT_TRUE(run_until([&] { return listener_.log.size() >= 2; }));
+  EXPECT_EQ(listener_.log, (std::vector<std::string>{"connected", "closed"}));
+  EXPECT_EQ(listener_.received, "reply to hello");
+}
+
+TEST_F(AsioPlatformTest, NoEventsAfterCloseStream) {
+  asio::ip::tcp::acceptor acceptor(io_, {asio::ip::address_v4::loopback(), 0});
+  asio::ip::tcp::socket server(io_);
+  std::string received;
+  std::array<char, 64> buffer{};
+  bool server_saw_end = false;
+  std::function<void()> read_more = [&] {
+    server.async_read_some(asio::buffer(buffer), [&](const boost::system::error_code& error,
+                                                     std::size_t size) {
+      if (error) {
+        server_saw_end = true;
+        return;
+      }
+      received.append(buffer.data(), size);
+      read_more();
+    });
+  };
+  acceptor.async_accept(server, [&](const boost::system::error_code&) { read_more(); });
+  StreamId stream = platform_.connect_stream({kLoopback, acceptor.local_endpoint().port()});
+  ASSERT_TRUE(run_until([&] { return !listener_.log.empty(); }));
+  platform_.send(stream, as_bytes("last words"));
+  platform_.close_stream(stream);
+  ASSERT_TRUE(run_until([&] { return server_saw_end; }));
+  EXPECT_EQ(received, "last words");  // the queued bytes went out before the FIN
+  EXPECT_EQ(listener_.log, (std::vector<std::string>{"connected"}));
+}
+
+TEST_F(AsioPlatformTest, ResolvesLocalhost) {
+  platform_.resolve("localhost");
+  ASSERT_TRUE(run_until([&] { return !listener_.log.empty(); }));
+  EXPECT_EQ(listener_.log.front(), "resolved 127.0.0.1");
+}
+
+TEST_F(AsioPlatformTest, RandomBytesAreNotAllZero) {
+  std::array<std::uint8_t, 32> bytes{};
+  platform_.fill_random(bytes);
+  bool any_set = false;
+  for (auto byte : bytes) any_set |= byte != 0;
+  EXPECT_TRUE(any_set);
+}
+
+TEST_F(AsioPlatformTest, TraceLinesAreReadable) {
+  TraceField fields[] = {{"url", "tftp://10.0.0.1:69/a.cfg"}, {"result", "ok"}};
+  platform_.trace(Severity::Info, "agent", "resync_done", fields);
+  EXPECT_NE(trace_.str().find(" info agent resync_done url=tftp://10.0.0.1:69/a.cfg result=ok\n"),
+            std::string::npos)
+      << trace_.str();
+}
+
+TEST_F(AsioPlatformTest, RebootStopsEventsAndCallsTheOwner) {
+  bool rebooted = false;
+  AsioPlatformOptions options;
+  options.on_reboot = [&] { rebooted = true; };
+  AsioPlatform platform(io_, flash_, options);
+  RecordingListener listener;
+  platform.set_listener(&listener);
+  platform.set_timer(1, platform.now());
+  platform.reboot();
+  ASSERT_TRUE(run_until([&] { return rebooted; }));
+  io_.run_for(std::chrono::milliseconds(20));
+  EXPECT_TRUE(listener.log.empty());
+}
+
+TEST_F(AsioPlatformTest, HandlersOutliveADestroyedPlatform) {
+  {
+    AsioPlatform platform(io_, flash_);
+    RecordingListener listener;
+    platform.set_listener(&listener);
+    platform.set_timer(1, platform.now());
+    auto socket = platform.open_udp(0);
+    ASSERT_TRUE(socket);
+    platform.connect_stream({kLoopback, 9});
+  }
+  io_.restart();
+  io_.run_for(std::chrono::milliseconds(50));  // must not touch the destroyed platform (ASan)
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace fw
