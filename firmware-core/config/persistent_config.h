@@ -47,6 +47,11 @@ class PersistentConfig {
   // FlashPayloadTooLarge, FlashReadFailed.
   Result<ApplyReport> apply_profile(ByteSpan profile, const ProfileLimits& limits = {});
 
+  // Makes `next` the configuration, durable first: memory is unchanged if the commit fails. For
+  // a caller that changed a working copy (the runtime, after the agent applied a profile).
+  // Errors: the journal's FlashWriteFailed, FlashPayloadTooLarge, FlashReadFailed.
+  Result<void> replace(const ConfigStore& next) { return commit(ConfigStore(next)); }
+
   // Sets one parameter (admin web, CLI) and makes it durable. Errors as set_parameter() and as
   // the journal's commit.
   Result<ParameterChange> set(std::string_view name, std::string_view raw_value,
