@@ -105,6 +105,25 @@ TEST(PersistentConfigTest, FailedCommitLeavesMemoryOld) {
   EXPECT_EQ(config.store(), store_from(old_profile()));
 }
 
+TEST(PersistentConfigTest, ReplacedWorkingCopyIsDurableOrNotVisible) {
+  sim::SimFlash flash;
+  {
+    PersistentConfig config(flash);
+    ASSERT_TRUE(config.load());
+    ASSERT_TRUE(config.replace(store_from(old_profile())));
+    EXPECT_EQ(config.store(), store_from(old_profile()));
+    flash.lose_power_after(0);
+    auto failed = config.replace(store_from(new_profile()));
+    ASSERT_FALSE(failed);
+    EXPECT_EQ(failed.error().code, ErrorCode::FlashWriteFailed);
+    EXPECT_EQ(config.store(), store_from(old_profile()));
+  }
+  flash.power_cycle();
+  PersistentConfig rebooted(flash);
+  ASSERT_TRUE(rebooted.load());
+  EXPECT_EQ(rebooted.store(), store_from(old_profile()));
+}
+
 TEST(PersistentConfigTest, SetParameterIsDurable) {
   sim::SimFlash flash;
   {
