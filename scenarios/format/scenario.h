@@ -1,0 +1,173 @@
+#pragma once
+
+// A scenario as data: the world to build (fleet, servers, network), what happens when
+// (timeline) and what must hold (assertions). scenario_loader.h reads it from YAML; the runner
+// builds a simulated world from it. The YAML reference is scenarios/README.md.
+//
+// Every element remembers where it was written, so a failed assertion or a bad value names
+// file:line.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firmware-core/runtime/network_address.h"
+#include "firmware-core/runtime/time.h"
+#include "scenarios/format/quantities.h"
+#include "sim/fleet/phone_model.h"
+
+namespace scn {
+
+struct SourceLocation {
+  std::string file;
+  int line = 0;  // 1-based; 0 = unknown
+  std::string to_string() const;  // "tftp.yaml:12"
+};
+
+// Which phones an event or assertion is about: "all", a group ("lobby"), one phone
+// ("lobby[3]"), or a share ("10%", "lobby:10%", drawn from the run's seed).
+struct PhoneSelector {
+  std::string group;                  // empty: every group
+  std::optional<std::uint64_t> index; // one phone of the group
+  std::optional<Share> share;         // a seeded subset of that share
+  std::string text;                   // as written, for messages
+};
+
+enum class Flavor : std::uint8_t { Mpp, Spa };
+
+struct FleetGroup {
+  sim::PhoneGroupSpec spec;
+  Flavor flavor = Flavor::Mpp;
+  bool md5_only = false;  // key derivation restricted to MD5 (decisions.md)
+  std::vector<std::pair<std::string, std::string>> parameters;  // in the order written
+  std::map<std::uint16_t, std::string> dhcp_options;
+  SourceLocation where;
+};
+
+// How a served file is packed on the server (decisions.md order: XML -> gzip -> encrypt).
+struct Packing {
+  bool gzip = false;
+  std::optional<std::string> key;  // a secret: never printed
+  std::string digest = "sha256";   // sha256 | md5
+};
+
+struct ServedFile {
+  // May contain $MA, $MAU, $SN, $PN, $PSN: one file per phone, expanded for each.
+  std::string path;
+  std::string content;             // from `content:` or read from `file:`
+  Packing packing;
+  SourceLocation where;
+};
+
+enum class ServerKind : std::uint8_t { Tftp, Http, Https, Syslog };
+std::string_view to_string(ServerKind kind);
+
+enum class CertificateIssuer : std::uint8_t { Provisioning, Untrusted, SelfSigned };
+
+struct ServerCertificateSpec {
+  std::vector<std::string> hosts;                  // DNS names; the server's address is added
+  std::optional<fw::WallTime> not_before;          // default: a year before the start
+  std::optional<fw::WallTime> not_after;           // default: ten years after the start
+  CertificateIssuer issuer = CertificateIssuer::Provisioning;
+};
+
+struct ServerSpec {
+  std::string name;
+  ServerKind kind = ServerKind::Tftp;
+  fw::Ipv4Address address;
+  std::uint16_t port = 0;  // 0: the kind's default (69, 80, 443, 514)
+  std::string host_name;   // optional DNS name pointing at the address
+  std::vector<ServedFile> files;
+  std::optional<ServerCertificateSpec> certificate;  // https only
+  bool require_client_certificate = false;           // https only
+  SourceLocation where;
+};
+
+struct NetworkSpec {
+  fw::Duration latency = fw::milliseconds(1);
+  fw::Duration jitter{0};
+  Share loss;
+  Share duplicate;
+  Share reorder;
+  std::uint64_t bandwidth_bytes_per_s = 0;  // 0: unlimited
+};
+
+// A fault a server injects (issue #6): applies to a share of requests inside its window.
+struct FaultSpec {
+  enum class Kind : std::uint8_t { Latency, Drop, Status, Truncate, Corrupt, Stall };
+  Kind kind = Kind::Status;
+  Share share{Share::kWhole};
+  int status = 503;                            // Status
+  std::optional<fw::Duration> retry_after;     // Status 503
+  fw::Duration latency{0};                     // Latency
+};
+
+struct TimelineEvent {
+  enum class Kind : std::uint8_t {
+    PowerOn, PowerOff, Reboot, ServerDown, ServerUp, SetFile, AdminResync, SipNotify, Call,
+    WallClockStep, Fault, ClearFaults,
+  };
+  fw::Duration at{0};
+  Kind kind = Kind::PowerOn;
+  PhoneSelector phones;
+  fw::Duration spread{0};             // PowerOn/PowerOff/Reboot: spread uniformly over this
+  std::string server;                 // ServerDown/Up, SetFile, Fault, ClearFaults
+  std::optional<ServedFile> file;     // SetFile
+  std::optional<std::string> rule;    // AdminResync (one-shot rule)
+  std::string sip_event;              // SipNotify
+  fw::Duration call_duration{0};      // Call
+  std::size_t line = 0;               // Call
+  fw::Duration step{0};               // WallClockStep
+  std::optional<FaultSpec> fault;     // Fault
+  fw::Duration fault_for{0};          // Fault: 0 = until cleared
+  SourceLocation where;
+};
+std::string_view to_string(TimelineEvent::Kind kind);
+
+struct Assertion {
+  enum class Kind : std::uint8_t {
+    Parameter,    // phones whose parameter equals a value, as a share
+    Converged,    // phones whose last resync succeeded, as a share
+    Requests,     // requests a server saw (count range)
+    RequestRate,  // peak requests per window at a server
+    Syslog,       // syslog messages matching a regex (count range)
+    Errors,       // failed resyncs with a given $ERR (count range)
+    Sometimes,    // a trace event happened at least once
+  };
+  Kind kind = Kind::Converged;
+  std::string name;
+  std::optional<fw::Duration> by;  // checked at this time; default: the end of the run
+  PhoneSelector phones;
+  std::string parameter;           // Parameter
+  std::string equals;              // Parameter
+  Share share_min{Share::kWhole};  // Parameter, Converged
+  std::string server;              // Requests, RequestRate, Syslog (optional)
+  std::string pattern;             // Syslog (regex), Errors ($ERR text), Sometimes (event name)
+  std::optional<std::uint64_t> at_least;
+  std::optional<std::uint64_t> at_most;
+  fw::Duration window = fw::seconds(1);  // RequestRate
+  SourceLocation where;
+};
+std::string_view to_string(Assertion::Kind kind);
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  std::uint64_t seed = 1;
+  fw::Duration duration = fw::seconds(3600);
+  fw::WallTime start{1795478400};  // 2026-11-24T00:00:00Z
+  NetworkSpec network;
+  std::vector<ServerSpec> servers;
+  std::vector<FleetGroup> fleet;
+  std::vector<TimelineEvent> timeline;  // sorted by `at` (stable: written order within a time)
+  std::vector<Assertion> assertions;
+  std::string file;  // where it was loaded from
+
+  std::uint64_t phone_count() const;
+  const ServerSpec* find_server(std::string_view name) const;
+  const FleetGroup* find_group(std::string_view name) const;
+};
+
+}  // namespace scn

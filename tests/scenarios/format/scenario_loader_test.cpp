@@ -1,0 +1,209 @@
+#include "scenarios/format/scenario_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace scn {
+namespace {
+
+LoadResult load(std::string_view text) { return load_scenario_text(text, "test.yaml", PHONESIM_SOURCE_DIR); }
+
+std::string all_errors(const LoadResult& result) {
+  std::string text;
+  for (const Diagnostic& diagnostic : result.errors) text += diagnostic.to_string() + "\n";
+  return text;
+}
+
+constexpr std::string_view kComplete = R"(name: tftp-basic
+description: The guide's TFTP resync sets GPP_A
+seed: 42
+duration: 2h
+start: 2026-11-24T08:00:00Z
+network:
+  latency: 2ms
+  jitter: 1ms
+  loss: 0.1%
+  bandwidth: 100Mbit
+servers:
+  - name: tftp
+    kind: tftp
+    address: 192.168.1.200
+    files:
+      - path: /basic.txt
+        content: <flat-profile><GPP_A>12345678</GPP_A></flat-profile>
+      - path: /cfg/$MA.xml
+        file: scenarios/guide/basic.txt
+        gzip: true
+        key: secret
+        digest: md5
+  - name: web
+    kind: https
+    address: 192.168.1.201
+    host_name: prov.example.com
+    certificate: {hosts: [prov.example.com], not_after: 2026-12-01T00:00:00Z, issuer: provisioning}
+    client_certificate: required
+  - name: log
+    kind: syslog
+    address: 192.168.1.210
+fleet:
+  - name: lobby
+    count: 1000
+    model: CP-6841-3PCC
+    flavor: spa
+    mac_first: 00:0e:08:00:00:01
+    address_first: 10.0.1.1
+    parameters:
+      Profile_Rule: tftp://192.168.1.200/basic.txt
+      Resync_Random_Delay: 2
+    dhcp_options:
+      66: 192.168.1.200
+timeline:
+  - at: 1h
+    server_down: tftp
+  - at: 0s
+    power_on: all
+    spread: 10m
+  - at: 1h10m
+    sip_notify: {phones: "lobby:10%", event: resync}
+  - at: 1h20m
+    fault: {server: web, kind: status, status: 503, retry_after: 120s, share: 50%, for: 30m}
+  - at: 1h30m
+    set_file: {server: tftp, path: /basic.txt, content: <flat-profile/>}
+assertions:
+  - name: GPP_A everywhere
+    parameter: {name: GPP_A, equals: "12345678", share: 99.5%}
+    by: 1h
+  - converged: {share: 99%}
+    phones: "lobby[3]"
+  - requests: {server: tftp, at_least: 1000, at_most: 5000}
+  - request_rate: {server: tftp, window: 1s, peak_at_most: 50}
+  - syslog: {matches: "Successful resync", at_least: 1000}
+  - sometimes: {event: resync_failed}
+)";
+
+TEST(ScenarioLoaderTest, ReadsACompleteScenario) {
+  LoadResult result = load(kComplete);
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  const Scenario& scenario = *result.scenario;
+  EXPECT_EQ(scenario.seed, 42u);
+  EXPECT_EQ(scenario.duration, fw::seconds(7200));
+  EXPECT_EQ(scenario.start.unix_seconds, 1795507200);
+  EXPECT_EQ(scenario.network.loss.parts_per_million, 1000u);
+  EXPECT_EQ(scenario.network.bandwidth_bytes_per_s, 12'500'000u);
+  ASSERT_EQ(scenario.servers.size(), 3u);
+  EXPECT_EQ(scenario.servers[0].port, 69);
+  EXPECT_EQ(scenario.servers[1].port, 443);
+  EXPECT_EQ(scenario.servers[2].port, 514);
+  ASSERT_EQ(scenario.servers[0].files.size(), 2u);
+  EXPECT_NE(scenario.servers[0].files[1].content.find("GPP_A"), std::string::npos);  // read from file
+  EXPECT_EQ(scenario.servers[0].files[1].packing.digest, "md5");
+  EXPECT_EQ(scenario.servers[0].files[1].where.to_string(), "test.yaml:18");
+  EXPECT_TRUE(scenario.servers[1].require_client_certificate);
+  ASSERT_TRUE(scenario.servers[1].certificate);
+  EXPECT_EQ(scenario.servers[1].certificate->not_after->unix_seconds, 1796083200);
+  ASSERT_EQ(scenario.fleet.size(), 1u);
+  EXPECT_EQ(scenario.phone_count(), 1000u);
+  EXPECT_EQ(scenario.fleet[0].flavor, Flavor::Spa);
+  EXPECT_EQ(scenario.fleet[0].spec.product_name, "CP-6841-3PCC");
+  EXPECT_EQ(scenario.fleet[0].parameters.front(),
+            (std::pair<std::string, std::string>{"Profile_Rule", "tftp://192.168.1.200/basic.txt"}));
+  EXPECT_EQ(scenario.fleet[0].dhcp_options.at(66), "192.168.1.200");
+  ASSERT_EQ(scenario.timeline.size(), 5u);
+  EXPECT_EQ(scenario.timeline[0].kind, TimelineEvent::Kind::PowerOn);  // sorted by time
+  EXPECT_EQ(scenario.timeline[0].spread, fw::seconds(600));
+  EXPECT_EQ(scenario.timeline[1].kind, TimelineEvent::Kind::ServerDown);
+  EXPECT_EQ(scenario.timeline[2].phones.group, "lobby");
+  EXPECT_EQ(scenario.timeline[2].phones.share->parts_per_million, 100000u);
+  EXPECT_EQ(scenario.timeline[3].fault->status, 503);
+  EXPECT_EQ(scenario.timeline[3].fault_for, fw::seconds(1800));
+  EXPECT_EQ(scenario.timeline[4].file->content, "<flat-profile/>");
+  ASSERT_EQ(scenario.assertions.size(), 6u);
+  EXPECT_EQ(scenario.assertions[0].share_min.parts_per_million, 995000u);
+  EXPECT_EQ(scenario.assertions[1].phones.index, 3u);
+  EXPECT_EQ(scenario.assertions[2].at_most, 5000u);
+  EXPECT_EQ(scenario.assertions[3].kind, Assertion::Kind::RequestRate);
+}
+
+TEST(ScenarioLoaderTest, MisspeltKeysGetAHintWithTheirLine) {
+  LoadResult result = load("seed: 1\nfleet:\n  - name: a\n    cuont: 5\n");
+  ASSERT_FALSE(result.scenario);
+  ASSERT_EQ(result.errors.size(), 1u) << all_errors(result);
+  EXPECT_EQ(result.errors[0].to_string(),
+            "test.yaml:4: fleet[0]: unknown key 'cuont' (did you mean 'count'?)");
+}
+
+TEST(ScenarioLoaderTest, ReportsEveryErrorWithFileAndLine) {
+  LoadResult result = load(R"(seed: -3
+duration: 2 hours
+fleet:
+  - count: 0
+servers:
+  - name: tftp
+    kind: ftp
+    address: 192.168.1.300
+timeline:
+  - at: 5m
+    server_down: nowhere
+  - at: 1m
+  - at: 2m
+    power_on: kitchen
+assertions:
+  - syslog: {matches: "(unclosed", at_least: 1}
+  - requests: {server: tftp}
+)");
+  ASSERT_FALSE(result.scenario);
+  std::string errors = all_errors(result);
+  EXPECT_NE(errors.find("test.yaml:1: seed: '-3' is not a whole number"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("test.yaml:2: duration: '2 hours' is not a duration"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("test.yaml:4: fleet[0].count: must be at least 1"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("test.yaml:7: servers[0].kind: 'ftp' is not tftp, http, https or syslog"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("test.yaml:8: servers[0].address: '192.168.1.300' is not an IPv4 address"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("test.yaml:11: timeline[0].server_down: no server named 'nowhere'"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("test.yaml:12: timeline[1]: says what happens with one of"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("test.yaml:14: timeline[2].power_on: no phone group named 'kitchen'"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("assertions[0].syslog.matches: not a regular expression"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("assertions[1].requests: give 'at_least', 'at_most' or both"), std::string::npos) << errors;
+}
+
+TEST(ScenarioLoaderTest, WrongTypesAreNamed) {
+  LoadResult result = load("fleet: {count: 3}\n");
+  ASSERT_FALSE(result.scenario);
+  EXPECT_NE(all_errors(result).find("test.yaml:1: fleet: expected a list"), std::string::npos) << all_errors(result);
+  LoadResult nested = load("fleet:\n  - count: [1, 2]\n");
+  EXPECT_NE(all_errors(nested).find("test.yaml:2: fleet[0].count: expected a single value"), std::string::npos)
+      << all_errors(nested);
+}
+
+TEST(ScenarioLoaderTest, BrokenYamlNamesItsLine) {
+  LoadResult result = load("seed: 1\nfleet:\n  - count: 1\n   bad indent: [\n");
+  ASSERT_FALSE(result.scenario);
+  ASSERT_EQ(result.errors.size(), 1u);
+  EXPECT_NE(result.errors[0].to_string().find("test.yaml:"), std::string::npos);
+  EXPECT_NE(result.errors[0].message.find("not valid YAML"), std::string::npos);
+}
+
+TEST(ScenarioLoaderTest, DefaultsForAMinimalScenario) {
+  LoadResult result = load("fleet:\n  - count: 3\n");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  EXPECT_EQ(result.scenario->seed, 1u);
+  EXPECT_EQ(result.scenario->duration, fw::seconds(3600));
+  EXPECT_EQ(result.scenario->fleet[0].spec.name, "group0");
+  EXPECT_FALSE(load("seed: 4\n").scenario);  // no phones
+}
+
+TEST(ScenarioLoaderTest, IndexBeyondTheGroupIsAnError) {
+  LoadResult result = load("fleet:\n  - {name: a, count: 3}\ntimeline:\n  - {at: 1s, reboot: 'a[3]'}\n");
+  ASSERT_FALSE(result.scenario);
+  EXPECT_NE(all_errors(result).find("test.yaml:4: timeline[0].reboot: group 'a' has 3 phones"), std::string::npos)
+      << all_errors(result);
+}
+
+TEST(ScenarioLoaderTest, MissingFileIsReported) {
+  LoadResult result = load_scenario_file("/no/such/scenario.yaml");
+  ASSERT_FALSE(result.scenario);
+  EXPECT_EQ(result.errors[0].to_string(), "/no/such/scenario.yaml: cannot read the scenario file");
+}
+
+}  // namespace
+}  // namespace scn
