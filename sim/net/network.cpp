@@ -27,6 +27,15 @@ std::string lower_case(std::string_view name) {
   return lowered;
 }
 
+// Stands in for an accepted end's handler while the acceptor runs; never called.
+class NoHandler final : public StreamHandler {
+ public:
+  void on_stream_connected(StreamEndId) override {}
+  void on_stream_data(StreamEndId, fw::ByteSpan) override {}
+  void on_stream_closed(StreamEndId) override {}
+  void on_stream_failed(StreamEndId, fw::StreamFailure) override {}
+};
+
 std::pair<std::uint32_t, std::uint32_t> group_pair(std::uint32_t a, std::uint32_t b) {
   return {std::min(a, b), std::max(a, b)};
 }
@@ -367,6 +376,14 @@ void Network::abort(StreamEndId end) {
   detach(end >> 1, side);
 }
 
+void Network::drop(StreamEndId end) {
+  Connection* connection = find_connection(end);
+  const int side = static_cast<int>(end & 1);
+  if (connection == nullptr || connection->ends[side].handler == nullptr) return;
+  connection->ends[side].crashed = true;
+  detach(end >> 1, side);
+}
+
 void Network::reset_connection(StreamEndId end) {
   Connection* connection = find_connection(end);
   if (connection == nullptr) return;
@@ -465,10 +482,14 @@ void Network::handle_segment(Connection& connection, std::uint32_t connection_id
         return;
       }
       connection.established = true;
-      end.handler = &listening->second->on_stream_accepted(id, end.local,
-                                                           connection.ends[0].local);
       // The SYN-ACK goes first in this direction, so the server's first bytes follow it.
       send_segment(connection_id, 1, SegmentKind::SynAck, {});
+      // The acceptor may send on (or close) the end before it returns its handler.
+      static NoHandler accepting;
+      end.handler = &accepting;
+      StreamHandler& handler =
+          listening->second->on_stream_accepted(id, end.local, connection.ends[0].local);
+      if (end.handler == &accepting) end.handler = &handler;
       return;
     }
     case SegmentKind::SynAck:

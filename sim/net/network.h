@@ -167,6 +167,9 @@ class Network final : public EventHandler {
   void close(StreamEndId end);
   // Reset at once; no more events for `end`; the peer gets Reset.
   void abort(StreamEndId end);
+  // Forgets `end` silently, as a host losing power does: nothing is sent, no more events; the
+  // peer's later data is lost (it times out) or, once the host is up again, answered by a reset.
+  void drop(StreamEndId end);
   // Faults on a live connection, named by either end: reset both ends now; stall (hold every
   // byte in flight and later sent, both directions) or resume.
   void reset_connection(StreamEndId end);
