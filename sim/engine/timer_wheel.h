@@ -17,13 +17,14 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <vector>
 
 namespace sim {
 
 // One pending event: when, and what to run (a handler index and its tag; the engine interprets
-// them). 24 bytes.
+// them). 24 bytes; slots add one partly filled 776-byte chunk at most.
 struct WheelEntry {
   std::uint64_t time_ns = 0;
   std::uint64_t sequence = 0;
@@ -51,13 +52,26 @@ class TimerWheel {
   std::uint64_t cursor() const { return cursor_; }
 
  private:
+  // Slots store entries in fixed-size chunks from one shared pool: no reallocation or copying
+  // as slots fill, and memory freed by one slot is reused by the next (a vector per slot would
+  // regrow a multi-megabyte buffer for every coarse slot the cursor enters).
+  static constexpr std::uint32_t kChunkEntries = 32;
+  struct Chunk {
+    std::array<WheelEntry, kChunkEntries> entries;
+    Chunk* next = nullptr;
+  };
   struct Slot {
-    std::vector<WheelEntry> entries;
-    std::uint32_t head = 0;  // level 0 only: entries before head were popped
+    Chunk* head = nullptr;
+    Chunk* tail = nullptr;
+    std::uint32_t head_index = 0;  // entries of `head` before it were popped (level 0 only)
+    std::uint32_t tail_count = 0;  // entries used in `tail`
   };
   using Bitmap = std::array<std::uint64_t, kSlots / 64>;
 
   void place(const WheelEntry& entry);
+  void append(Slot& slot, const WheelEntry& entry);
+  Chunk* take_chunk();
+  void release_chunk(Chunk* chunk);
   // First occupied slot index >= from at `level`, or kSlots.
   int next_occupied(int level, int from) const;
   void mark(int level, int slot) { occupied_[level][slot >> 6] |= std::uint64_t{1} << (slot & 63); }
@@ -69,6 +83,8 @@ class TimerWheel {
   std::array<Bitmap, kLevels> occupied_{};
   std::uint64_t cursor_ = 0;
   std::size_t size_ = 0;
+  Chunk* free_chunks_ = nullptr;
+  std::vector<std::unique_ptr<Chunk[]>> chunk_blocks_;  // owns every chunk
 };
 
 }  // namespace sim
