@@ -1,0 +1,135 @@
+// bench_engine: the simulator's event loop against a plain std::priority_queue loop, measured in
+// the same process, at 1e3, 1e5 and 1e6 pending events.
+//
+//   raw/priority_queue/N   std::priority_queue<(time, sequence)>, min first: pop the earliest,
+//                          push a new one at its time + a delay
+//   ours/engine/N          sim::Engine: step() runs the earliest event, whose handler schedules a
+//                          new one at now + the same delay (dispatch through the handler table
+//                          included)
+//   ours/engine_timers/N   the same with cancellable engine timers re-armed by their handler
+//
+// Both sides hold N pending events all the time and draw delays from the same table: uniform in
+// [0, 10 s) of integer nanoseconds, the spread of a fleet's retry and resync timers.
+// items/s = events/s. See README.md for the command and the figures.
+
+#include <cstdint>
+#include <functional>
+#include <queue>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <benchmark/benchmark.h>
+
+#include "bench/ratio_reporter.h"
+#include "bench/registration.h"
+#include "firmware-core/base/random_stream.h"
+#include "sim/engine/engine.h"
+
+namespace bench {
+namespace {
+
+constexpr std::int64_t kDelaySpanNs = 10'000'000'000;  // 10 s
+constexpr std::size_t kDelayCount = 1 << 16;           // a power of two: index by mask
+
+const std::vector<std::int64_t>& delays() {
+  static const std::vector<std::int64_t> table = [] {
+    fw::RandomStream random(2026);
+    std::vector<std::int64_t> values(kDelayCount);
+    for (std::int64_t& value : values) value = random.between(0, kDelaySpanNs - 1);
+    return values;
+  }();
+  return table;
+}
+
+std::string pending_name(std::int64_t pending) {
+  if (pending == 1'000) return "1e3";
+  if (pending == 100'000) return "1e5";
+  return "1e6";
+}
+
+void raw_priority_queue(benchmark::State& state, const std::int64_t& pending) {
+  using Key = std::pair<std::uint64_t, std::uint64_t>;  // (time, sequence)
+  const std::vector<std::int64_t>& delay = delays();
+  std::priority_queue<Key, std::vector<Key>, std::greater<>> queue;
+  std::uint64_t sequence = 0;
+  std::size_t draw = 0;
+  for (std::int64_t index = 0; index < pending; ++index)
+    queue.emplace(static_cast<std::uint64_t>(delay[draw++ & (kDelayCount - 1)]), ++sequence);
+  for (auto _ : state) {
+    const Key top = queue.top();
+    queue.pop();
+    queue.emplace(top.first + static_cast<std::uint64_t>(delay[draw++ & (kDelayCount - 1)]),
+                  ++sequence);
+  }
+  benchmark::DoNotOptimize(queue.top());
+  state.SetItemsProcessed(state.iterations());
+}
+
+// Reschedules itself with the next delay each time it runs.
+class Rescheduler final : public sim::EventHandler {
+ public:
+  Rescheduler(sim::Engine& engine, bool timers) : engine_(engine), timers_(timers) {
+    id_ = engine_.add_handler(*this);
+  }
+  void prefill(std::int64_t pending) {
+    for (std::int64_t index = 0; index < pending; ++index) {
+      if (timers_) {
+        const sim::EngineTimerId timer =
+            engine_.add_timer(id_, static_cast<std::uint32_t>(index));
+        engine_.arm_timer(timer, engine_.now() + next_delay());
+      } else {
+        engine_.schedule(engine_.now() + next_delay(), id_, 0);
+      }
+    }
+  }
+  void on_event(std::uint32_t tag) override {
+    if (timers_) {
+      engine_.arm_timer(tag, engine_.now() + next_delay());
+    } else {
+      engine_.schedule(engine_.now() + next_delay(), id_, tag);
+    }
+  }
+
+ private:
+  fw::Duration next_delay() { return fw::Duration(delays()[draw_++ & (kDelayCount - 1)]); }
+
+  sim::Engine& engine_;
+  bool timers_;
+  sim::HandlerId id_ = 0;
+  std::size_t draw_ = 0;
+};
+
+void ours_engine(benchmark::State& state, const std::int64_t& pending, const bool& timers) {
+  sim::Engine engine(1);
+  Rescheduler rescheduler(engine, timers);
+  rescheduler.prefill(pending);
+  for (auto _ : state) benchmark::DoNotOptimize(engine.step());
+  state.SetItemsProcessed(state.iterations());
+  state.counters["pending"] = static_cast<double>(engine.pending());
+  state.SetLabel(peer_label("raw/priority_queue/" + pending_name(pending)));
+}
+
+}  // namespace
+}  // namespace bench
+
+int main(int argc, char** argv) {
+  using namespace bench;
+  const Display display = display_from_flags(argc, argv);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+  static const std::int64_t kPending[] = {1'000, 100'000, 1'000'000};
+  static const bool kEvents = false;
+  static const bool kTimers = true;
+  for (const std::int64_t& pending : kPending) {
+    const std::string name = pending_name(pending);
+    add("raw/priority_queue/" + name, raw_priority_queue, pending)->Unit(benchmark::kNanosecond);
+    add("ours/engine/" + name, ours_engine, pending, kEvents)->Unit(benchmark::kNanosecond);
+    add("ours/engine_timers/" + name, ours_engine, pending, kTimers)
+        ->Unit(benchmark::kNanosecond);
+  }
+  run_benchmarks(display);
+  benchmark::Shutdown();
+  return 0;
+}

@@ -1,0 +1,58 @@
+#pragma once
+
+// TraceLog: the world's structured trace (DESIGN.md "Observability"). Every event becomes one
+// canonical JSON line {"t":ns,"phone":"...","severity":"...","component":"...","event":"...",
+// "fields":{...}}; the seed is the first line. A running 64-bit FNV-1a hash over the canonical
+// lines is the determinism check: the same seed must give the same hash on every build and CPU.
+// Error-severity events are counted so that a run fails unless the scenario expects them.
+
+#include <cstdint>
+#include <ostream>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "firmware-core/runtime/platform.h"
+#include "firmware-core/runtime/time.h"
+
+namespace sim {
+
+class TraceLog {
+ public:
+  // Writes the seed line. `out` receives the JSON lines when set (a file, a test's stream); the
+  // hash and counters are kept either way.
+  explicit TraceLog(std::uint64_t seed, std::ostream* out = nullptr);
+
+  // Severity threshold for the JSON output only: events below it are still hashed and counted,
+  // so turning verbosity down never changes the determinism hash.
+  void set_output_severity_min(fw::Severity severity) { output_severity_min_ = severity; }
+
+  // One event. `phone` is the entity name ("" for the world itself: network, servers).
+  void record(fw::Instant t, std::string_view phone, fw::Severity severity,
+              std::string_view component, std::string_view event,
+              std::span<const fw::TraceField> fields = {});
+
+  // Writes the closing line {"events":n,"errors":n,"hash":"<16 hex>"} and returns it (without
+  // the newline). Further records still hash.
+  std::string finish();
+
+  std::uint64_t hash() const { return hash_; }
+  std::string hash_hex() const;
+  std::uint64_t events() const { return events_; }
+  std::uint64_t errors() const { return errors_; }
+
+ private:
+  void absorb(std::string_view line);
+
+  std::ostream* out_;
+  fw::Severity output_severity_min_ = fw::Severity::Debug;
+  std::uint64_t hash_;
+  std::uint64_t events_ = 0;
+  std::uint64_t errors_ = 0;
+  std::string line_;  // reused buffer
+};
+
+// Appends `text` as a JSON string literal (quotes, escapes, control characters as \u00XX).
+void append_json_string(std::string& out, std::string_view text);
+
+}  // namespace sim
