@@ -22,6 +22,8 @@ MUST_FAIL = {
     "firmware-core/config/j.cpp": "int s = socket(AF_INET, SOCK_DGRAM, 0);\n",
     "firmware-core/config/k.cpp": "#include <filesystem>\n",
     "firmware-core/config/l.cpp": "std::this_thread::sleep_for(1s);\n",
+    "firmware-core/fetch/m.cpp": "#include <boost/beast/http/read.hpp>\n",
+    "firmware-core/fetch/n.cpp": "#include <boost/beast.hpp>\n",
     "sim/world.cpp": "auto now = std::chrono::system_clock::now();\n",
     "servers/tftp.cpp": "#include \"sim/world.h\"\n",
     "scenarios/x.cpp": "long t = time(nullptr);\n",
@@ -33,6 +35,7 @@ MUST_PASS = {
         "const char* text = \"steady_clock and throw in a string\";\n"
         "#include \"firmware-core/base/result.h\"\n"
         "int runtime(int x) { return x; }  // 'time(' inside a name is fine\n"
+        "#include <boost/beast/http/parser.hpp>\n#include <boost/beast/http/vector_body.hpp>\n"
         "double random_delay_s = 0; auto t = state.time(); auto r = rng.rand();\n"),
     "firmware-core/target/asio_platform.cpp": (
         "#include <boost/asio.hpp>\nauto t = std::chrono::steady_clock::now();\n"),

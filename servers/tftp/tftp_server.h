@@ -1,0 +1,179 @@
+#pragma once
+
+// TftpServer: the provisioning side's TFTP server (RFC 1350, options of RFC 2347/2348/2349) as
+// a sans-IO core. The host (the simulator's network or real sockets in provserver) owns the
+// sockets and the timer:
+//
+// - Requests arrive on the well-known port: handle_request(now, from, payload).
+// - Each transfer answers from its own port, its TID (RFC 1350 section 4). The core names
+//   transfers by TransferId; the host binds a socket for an id the first time poll_datagram()
+//   names it, passes what arrives there to handle_transfer_datagram(), and closes it when
+//   poll_closed_transfer() names it. kListeningTransfer is the well-known port itself.
+// - Time: arm one timer for next_deadline(); call handle_deadline(now) when it fires.
+//
+// Transfers are keyed by the client's endpoint: a repeated request from an endpoint that has a
+// transfer running is a retransmission and is ignored (the transfer retransmits on its own).
+
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <utility>
+
+#include "firmware-core/base/bytes.h"
+#include "firmware-core/fetch/tftp_packet.h"
+#include "firmware-core/runtime/network_address.h"
+#include "firmware-core/runtime/time.h"
+
+namespace srv {
+
+using TransferId = std::uint32_t;
+inline constexpr TransferId kListeningTransfer = 0;
+
+// What the server serves and where written files go.
+class TftpRoot {
+ public:
+  virtual ~TftpRoot() = default;
+  // The file for an RRQ, or nullptr when there is none (the client gets ERROR 1). Shared, so
+  // a thousand phones fetching one firmware image do not copy it.
+  virtual std::shared_ptr<const fw::Bytes> read_file(std::string_view file_name,
+                                                     fw::Endpoint client) = 0;
+  // Stores a completed WRQ; false refuses it (the client gets ERROR 2 instead of the last ACK).
+  virtual bool write_file(std::string_view file_name, fw::Endpoint client, fw::Bytes content) = 0;
+};
+
+struct TftpRequestInfo {
+  fw::Instant now;
+  fw::Endpoint client;
+  bool write = false;
+  std::string_view file_name;
+};
+
+// A hook's answer to a request: serve it, ignore it (as if lost: fault injection), or refuse it
+// with an ERROR packet.
+struct TftpVerdict {
+  enum class Kind : std::uint8_t { Serve, Ignore, Refuse };
+  Kind kind = Kind::Serve;
+  fw::TftpErrorCode error = fw::TftpErrorCode::NotDefined;
+  std::string message;
+
+  static TftpVerdict serve() { return {}; }
+  static TftpVerdict ignore() { return {Kind::Ignore, {}, {}}; }
+  static TftpVerdict refuse(fw::TftpErrorCode error, std::string message) {
+    return {Kind::Refuse, error, std::move(message)};
+  }
+};
+using TftpRequestHook = std::function<TftpVerdict(const TftpRequestInfo&)>;
+
+struct TftpServerSettings {
+  // Wait before resending a packet when the client negotiated no timeout option; doubles per
+  // resend up to retransmit_timeout_max. The same policy as the phone's (TftpClientSettings):
+  // as the receiver of a WRQ the server must not give up while the client still retransmits.
+  fw::Duration retransmit_timeout_initial = fw::seconds(2);
+  fw::Duration retransmit_timeout_max = fw::seconds(8);
+  // Resends of one packet without progress before the transfer is dropped.
+  std::uint32_t retransmissions_max = 5;
+  // block_bytes_max: the largest blksize granted (a client asking more gets this).
+  std::size_t block_bytes_max = 1468;
+  // write_bytes_max: the largest file accepted by WRQ (tsize or received data past it: ERROR 3).
+  std::uint64_t write_bytes_max = 4 * 1024 * 1024;
+  // transfers_max: concurrent transfers; a request past it gets ERROR 0 "server busy".
+  std::size_t transfers_max = 100000;
+  // Honour RFC 2347 options; false behaves like an RFC 1350-only server (ignores them).
+  bool options_enabled = true;
+};
+
+struct TftpServerDatagram {
+  TransferId transfer = kListeningTransfer;  // the port to send from
+  fw::Endpoint to;
+  fw::Bytes payload;
+};
+
+// One finished transfer, for access logs and metrics.
+struct TftpTransferRecord {
+  enum class Outcome : std::uint8_t { Completed, NotFound, Refused, TimedOut, ClientError };
+  fw::Endpoint client;
+  bool write = false;
+  std::string file_name;
+  std::uint64_t bytes = 0;  // file bytes sent or received
+  Outcome outcome = Outcome::Completed;
+  fw::Instant started;
+  fw::Instant finished;
+};
+std::string_view to_string(TftpTransferRecord::Outcome outcome);
+
+class TftpServer {
+ public:
+  // `root` must outlive the server; `hook` (optional) sees every request first.
+  TftpServer(TftpRoot& root, TftpServerSettings settings = {}, TftpRequestHook hook = {});
+
+  // A datagram arrived on the well-known port (port 69).
+  void handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan payload);
+  // A datagram arrived on the port of `transfer`.
+  void handle_transfer_datagram(fw::Instant now, TransferId transfer, fw::Endpoint from,
+                                fw::ByteSpan payload);
+  // The next datagram to send, or nullopt. Call after each handle_* until nullopt.
+  std::optional<TftpServerDatagram> poll_datagram();
+  // A transfer whose port the host should close now, or nullopt.
+  std::optional<TransferId> poll_closed_transfer();
+  // A finished transfer's record, or nullopt.
+  std::optional<TftpTransferRecord> poll_record();
+  // The earliest retransmission or give-up time; Instant::never() when idle.
+  fw::Instant next_deadline() const;
+  // Call when next_deadline() has been reached.
+  void handle_deadline(fw::Instant now);
+
+  std::size_t active_transfers() const { return transfers_.size(); }
+
+ private:
+  struct Transfer {
+    TransferId id = 0;
+    fw::Endpoint client;
+    bool write = false;
+    std::string file_name;
+    std::shared_ptr<const fw::Bytes> content;  // read
+    fw::Bytes received;                        // write
+    std::size_t block_bytes = fw::kTftpDefaultBlockBytes;
+    std::optional<fw::Duration> negotiated_timeout;  // the timeout option: fixed, no backoff
+    fw::Duration retransmit_timeout{};                // the current wait when not negotiated
+    std::uint16_t block = 0;       // read: last block sent; write: last block ACKed
+    std::uint64_t sent_bytes = 0;  // read
+    bool last_block_sent = false;  // read: the short block went out; write: dallying
+    fw::Bytes last_packet;
+    fw::Instant deadline;
+    std::uint32_t retransmissions = 0;
+    fw::Instant started;
+  };
+
+  void start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRequest request);
+  void refuse(fw::Endpoint client, const fw::TftpRequest& request, fw::Instant now,
+              TftpTransferRecord::Outcome outcome, fw::TftpErrorCode code,
+              std::string_view message);
+  void send(Transfer& transfer, fw::Instant now, fw::Bytes payload);
+  void send_next_block(Transfer& transfer, fw::Instant now);
+  void on_ack(Transfer& transfer, fw::Instant now, std::uint16_t block);
+  void on_data(Transfer& transfer, fw::Instant now, const fw::TftpData& data);
+  void set_deadline(Transfer& transfer, fw::Instant deadline);
+  // How long a peer with our retransmission policy keeps resending one packet before it gives up.
+  fw::Duration give_up_span(const Transfer& transfer) const;
+  void end(Transfer& transfer, fw::Instant now, TftpTransferRecord::Outcome outcome);
+
+  TftpRoot& root_;
+  TftpServerSettings settings_;
+  TftpRequestHook hook_;
+  TransferId next_id_ = 1;
+  std::map<TransferId, Transfer> transfers_;
+  std::map<fw::Endpoint, TransferId> by_client_;
+  std::set<std::pair<fw::Instant, TransferId>> deadlines_;
+  std::deque<TftpServerDatagram> outgoing_;
+  std::deque<TransferId> closed_;
+  std::deque<TftpTransferRecord> records_;
+};
+
+}  // namespace srv
