@@ -231,6 +231,10 @@ void ProvisioningAgent::on_explicit(AgentClock now, std::optional<std::string> r
   pending.kind = ScheduleKind::Explicit;
   pending.due = now.monotonic;
   pending.one_shot_rule = std::move(rule);
+  if (pending_ && pending_->waiting_since) {
+    // Already waiting for the lines: a repeated request does not restart the forced limit.
+    pending.waiting_since = pending_->waiting_since;
+  }
   // Replaces whatever was scheduled: the resync that follows this one plans the next anyway.
   // During a resync it waits for the end of it (one resync at a time).
   schedule(std::move(pending), now);
@@ -540,8 +544,10 @@ void ProvisioningAgent::next_rule(AgentClock now) {
           {{"id", std::to_string(running_->fetch_id)},
            {"rule", std::to_string(index)},
            {"url", url.to_string()},
-           {"encrypted", resolved->options.key ? "yes" : "no"},
-           {"credentials", resolved->options.uid ? "yes" : "no"}});
+           // Present or absent, never the value: --uid may hold an expanded $SA..$SD too.
+           {"key", resolved->options.key ? std::string(kSecretMask) : std::string()},
+           {"uid", resolved->options.uid ? std::string(kSecretMask) : std::string()},
+           {"pwd", resolved->options.pwd ? std::string(kSecretMask) : std::string()}});
     FetchAction fetch;
     fetch.id = running_->fetch_id;
     fetch.purpose = FetchPurpose::Profile;

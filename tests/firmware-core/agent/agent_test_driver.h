@@ -67,6 +67,8 @@ class AgentDriver {
     files_.insert_or_assign(url, Result<Bytes>(fail(error, "test server")));
   }
   void serve_xml(const std::string& url, std::string_view body) { serve(url, profile_xml(body)); }
+  // The transport reports this address ($SERVIP) for fetches of `url`.
+  void answer_from_address(const std::string& url, std::string ip) { server_ips_[url] = std::move(ip); }
 
   AgentClock clock() const {
     return {Instant::from_seconds(now_s_), WallTime{wall_base_s_ + now_s_ + wall_step_s_}};
@@ -188,6 +190,9 @@ class AgentDriver {
     in_flight_.reset();
     FetchCompleted completed;
     completed.fetch_id = done.id;
+    if (auto ip = server_ips_.find(done.url); ip != server_ips_.end()) {
+      completed.server_ip = ip->second;
+    }
     auto file = files_.find(done.url);
     if (file == files_.end()) {
       completed.body = fail(ErrorCode::FileNotFound, "test server: no " + done.url);
@@ -203,6 +208,7 @@ class AgentDriver {
   ProfileDecoder decoder_;
   ProvisioningAgent agent_;
   std::map<std::string, Result<Bytes>> files_;
+  std::map<std::string, std::string> server_ips_;
   std::int64_t now_s_ = 0;
   std::int64_t wall_base_s_ = kWallDayStart;
   std::int64_t wall_step_s_ = 0;

@@ -1,6 +1,8 @@
 #include "firmware-core/agent/provisioning_agent.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <gmock/gmock.h>
@@ -162,6 +164,52 @@ TEST(ProvisioningAgentGuideTest, AutomaticResyncAndRetryWhenServerDown) {
   EXPECT_EQ(phone.status().consecutive_failures, 3u);
   ASSERT_TRUE(phone.status().next);
   EXPECT_EQ(phone.status().next->kind, ScheduleKind::Retry);
+}
+
+// "Grundlegende HTTPS-Resynchronisierung": Profile_Rule https://my.server.com/basic.txt; the
+// syslog shows the HTTPS fetch, $SERVIP the address the transport reached.
+TEST(ProvisioningAgentGuideTest, BasicHttpsResync) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "https://my.server.com/basic.txt");
+  phone.set("Syslog_Server", "192.168.1.210");
+  phone.serve_xml("https://my.server.com:443/basic.txt", kBasic);
+  phone.answer_from_address("https://my.server.com:443/basic.txt", "192.168.1.201");
+  phone.power_on();
+  ASSERT_EQ(phone.fetches().size(), 1u);
+  EXPECT_EQ(phone.value("GPP_A"), "12345678");
+  EXPECT_THAT(phone.syslog_messages(),
+              ElementsAre("CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Requesting resync "
+                          "https://my.server.com:443/basic.txt",
+                          "CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Successful resync "
+                          "https://192.168.1.201:443/basic.txt"));
+}
+
+// "HTTPS mit Client-Zertifikat authentifizieren": a server that refuses the phone (or whose
+// certificate the phone rejects) is a failed resync with backoff, $ERR from the error table.
+TEST(ProvisioningAgentGuideTest, HttpsCertificateProblemsFailWithBackoff) {
+  for (ErrorCode code : {ErrorCode::CertificateRejected, ErrorCode::TlsHandshakeFailed}) {
+    AgentDriver phone;
+    phone.set("Profile_Rule", "https://my.server.com/basic.txt");
+    phone.serve("https://my.server.com:443/basic.txt", code);
+    phone.power_on();
+    EXPECT_EQ(phone.agent().macro_state().result, err_text(code));
+    ASSERT_TRUE(phone.status().next);
+    EXPECT_EQ(phone.status().next->kind, ScheduleKind::Retry);
+  }
+}
+
+// "HTTPS-Server für Clientfilterung und dynamischen Inhalt konfigurieren": the reflector script's
+// URL ends in '?', and its answer puts the client certificate's fields into GPP_D.
+TEST(ProvisioningAgentGuideTest, ReflectorScriptFillsGppD) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "https://prov.server.com/cgi-bin/reflect.pl?");
+  phone.serve("https://prov.server.com:443/cgi-bin/reflect.pl?",
+              to_bytes("<flat-profile><GPP_D>OU=CP-78xx-3PCC, \nL=88012BA01234, \nS=000e08abcdef \n"
+                       "</GPP_D></flat-profile>"));
+  phone.power_on();
+  ASSERT_EQ(phone.fetches().size(), 1u);
+  EXPECT_THAT(phone.value("GPP_D"), HasSubstr("OU=CP-78xx-3PCC"));
+  EXPECT_THAT(phone.value("GPP_D"), HasSubstr("S=000e08abcdef"));
 }
 
 // --- Power-up ---------------------------------------------------------------------------------
@@ -420,6 +468,45 @@ TEST(ProvisioningAgentTest, EncryptedProfileWithKeyAndNoSecretsInOutputs) {
   for (const auto& rule : phone.status().rules) {
     EXPECT_THAT(rule.last_url, Not(HasSubstr("topsecretkey")));
   }
+  const auto fetch = std::find_if(phone.traces().begin(), phone.traces().end(),
+                                  [](const TraceAction& t) { return t.event == "fetch"; });
+  ASSERT_NE(fetch, phone.traces().end());
+  EXPECT_THAT(fetch->fields, ::testing::Contains(std::pair<std::string, std::string>(
+                                 "key", std::string(kSecretMask))));
+  EXPECT_THAT(fetch->fields, ::testing::Contains(std::pair<std::string, std::string>(
+                                 "pwd", std::string(kSecretMask))));
+}
+
+TEST(ProvisioningAgentTest, ProfileTurningProvisioningOffStopsTheSequence) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "tftp://s/a.xml");
+  phone.set("Profile_Rule_B", "tftp://s/b.xml");
+  phone.serve_xml("tftp://s:69/a.xml", "<Provision_Enable>No</Provision_Enable>");
+  phone.serve_xml("tftp://s:69/b.xml", "<GPP_B>b</GPP_B>");
+  phone.power_on();
+  EXPECT_THAT(phone.fetch_times(), ElementsAre(0));
+  EXPECT_EQ(phone.value("GPP_B"), "");
+  EXPECT_TRUE(phone.status().recent.front().success);
+  EXPECT_EQ(phone.trace_count("resync_stopped"), 1u);
+  phone.run_until(100'000);  // periodic resyncs come due and are skipped
+  EXPECT_THAT(phone.fetch_times(), ElementsAre(0));
+}
+
+TEST(ProvisioningAgentTest, ConfigEditedReplansTheRegularSchedule) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
+  phone.set("Resync_On_Reset", "No");
+  phone.serve_xml(kBasicUrl, kBasic);
+  phone.power_on();
+  EXPECT_FALSE(phone.status().next);
+  phone.set("Resync_At__HHmm_", "0100");
+  phone.send(ConfigEdited{});
+  ASSERT_TRUE(phone.status().next);
+  EXPECT_EQ(phone.status().next->kind, ScheduleKind::Daily);
+  phone.run_until(86'400);
+  ASSERT_EQ(phone.fetches().size(), 1u);
+  EXPECT_GE(phone.fetches()[0].at_s, 3600);
+  EXPECT_LE(phone.fetches()[0].at_s, 4200);
 }
 
 // --- Periodic and daily -----------------------------------------------------------------------
