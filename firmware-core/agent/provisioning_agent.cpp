@@ -24,7 +24,8 @@ bool is_blank(std::string_view text) {
 std::string lower_case(std::string_view text) {
   std::string out(text);
   for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
 }
@@ -122,6 +123,8 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
         using T = std::decay_t<decltype(e)>;
         if constexpr (std::is_same_v<T, PowerOn>) {
           on_power_on(now, e);
+        } else if constexpr (std::is_same_v<T, DhcpRenewed>) {
+          servers_.dhcp_options = e.dhcp_options;
         } else if constexpr (std::is_same_v<T, FetchCompleted>) {
           on_fetch_completed(now, e);
         } else if constexpr (std::is_same_v<T, LineBusy>) {
@@ -166,10 +169,10 @@ Instant ProvisioningAgent::next_deadline() const {
   if (!pending_->waiting_since) {
     return pending_->due;
   }
-  Instant deadline =
-      *pending_->waiting_since + seconds(integer("Forced_Resync_Delay"));
+  Instant deadline = *pending_->waiting_since + seconds(integer("Forced_Resync_Delay"));
   if (lines_idle_since_) {
-    deadline = std::min(deadline, *lines_idle_since_ + seconds(settings_.line_idle_before_resync_s));
+    deadline =
+        std::min(deadline, *lines_idle_since_ + seconds(settings_.line_idle_before_resync_s));
   }
   return deadline;
 }
@@ -188,13 +191,13 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   periodic_count_ = 0;
   status_ = AgentStatus{};
   macro_state_ = ProvisioningMacroState{};
-  trace(Severity::Info, "power_on",
-        {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
+  trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
   if (boolean("Provision_Enable") && boolean("Resync_On_Reset")) {
     Pending pending;
     pending.reason = ResyncReason::PowerUp;
     pending.kind = ScheduleKind::PowerUp;
-    pending.due = now.monotonic + seconds(power_on_delay_s(integer("Resync_Random_Delay"), random_));
+    pending.due =
+        now.monotonic + seconds(power_on_delay_s(integer("Resync_Random_Delay"), random_));
     schedule(std::move(pending), now);
   } else {
     schedule_regular(now);
@@ -242,7 +245,8 @@ void ProvisioningAgent::on_explicit(AgentClock now, std::optional<std::string> r
 }
 
 void ProvisioningAgent::on_sip_notify(AgentClock now, const SipNotify& event) {
-  const std::string name = lower_case(event.event);
+  // Outside text: quoted in traces only through displayable_text() (bounded, escaped).
+  const std::string name = displayable_text(lower_case(event.event));
   if (!boolean("Resync_From_SIP")) {
     trace(Severity::Info, "notify_ignored", {{"event", name}, {"why", "Resync_From_SIP is No"}});
     return;
@@ -291,8 +295,8 @@ Instant ProvisioningAgent::daily_due(AgentClock now, std::int64_t offset_s) cons
   auto id = store_.registry().find("Resync_At__HHmm_");
   assert(id);
   const std::optional<Hhmm> at = store_.hhmm(*id);
-  const std::int64_t wall_s = next_daily_resync_unix_s(now.wall.unix_seconds, at.value_or(Hhmm{}),
-                                                       offset_s);
+  const std::int64_t wall_s =
+      next_daily_resync_unix_s(now.wall.unix_seconds, at.value_or(Hhmm{}), offset_s);
   return now.monotonic + seconds(wall_s - now.wall.unix_seconds);
 }
 
@@ -305,8 +309,7 @@ std::optional<ProvisioningAgent::Pending> ProvisioningAgent::daily_resync(AgentC
   Pending pending;
   pending.reason = ResyncReason::Periodic;
   pending.kind = ScheduleKind::Daily;
-  pending.daily_offset_s =
-      random_.between(0, daily_window_s(integer("Resync_At_Random_Delay")));
+  pending.daily_offset_s = random_.between(0, daily_window_s(integer("Resync_At_Random_Delay")));
   pending.due = daily_due(now, pending.daily_offset_s);
   return pending;
 }
@@ -353,7 +356,8 @@ void ProvisioningAgent::rearm_skipped(AgentClock now, const Pending& skipped) {
       }
       Pending again = skipped;
       again.waiting_since.reset();
-      const std::size_t attempt = status_.consecutive_failures > 0 ? status_.consecutive_failures - 1 : 0;
+      const std::size_t attempt =
+          status_.consecutive_failures > 0 ? status_.consecutive_failures - 1 : 0;
       again.due = now.monotonic + seconds(schedule_delay_s(retry, attempt, random_));
       schedule(std::move(again), now);
       return;
@@ -368,7 +372,8 @@ void ProvisioningAgent::rearm_skipped(AgentClock now, const Pending& skipped) {
 bool ProvisioningAgent::triggers_allow(AgentClock now) {
   refresh_timers(now);
   bool any_set = false;
-  for (std::string_view name : {std::string_view("Resync_Trigger_1"), std::string_view("Resync_Trigger_2")}) {
+  for (std::string_view name :
+       {std::string_view("Resync_Trigger_1"), std::string_view("Resync_Trigger_2")}) {
     const std::string_view trigger = text(name);
     if (is_blank(trigger)) {
       continue;
@@ -450,7 +455,8 @@ void ProvisioningAgent::update_next_status() {
 // --- The resync -------------------------------------------------------------------------------
 
 void ProvisioningAgent::refresh_timers(AgentClock now) {
-  macro_state_.resync_age_s = whole_seconds(now.monotonic - last_attempt_at_.value_or(power_on_at_));
+  macro_state_.resync_age_s =
+      whole_seconds(now.monotonic - last_attempt_at_.value_or(power_on_at_));
   macro_state_.upgrade_age_s = whole_seconds(now.monotonic - power_on_at_);
 }
 
@@ -640,7 +646,8 @@ void ProvisioningAgent::resync_failed(AgentClock now, const Error& error) {
   Pending pending;
   pending.reason = ResyncReason::Retry;
   pending.kind = ScheduleKind::Retry;
-  pending.due = now.monotonic + seconds(schedule_delay_s(retry, status_.consecutive_failures - 1, random_));
+  pending.due =
+      now.monotonic + seconds(schedule_delay_s(retry, status_.consecutive_failures - 1, random_));
   schedule(std::move(pending), now);
 }
 

@@ -54,10 +54,10 @@
 // - Macros: $PRVST (-1 explicit, 0 power-up, 1 periodic or daily, 2 retry), $ERR, $SCHEME,
 //   $SERV, $SERVIP, $PORT, $PATH of the current rule; $PRVTMR = seconds since the start of the
 //   previous resync attempt (during a resync: the one before it, so rule conditions compare
-//   against the last resync, not this one), and before the first attempt seconds since power-on (so a trigger such
-//   as "$PRVTMR ge 600" evaluates, and holds back a resync in the first ten minutes). $UPGTMR
-//   counts from power-on (no upgrade has run). $SERVIP is the host as written until the fetch
-//   reports the address it reached.
+//   against the last resync, not this one), and before the first attempt seconds since power-on (so
+//   a trigger such as "$PRVTMR ge 600" evaluates, and holds back a resync in the first ten
+//   minutes). $UPGTMR counts from power-on (no upgrade has run). $SERVIP is the host as written
+//   until the fetch reports the address it reached.
 // - Syslog: Log_Request_Msg before each fetch, Log_Success_Msg after each fetched rule,
 //   Log_Failure_Msg once for the failing rule; expanded with the phone's macros (secrets stay
 //   literal), empty template = no message; sent to Syslog_Server and to Debug_Server.
@@ -114,6 +114,10 @@ struct AgentSettings {
 struct PowerOn {
   DhcpOptions dhcp_options;
 };
+// DHCP renewed or rebound with these options: later rules without a server use them.
+struct DhcpRenewed {
+  DhcpOptions dhcp_options;
+};
 // The outcome of the FetchAction with this id: the downloaded bytes, or the transport's error
 // (FileNotFound, TftpTimeout, HttpGetFailed, ConnectFailed, DnsFailed, ...). `server_ip` is the
 // address the transport reached or tried ($SERVIP); empty if it never got that far.
@@ -143,8 +147,8 @@ struct WallClockStepped {};
 // Parameters were changed outside a resync (admin web page, CLI): re-plan the schedule.
 struct ConfigEdited {};
 
-using AgentEvent = std::variant<PowerOn, FetchCompleted, LineBusy, LineIdle, AdminResync,
-                                SipNotify, WallClockStepped, ConfigEdited>;
+using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle, AdminResync, SipNotify,
+                                WallClockStepped, ConfigEdited>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
@@ -154,9 +158,9 @@ enum class FetchPurpose : std::uint8_t { Profile };
 struct FetchAction {
   std::uint64_t id = 0;
   FetchPurpose purpose = FetchPurpose::Profile;
-  ProvisioningUrl url;                 // server filled in; scheme, host, port, path
-  std::optional<std::string> user;     // --uid (for HTTP authentication)
-  std::optional<std::string> password; // --pwd: a secret, never log it
+  ProvisioningUrl url;                  // server filled in; scheme, host, port, path
+  std::optional<std::string> user;      // --uid (for HTTP authentication)
+  std::optional<std::string> password;  // --pwd: a secret, never log it
 };
 // Send one syslog datagram (frame it with rfc3164_datagram()).
 struct SyslogAction {
@@ -181,7 +185,8 @@ struct TraceAction {
   std::vector<std::pair<std::string, std::string>> fields;
 };
 
-using AgentAction = std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction, TraceAction>;
+using AgentAction =
+    std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction, TraceAction>;
 
 // --- Status -----------------------------------------------------------------------------------
 
@@ -196,8 +201,8 @@ std::string_view to_string(ScheduleKind kind);
 struct RuleStatus {
   std::optional<WallTime> last_time;  // when the rule last finished (fetched or failed)
   bool last_success = false;
-  std::string last_error;             // $ERR of its last failure; empty after a success
-  std::string last_url;               // the URL it last fetched (never holds a key or password)
+  std::string last_error;  // $ERR of its last failure; empty after a success
+  std::string last_url;    // the URL it last fetched (never holds a key or password)
 };
 
 struct ResyncOutcome {
@@ -329,7 +334,7 @@ class ProvisioningAgent {
   std::optional<Pending> pending_;
   std::optional<Running> running_;
   std::optional<Instant> last_attempt_at_;  // start of the last finished resync attempt
-  std::size_t periodic_count_ = 0;  // periodic intervals used since power-on
+  std::size_t periodic_count_ = 0;          // periodic intervals used since power-on
   std::uint64_t next_fetch_id_ = 1;
 
   AgentStatus status_;

@@ -22,11 +22,13 @@ CivilDate civil_from_days(std::int64_t days) {
   const auto day_of_era = static_cast<std::uint64_t>(days - era * 146097);
   const std::uint64_t year_of_era =
       (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
-  const std::uint64_t day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+  const std::uint64_t day_of_year =
+      day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
   const std::uint64_t month_index = (5 * day_of_year + 2) / 153;
   const auto day = static_cast<unsigned>(day_of_year - (153 * month_index + 2) / 5 + 1);
   const auto month = static_cast<unsigned>(month_index < 10 ? month_index + 3 : month_index - 9);
-  const std::int64_t year = static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
+  const std::int64_t year =
+      static_cast<std::int64_t>(year_of_era) + era * 400 + (month <= 2 ? 1 : 0);
   return {year, month, day};
 }
 
@@ -38,8 +40,10 @@ void append_two_digits(std::string& out, std::int64_t value, char pad) {
 }  // namespace
 
 std::optional<SyslogDestination> parse_syslog_destination(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') text.remove_prefix(1);
-  while (!text.empty() && text.back() == ' ') text.remove_suffix(1);
+  while (!text.empty() && text.front() == ' ')
+    text.remove_prefix(1);
+  while (!text.empty() && text.back() == ' ')
+    text.remove_suffix(1);
   SyslogDestination destination;
   const std::size_t colon = text.rfind(':');
   std::string_view host = text;

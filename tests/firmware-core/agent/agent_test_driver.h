@@ -68,7 +68,9 @@ class AgentDriver {
   }
   void serve_xml(const std::string& url, std::string_view body) { serve(url, profile_xml(body)); }
   // The transport reports this address ($SERVIP) for fetches of `url`.
-  void answer_from_address(const std::string& url, std::string ip) { server_ips_[url] = std::move(ip); }
+  void answer_from_address(const std::string& url, std::string ip) {
+    server_ips_[url] = std::move(ip);
+  }
 
   AgentClock clock() const {
     return {Instant::from_seconds(now_s_), WallTime{wall_base_s_ + now_s_ + wall_step_s_}};
@@ -125,13 +127,15 @@ class AgentDriver {
   const std::vector<FetchRecord>& fetches() const { return fetches_; }
   std::vector<std::int64_t> fetch_times() const {
     std::vector<std::int64_t> times;
-    for (const auto& fetch : fetches_) times.push_back(fetch.at_s);
+    for (const auto& fetch : fetches_)
+      times.push_back(fetch.at_s);
     return times;
   }
   const std::vector<SyslogRecord>& syslog() const { return syslog_; }
   std::vector<std::string> syslog_messages() const {
     std::vector<std::string> messages;
-    for (const auto& record : syslog_) messages.push_back(record.action.message);
+    for (const auto& record : syslog_)
+      messages.push_back(record.action.message);
     return messages;
   }
   const std::vector<TraceAction>& traces() const { return traces_; }
@@ -164,7 +168,8 @@ class AgentDriver {
 
   void drain() {
     while (auto action = agent_.poll_action()) {
-      if (on_action) on_action(*action);
+      if (on_action)
+        on_action(*action);
       if (auto* fetch = std::get_if<FetchAction>(&*action)) {
         EXPECT_FALSE(in_flight_) << "two fetches at once";
         fetches_.push_back({now_s_, fetch->url.to_string(), agent_.macro_state().resync_reason,

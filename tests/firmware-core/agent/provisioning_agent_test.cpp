@@ -248,6 +248,18 @@ TEST(ProvisioningAgentTest, ServerlessRuleUsesDhcpServer) {
   EXPECT_EQ(phone.value("GPP_A"), "12345678");
 }
 
+TEST(ProvisioningAgentTest, DhcpRenewalChangesTheServerOfLaterResyncs) {
+  AgentDriver phone;
+  phone.set("Resync_Periodic", "100");
+  phone.serve_xml("tftp://10.1.1.1:69/7861.xml", kBasic);
+  phone.serve_xml("tftp://10.2.2.2:69/7861.xml", kBasic);
+  phone.power_on(DhcpOptions{{66, to_bytes("10.1.1.1")}});
+  phone.send(DhcpRenewed{DhcpOptions{{150, Bytes{10, 2, 2, 2}}}});
+  phone.run_until(100);
+  ASSERT_EQ(phone.fetches().size(), 2u);
+  EXPECT_EQ(phone.fetches()[1].url, "tftp://10.2.2.2:69/7861.xml");
+}
+
 TEST(ProvisioningAgentTest, ServerlessRuleWithoutDhcpServerFailsWithRetry) {
   AgentDriver phone;
   phone.set("Syslog_Server", "192.168.1.210");
@@ -582,7 +594,7 @@ TEST(ProvisioningAgentTest, DailyResyncInsideWindowOverridesPeriodic) {
     phone.set("Resync_At_Random_Delay", "600");
     phone.serve_xml(kBasicUrl, kBasic);
     phone.set_wall_at_power_on(kWallDayStart + 3600);  // 01:00
-    phone.power_on();                                    // power-up resync at 01:00
+    phone.power_on();                                  // power-up resync at 01:00
     phone.run_until(2 * 86'400);
     ASSERT_EQ(phone.fetches().size(), 3u) << seed;
     for (std::size_t day = 0; day < 2; ++day) {
@@ -643,7 +655,7 @@ TEST(ProvisioningAgentTest, DailyResyncFollowsWallClockStep) {
     phone.serve_xml(kBasicUrl, kBasic);
     phone.set_wall_at_power_on(kWallDayStart + 3600);  // 01:00
     phone.power_on();
-    phone.run_until(1800);      // 01:30
+    phone.run_until(1800);  // 01:30
     phone.step_wall_clock(step_s);
     phone.run_until(2 * 86'400);
     ASSERT_GE(phone.fetches().size(), 1u) << step_s;
@@ -818,11 +830,11 @@ TEST(ProvisioningAgentTest, MacroStateDuringAndAfterResync) {
   phone.power_on();
   phone.run_for(100);
   phone.send(AdminResync{});
-  EXPECT_THAT(phone.syslog_messages(),
-              ElementsAre("0 https prov.example.com 8443 /cfg/000e08abcdef.xml 0",
-                          "ok prov.example.com",
-                          "-1 https prov.example.com 8443 /cfg/000e08abcdef.xml 100",
-                          "ok prov.example.com"));
+  EXPECT_THAT(
+      phone.syslog_messages(),
+      ElementsAre("0 https prov.example.com 8443 /cfg/000e08abcdef.xml 0", "ok prov.example.com",
+                  "-1 https prov.example.com 8443 /cfg/000e08abcdef.xml 100",
+                  "ok prov.example.com"));
 }
 
 TEST(ProvisioningAgentTest, StatusKeepsThreeNewestOutcomes) {
@@ -861,8 +873,10 @@ TEST(ProvisioningAgentPropertyTest, InvariantsHoldOverSeeds) {
     phone.set("Resync_Periodic", periodic_lists[random.below(4)]);
     phone.set("Resync_Random_Delay", std::to_string(random.below(4)));
     phone.set("Forced_Resync_Delay", std::to_string(random.below(400)));
-    if (random.chance(1, 4)) phone.set("Resync_At__HHmm_", "0015");
-    if (random.chance(1, 4)) phone.set("Resync_Trigger_1", "$PRVTMR ge 100");
+    if (random.chance(1, 4))
+      phone.set("Resync_At__HHmm_", "0015");
+    if (random.chance(1, 4))
+      phone.set("Resync_Trigger_1", "$PRVTMR ge 100");
     phone.set_fetch_latency(static_cast<std::int64_t>(random.below(4)));
 
     bool provision_enabled = true;
@@ -879,8 +893,9 @@ TEST(ProvisioningAgentPropertyTest, InvariantsHoldOverSeeds) {
         ++failures;
         // Actions are drained after the call that produced them: the schedule is final.
         const auto& status = phone.status();
-        ASSERT_TRUE(status.resync_running || (status.next && (status.next->kind == ScheduleKind::Retry ||
-                                                               status.next->kind == ScheduleKind::Explicit)))
+        ASSERT_TRUE(status.resync_running ||
+                    (status.next && (status.next->kind == ScheduleKind::Retry ||
+                                     status.next->kind == ScheduleKind::Explicit)))
             << "seed " << seed << ": failure without a scheduled retry";
       }
     };
