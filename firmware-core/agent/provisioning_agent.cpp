@@ -1,0 +1,727 @@
+#include "firmware-core/agent/provisioning_agent.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "firmware-core/agent/resync_schedule.h"
+#include "firmware-core/codec/downloaded_profile.h"
+#include "firmware-core/macro/condition.h"
+
+namespace fw {
+namespace {
+
+constexpr std::array<std::string_view, kProfileRuleCount> kProfileRuleNames = {
+    "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D"};
+
+std::int64_t whole_seconds(Duration span) {
+  return std::chrono::duration_cast<std::chrono::seconds>(span).count();
+}
+
+bool is_blank(std::string_view text) {
+  return std::all_of(text.begin(), text.end(), [](char c) { return c == ' '; });
+}
+
+std::string lower_case(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z')
+      c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
+}
+
+std::string_view skip_reason_name(RuleSkipReason reason) {
+  switch (reason) {
+    case RuleSkipReason::Empty:
+      return "empty";
+    case RuleSkipReason::CommentedOut:
+      return "commented out";
+    case RuleSkipReason::NoConditionTrue:
+      return "no condition true";
+    case RuleSkipReason::None:
+      break;
+  }
+  return "none";
+}
+
+}  // namespace
+
+std::string_view to_string(ResyncReason reason) {
+  switch (reason) {
+    case ResyncReason::Explicit:
+      return "explicit";
+    case ResyncReason::PowerUp:
+      return "power-up";
+    case ResyncReason::Periodic:
+      return "periodic";
+    case ResyncReason::Retry:
+      return "retry";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(ScheduleKind kind) {
+  switch (kind) {
+    case ScheduleKind::PowerUp:
+      return "power-up";
+    case ScheduleKind::Periodic:
+      return "periodic";
+    case ScheduleKind::Daily:
+      return "daily";
+    case ScheduleKind::Retry:
+      return "retry";
+    case ScheduleKind::Explicit:
+      return "explicit";
+  }
+  return "unknown";
+}
+
+ProvisioningAgent::ProvisioningAgent(const PhoneIdentity& identity, ConfigStore& store,
+                                     ProfileDecoder& decoder, std::uint64_t seed,
+                                     AgentSettings settings)
+    : identity_(identity),
+      store_(store),
+      decoder_(decoder),
+      settings_(settings),
+      random_(seed),
+      macros_(identity_, store_, macro_state_) {}
+
+// --- Parameter access -------------------------------------------------------------------------
+
+bool ProvisioningAgent::boolean(std::string_view name) const {
+  auto id = store_.registry().find(name);
+  assert(id && "agent parameter missing from the registry");
+  return store_.boolean(*id);
+}
+
+std::int64_t ProvisioningAgent::integer(std::string_view name) const {
+  auto id = store_.registry().find(name);
+  assert(id && "agent parameter missing from the registry");
+  return store_.integer(*id);
+}
+
+std::string_view ProvisioningAgent::text(std::string_view name) const {
+  auto id = store_.registry().find(name);
+  assert(id && "agent parameter missing from the registry");
+  return store_.value(*id);
+}
+
+Schedule ProvisioningAgent::schedule_value(std::string_view name) const {
+  auto id = store_.registry().find(name);
+  assert(id && "agent parameter missing from the registry");
+  return store_.schedule(*id);
+}
+
+// --- Inputs -----------------------------------------------------------------------------------
+
+void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
+  if (!powered_ && !std::holds_alternative<PowerOn>(event)) {
+    return;
+  }
+  std::visit(
+      [&](const auto& e) {
+        using T = std::decay_t<decltype(e)>;
+        if constexpr (std::is_same_v<T, PowerOn>) {
+          on_power_on(now, e);
+        } else if constexpr (std::is_same_v<T, DhcpRenewed>) {
+          servers_.dhcp_options = e.dhcp_options;
+        } else if constexpr (std::is_same_v<T, FetchCompleted>) {
+          on_fetch_completed(now, e);
+        } else if constexpr (std::is_same_v<T, LineBusy>) {
+          on_line(now, e.line, true);
+        } else if constexpr (std::is_same_v<T, LineIdle>) {
+          on_line(now, e.line, false);
+        } else if constexpr (std::is_same_v<T, AdminResync>) {
+          on_explicit(now, e.rule, "admin");
+        } else if constexpr (std::is_same_v<T, SipNotify>) {
+          on_sip_notify(now, e);
+        } else if constexpr (std::is_same_v<T, WallClockStepped>) {
+          on_wall_clock_stepped(now);
+        } else if constexpr (std::is_same_v<T, ConfigEdited>) {
+          on_config_edited(now);
+        }
+      },
+      event);
+  update_next_status();
+}
+
+void ProvisioningAgent::handle_deadline(AgentClock now) {
+  if (!powered_) {
+    return;
+  }
+  run_due(now);
+  update_next_status();
+}
+
+std::optional<AgentAction> ProvisioningAgent::poll_action() {
+  if (actions_.empty()) {
+    return std::nullopt;
+  }
+  AgentAction action = std::move(actions_.front());
+  actions_.pop_front();
+  return action;
+}
+
+Instant ProvisioningAgent::next_deadline() const {
+  if (!powered_ || running_ || !pending_) {
+    return Instant::never();
+  }
+  if (!pending_->waiting_since) {
+    return pending_->due;
+  }
+  Instant deadline = *pending_->waiting_since + seconds(integer("Forced_Resync_Delay"));
+  if (lines_idle_since_) {
+    deadline =
+        std::min(deadline, *lines_idle_since_ + seconds(settings_.line_idle_before_resync_s));
+  }
+  return deadline;
+}
+
+void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
+  // A power-on is also a reboot: everything the agent held in RAM is gone.
+  powered_ = true;
+  power_on_at_ = now.monotonic;
+  servers_ = ServerSources{};
+  servers_.dhcp_options = event.dhcp_options;
+  line_busy_.fill(false);
+  lines_idle_since_ = now.monotonic;
+  pending_.reset();
+  running_.reset();
+  last_attempt_at_.reset();
+  periodic_count_ = 0;
+  status_ = AgentStatus{};
+  macro_state_ = ProvisioningMacroState{};
+  trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
+  if (boolean("Provision_Enable") && boolean("Resync_On_Reset")) {
+    Pending pending;
+    pending.reason = ResyncReason::PowerUp;
+    pending.kind = ScheduleKind::PowerUp;
+    pending.due =
+        now.monotonic + seconds(power_on_delay_s(integer("Resync_Random_Delay"), random_));
+    schedule(std::move(pending), now);
+  } else {
+    schedule_regular(now);
+  }
+  run_due(now);
+}
+
+void ProvisioningAgent::on_line(AgentClock now, std::size_t line, bool busy) {
+  if (line >= kLinesMax) {
+    trace(Severity::Warning, "line_ignored", {{"line", std::to_string(line)}});
+    return;
+  }
+  line_busy_[line] = busy;
+  const bool any_busy = std::any_of(line_busy_.begin(), line_busy_.end(), [](bool b) { return b; });
+  if (any_busy) {
+    lines_idle_since_.reset();
+  } else if (!lines_idle_since_) {
+    lines_idle_since_ = now.monotonic;
+  }
+  run_due(now);
+}
+
+void ProvisioningAgent::on_explicit(AgentClock now, std::optional<std::string> rule,
+                                    std::string_view source) {
+  if (!boolean("Provision_Enable")) {
+    trace(Severity::Info, "resync_refused",
+          {{"source", std::string(source)}, {"why", "Provision_Enable is No"}});
+    return;
+  }
+  trace(Severity::Info, "resync_requested",
+        {{"source", std::string(source)}, {"one_shot_rule", rule ? "yes" : "no"}});
+  Pending pending;
+  pending.reason = ResyncReason::Explicit;
+  pending.kind = ScheduleKind::Explicit;
+  pending.due = now.monotonic;
+  pending.one_shot_rule = std::move(rule);
+  if (pending_ && pending_->waiting_since) {
+    // Already waiting for the lines: a repeated request does not restart the forced limit.
+    pending.waiting_since = pending_->waiting_since;
+  }
+  // Replaces whatever was scheduled: the resync that follows this one plans the next anyway.
+  // During a resync it waits for the end of it (one resync at a time).
+  schedule(std::move(pending), now);
+  run_due(now);
+}
+
+void ProvisioningAgent::on_sip_notify(AgentClock now, const SipNotify& event) {
+  // Outside text: quoted in traces only through displayable_text() (bounded, escaped).
+  const std::string name = displayable_text(lower_case(event.event));
+  if (!boolean("Resync_From_SIP")) {
+    trace(Severity::Info, "notify_ignored", {{"event", name}, {"why", "Resync_From_SIP is No"}});
+    return;
+  }
+  if (name == "resync" || name == "check-sync") {
+    on_explicit(now, std::nullopt, "sip");
+  } else if (name == "reboot_now" || name == "restart_now") {
+    trace(Severity::Info, "reboot_requested", {{"event", name}});
+    actions_.emplace_back(RebootAction{name == "restart_now"});
+  } else {
+    // "report" (upload the configuration) belongs to the report rule, not built yet.
+    trace(Severity::Warning, "notify_ignored", {{"event", name}, {"why", "unsupported event"}});
+  }
+}
+
+void ProvisioningAgent::on_wall_clock_stepped(AgentClock now) {
+  trace(Severity::Info, "wall_clock_stepped", {{"unix_s", std::to_string(now.wall.unix_seconds)}});
+  if (pending_ && pending_->kind == ScheduleKind::Daily && !pending_->waiting_since) {
+    pending_->due = daily_due(now, pending_->daily_offset_s);
+  }
+  run_due(now);
+}
+
+void ProvisioningAgent::on_config_edited(AgentClock now) {
+  // Only the regular schedule depends on parameters an admin edits; a pending power-up, retry or
+  // explicit resync keeps its time, and a running resync plans the next one when it ends.
+  if (!running_ && (!pending_ || pending_->kind == ScheduleKind::Periodic ||
+                    pending_->kind == ScheduleKind::Daily)) {
+    if (!pending_ || !pending_->waiting_since) {
+      schedule_regular(now);
+    }
+  }
+  run_due(now);
+}
+
+// --- Scheduling -------------------------------------------------------------------------------
+
+void ProvisioningAgent::schedule(Pending pending, AgentClock now) {
+  trace(Severity::Info, "resync_scheduled",
+        {{"kind", std::string(to_string(pending.kind))},
+         {"in_s", std::to_string(whole_seconds(pending.due - now.monotonic))}});
+  pending_ = std::move(pending);
+}
+
+Instant ProvisioningAgent::daily_due(AgentClock now, std::int64_t offset_s) const {
+  auto id = store_.registry().find("Resync_At__HHmm_");
+  assert(id);
+  const std::optional<Hhmm> at = store_.hhmm(*id);
+  const std::int64_t wall_s =
+      next_daily_resync_unix_s(now.wall.unix_seconds, at.value_or(Hhmm{}), offset_s);
+  return now.monotonic + seconds(wall_s - now.wall.unix_seconds);
+}
+
+std::optional<ProvisioningAgent::Pending> ProvisioningAgent::daily_resync(AgentClock now) {
+  auto id = store_.registry().find("Resync_At__HHmm_");
+  assert(id);
+  if (!store_.hhmm(*id)) {
+    return std::nullopt;
+  }
+  Pending pending;
+  pending.reason = ResyncReason::Periodic;
+  pending.kind = ScheduleKind::Daily;
+  pending.daily_offset_s = random_.between(0, daily_window_s(integer("Resync_At_Random_Delay")));
+  pending.due = daily_due(now, pending.daily_offset_s);
+  return pending;
+}
+
+void ProvisioningAgent::schedule_regular(AgentClock now) {
+  if (auto daily = daily_resync(now)) {
+    schedule(std::move(*daily), now);
+    return;
+  }
+  const Schedule periodic = schedule_value("Resync_Periodic");
+  if (status_.succeeded_once && !periodic.disabled()) {
+    Pending pending;
+    pending.reason = ResyncReason::Periodic;
+    pending.kind = ScheduleKind::Periodic;
+    pending.due = now.monotonic + seconds(schedule_delay_s(periodic, periodic_count_++, random_));
+    schedule(std::move(pending), now);
+    return;
+  }
+  pending_.reset();
+}
+
+void ProvisioningAgent::rearm_skipped(AgentClock now, const Pending& skipped) {
+  switch (skipped.kind) {
+    case ScheduleKind::PowerUp:
+    case ScheduleKind::Periodic: {
+      const Schedule periodic = schedule_value("Resync_Periodic");
+      if (auto daily = daily_resync(now)) {
+        schedule(std::move(*daily), now);
+      } else if (!periodic.disabled()) {
+        Pending again = skipped;
+        again.waiting_since.reset();
+        again.due = now.monotonic + seconds(schedule_delay_s(periodic, periodic_count_++, random_));
+        schedule(std::move(again), now);
+      } else {
+        pending_.reset();
+      }
+      return;
+    }
+    case ScheduleKind::Retry: {
+      const Schedule retry = schedule_value("Resync_Error_Retry_Delay");
+      if (retry.disabled()) {
+        schedule_regular(now);
+        return;
+      }
+      Pending again = skipped;
+      again.waiting_since.reset();
+      const std::size_t attempt =
+          status_.consecutive_failures > 0 ? status_.consecutive_failures - 1 : 0;
+      again.due = now.monotonic + seconds(schedule_delay_s(retry, attempt, random_));
+      schedule(std::move(again), now);
+      return;
+    }
+    case ScheduleKind::Daily:
+    case ScheduleKind::Explicit:
+      schedule_regular(now);
+      return;
+  }
+}
+
+bool ProvisioningAgent::triggers_allow(AgentClock now) {
+  refresh_timers(now);
+  bool any_set = false;
+  for (std::string_view name :
+       {std::string_view("Resync_Trigger_1"), std::string_view("Resync_Trigger_2")}) {
+    const std::string_view trigger = text(name);
+    if (is_blank(trigger)) {
+      continue;
+    }
+    any_set = true;
+    auto holds = evaluate_condition(expand_macros(trigger, macros_));
+    if (!holds) {
+      trace(Severity::Warning, "trigger_error",
+            {{"trigger", std::string(name)}, {"error", holds.error().to_string()}});
+      continue;
+    }
+    if (*holds) {
+      return true;
+    }
+  }
+  return !any_set;
+}
+
+bool ProvisioningAgent::lines_allow(AgentClock now, const Pending& pending) const {
+  assert(pending.waiting_since);
+  const Instant due_since = *pending.waiting_since;
+  if (lines_idle_since_) {
+    if (*lines_idle_since_ <= due_since) {
+      return true;  // idle when it became due: no call to protect
+    }
+    if (now.monotonic >= *lines_idle_since_ + seconds(settings_.line_idle_before_resync_s)) {
+      return true;
+    }
+  }
+  return now.monotonic >= due_since + seconds(integer("Forced_Resync_Delay"));
+}
+
+void ProvisioningAgent::run_due(AgentClock now) {
+  if (running_ || !pending_ || now.monotonic < pending_->due) {
+    return;
+  }
+  if (!boolean("Provision_Enable")) {
+    trace(Severity::Info, "resync_skipped",
+          {{"kind", std::string(to_string(pending_->kind))}, {"why", "Provision_Enable is No"}});
+    const Pending skipped = *pending_;
+    rearm_skipped(now, skipped);
+    return;
+  }
+  if (!pending_->waiting_since) {
+    // It became due just now: the triggers gate scheduled resyncs once, at this moment.
+    if (pending_->kind != ScheduleKind::Explicit && !triggers_allow(now)) {
+      trace(Severity::Info, "resync_skipped",
+            {{"kind", std::string(to_string(pending_->kind))}, {"why", "no trigger true"}});
+      const Pending skipped = *pending_;
+      rearm_skipped(now, skipped);
+      return;
+    }
+    pending_->waiting_since = now.monotonic;
+  }
+  if (!lines_allow(now, *pending_)) {
+    if (pending_->waiting_since == now.monotonic) {
+      trace(Severity::Info, "resync_deferred",
+            {{"kind", std::string(to_string(pending_->kind))}, {"why", "line busy"}});
+    }
+    return;
+  }
+  Pending pending = std::move(*pending_);
+  pending_.reset();
+  start_resync(now, std::move(pending));
+}
+
+void ProvisioningAgent::update_next_status() {
+  if (!pending_) {
+    status_.next.reset();
+    return;
+  }
+  NextResync next;
+  next.kind = pending_->kind;
+  next.waiting_for_idle_lines = pending_->waiting_since.has_value();
+  next.at = running_ ? pending_->due : next_deadline();
+  status_.next = next;
+}
+
+// --- The resync -------------------------------------------------------------------------------
+
+void ProvisioningAgent::refresh_timers(AgentClock now) {
+  macro_state_.resync_age_s =
+      whole_seconds(now.monotonic - last_attempt_at_.value_or(power_on_at_));
+  macro_state_.upgrade_age_s = whole_seconds(now.monotonic - power_on_at_);
+}
+
+void ProvisioningAgent::start_resync(AgentClock now, Pending pending) {
+  trace(Severity::Info, "resync_start",
+        {{"reason", std::string(to_string(pending.reason))},
+         {"kind", std::string(to_string(pending.kind))}});
+  Running running;
+  running.reason = pending.reason;
+  running.one_shot_rule = std::move(pending.one_shot_rule);
+  running.started_at = now.monotonic;
+  running_ = std::move(running);
+  macro_state_.resync_reason = static_cast<int>(running_->reason);
+  macro_state_.result.clear();
+  status_.resync_running = true;
+  next_rule(now);
+}
+
+std::string ProvisioningAgent::rule_text(std::size_t index) const {
+  if (running_->one_shot_rule) {
+    return *running_->one_shot_rule;
+  }
+  return std::string(text(kProfileRuleNames[index]));
+}
+
+void ProvisioningAgent::apply_assignments(const std::vector<RuleAssignment>& assignments) {
+  if (assignments.empty()) {
+    return;
+  }
+  ConfigDraft draft(store_);
+  std::size_t changed = 0;
+  for (const RuleAssignment& assignment : assignments) {
+    auto id = store_.registry().find(assignment.name);
+    if (!id) {
+      trace(Severity::Warning, "assignment_skipped",
+            {{"parameter", assignment.name}, {"why", "unknown parameter"}});
+      continue;
+    }
+    const std::string before(draft.value(*id));
+    if (auto set = draft.set_value(*id, assignment.value); !set) {
+      // The detail masks secret values (ConfigDraft::set_value).
+      trace(Severity::Warning, "assignment_skipped",
+            {{"parameter", assignment.name}, {"why", set.error().to_string()}});
+      continue;
+    }
+    if (draft.value(*id) != before) {
+      ++changed;
+    }
+  }
+  store_.replace(draft.build());
+  announce_changes(changed);
+}
+
+void ProvisioningAgent::next_rule(AgentClock now) {
+  const std::size_t rule_count = running_->one_shot_rule ? 1 : kProfileRuleCount;
+  auto order = store_.integer_list(*store_.registry().find("DHCP_Option_To_Use"));
+  servers_.dhcp_option_order.assign(order.begin(), order.end());
+  while (running_->rule_index < rule_count) {
+    const std::size_t index = running_->rule_index;
+    if (!boolean("Provision_Enable")) {
+      // A profile of this sequence (or the admin) turned provisioning off: fetch nothing more.
+      // What was applied stays; the resync ends as a success.
+      trace(Severity::Info, "resync_stopped", {{"why", "Provision_Enable is No"}});
+      break;
+    }
+    refresh_timers(now);
+    auto resolved = resolve_rule(RuleKind::Profile, rule_text(index), macros_, servers_);
+    if (!resolved) {
+      resync_failed(now, resolved.error());
+      return;
+    }
+    if (resolved->outcome == RuleOutcome::Skipped) {
+      trace(Severity::Debug, "rule_skipped",
+            {{"rule", std::to_string(index)},
+             {"why", std::string(skip_reason_name(resolved->skip_reason))}});
+      ++running_->rule_index;
+      continue;
+    }
+    apply_assignments(resolved->assignments);
+    if (resolved->outcome == RuleOutcome::AssignmentsOnly) {
+      ++running_->rule_index;
+      continue;
+    }
+    const ProvisioningUrl& url = *resolved->url;
+    macro_state_.url = url;
+    macro_state_.server_ip = url.host;
+    running_->key = resolved->options.key;
+    running_->fetch_id = next_fetch_id_++;
+    send_syslog("Log_Request_Msg", SyslogSeverity::Informational);
+    trace(Severity::Info, "fetch",
+          {{"id", std::to_string(running_->fetch_id)},
+           {"rule", std::to_string(index)},
+           {"url", url.to_string()},
+           // Present or absent, never the value: --uid may hold an expanded $SA..$SD too.
+           {"key", resolved->options.key ? std::string(kSecretMask) : std::string()},
+           {"uid", resolved->options.uid ? std::string(kSecretMask) : std::string()},
+           {"pwd", resolved->options.pwd ? std::string(kSecretMask) : std::string()}});
+    FetchAction fetch;
+    fetch.id = running_->fetch_id;
+    fetch.purpose = FetchPurpose::Profile;
+    fetch.url = url;
+    fetch.user = resolved->options.uid;
+    fetch.password = resolved->options.pwd;
+    actions_.emplace_back(std::move(fetch));
+    return;
+  }
+  resync_succeeded(now);
+}
+
+void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted& event) {
+  if (!running_ || running_->fetch_id == 0 || event.fetch_id != running_->fetch_id) {
+    trace(Severity::Warning, "fetch_result_ignored",
+          {{"id", std::to_string(event.fetch_id)}, {"why", "no such fetch in progress"}});
+    return;
+  }
+  running_->fetch_id = 0;
+  if (!event.server_ip.empty()) {
+    macro_state_.server_ip = event.server_ip;
+  }
+  if (!event.body) {
+    const Error& error = event.body.error();
+    if (error.code == ErrorCode::FileNotFound && !boolean("Resync_Fails_On_FNF")) {
+      trace(Severity::Info, "file_not_found_accepted",
+            {{"rule", std::to_string(running_->rule_index)}});
+      rule_succeeded(now);
+      return;
+    }
+    resync_failed(now, error);
+    return;
+  }
+  auto applied = apply_downloaded_profile(store_, decoder_, *event.body, running_->key,
+                                          settings_.key_derivation);
+  running_->key.reset();
+  if (!applied) {
+    resync_failed(now, applied.error());
+    return;
+  }
+  trace(Severity::Info, "profile_applied",
+        {{"rule", std::to_string(running_->rule_index)},
+         {"bytes", std::to_string(event.body->size())},
+         {"changed", std::to_string(applied->changes.size())},
+         {"unknown", std::to_string(applied->unknown_elements.size())},
+         {"invalid", std::to_string(applied->invalid_values.size())}});
+  announce_changes(applied->changes.size());
+  rule_succeeded(now);
+}
+
+void ProvisioningAgent::record_rule(AgentClock now, bool success, std::string error) {
+  if (running_->one_shot_rule) {
+    return;  // a one-shot rule is none of the four stored rules
+  }
+  RuleStatus& rule = status_.rules[running_->rule_index];
+  rule.last_time = now.wall;
+  rule.last_success = success;
+  rule.last_error = std::move(error);
+  if (macro_state_.url) {
+    rule.last_url = macro_state_.url->to_string();
+  }
+}
+
+void ProvisioningAgent::rule_succeeded(AgentClock now) {
+  record_rule(now, true, {});
+  send_syslog("Log_Success_Msg", SyslogSeverity::Informational);
+  ++running_->rule_index;
+  next_rule(now);
+}
+
+void ProvisioningAgent::resync_failed(AgentClock now, const Error& error) {
+  macro_state_.result = std::string(error.err_text());
+  record_rule(now, false, macro_state_.result);
+  trace(Severity::Warning, "resync_failed",
+        {{"rule", std::to_string(running_->rule_index)},
+         {"error", std::string(error_name(error.code))},
+         {"detail", error.detail}});
+  send_syslog("Log_Failure_Msg", SyslogSeverity::Warning);
+  ++status_.consecutive_failures;
+  finish(now, false, macro_state_.result);
+  if (pending_ && pending_->kind == ScheduleKind::Explicit) {
+    run_due(now);  // a request that arrived during the resync
+    return;
+  }
+  const Schedule retry = schedule_value("Resync_Error_Retry_Delay");
+  if (error.retry_class() == RetryClass::NoRetry || retry.disabled()) {
+    schedule_regular(now);
+    return;
+  }
+  Pending pending;
+  pending.reason = ResyncReason::Retry;
+  pending.kind = ScheduleKind::Retry;
+  pending.due =
+      now.monotonic + seconds(schedule_delay_s(retry, status_.consecutive_failures - 1, random_));
+  schedule(std::move(pending), now);
+}
+
+void ProvisioningAgent::resync_succeeded(AgentClock now) {
+  status_.consecutive_failures = 0;
+  status_.succeeded_once = true;
+  finish(now, true, {});
+  if (pending_ && pending_->kind == ScheduleKind::Explicit) {
+    run_due(now);
+    return;
+  }
+  schedule_regular(now);
+}
+
+void ProvisioningAgent::finish(AgentClock now, bool success, std::string error) {
+  trace(success ? Severity::Info : Severity::Warning, "resync_done",
+        {{"reason", std::string(to_string(running_->reason))},
+         {"result", success ? "success" : "failure"},
+         {"error", error}});
+  ResyncOutcome outcome;
+  outcome.at = now.monotonic;
+  outcome.wall = now.wall;
+  outcome.reason = running_->reason;
+  outcome.success = success;
+  outcome.error = std::move(error);
+  status_.recent.push_front(std::move(outcome));
+  if (status_.recent.size() > kRecentOutcomesMax) {
+    status_.recent.pop_back();
+  }
+  status_.resync_running = false;
+  last_attempt_at_ = running_->started_at;
+  running_.reset();
+}
+
+// --- Outputs ----------------------------------------------------------------------------------
+
+void ProvisioningAgent::send_syslog(std::string_view template_parameter, SyslogSeverity severity) {
+  const std::string_view message_template = text(template_parameter);
+  if (is_blank(message_template)) {
+    return;  // an empty template means: no message (guide)
+  }
+  std::optional<SyslogDestination> destinations[2] = {
+      parse_syslog_destination(text("Syslog_Server")),
+      parse_syslog_destination(text("Debug_Server"))};
+  if (destinations[1] && destinations[0] == destinations[1]) {
+    destinations[1].reset();
+  }
+  if (!destinations[0] && !destinations[1]) {
+    return;
+  }
+  // Secrets stay literal (SecretPolicy::Keep): a template naming $SA cannot leak it.
+  const std::string message = expand_macros(message_template, macros_);
+  std::string identifier;
+  auto identifier_id = store_.registry().find("Syslog_Identifier");
+  assert(identifier_id);
+  if (store_.enumeration(*identifier_id) != 0) {
+    identifier = expand_macros(store_.value(*identifier_id), macros_);
+  }
+  for (auto& destination : destinations) {
+    if (destination) {
+      actions_.emplace_back(SyslogAction{std::move(*destination), severity, identifier, message});
+    }
+  }
+}
+
+void ProvisioningAgent::trace(Severity severity, std::string event,
+                              std::vector<std::pair<std::string, std::string>> fields) {
+  actions_.emplace_back(TraceAction{severity, "agent", std::move(event), std::move(fields)});
+}
+
+void ProvisioningAgent::announce_changes(std::size_t changed) {
+  if (changed > 0) {
+    actions_.emplace_back(ConfigChanged{changed});
+  }
+}
+
+}  // namespace fw

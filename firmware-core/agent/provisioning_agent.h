@@ -1,0 +1,344 @@
+#pragma once
+
+// ProvisioningAgent: when and how the phone resyncs its configuration (reference §5-§7,
+// provisioning-methods.de.txt "Grundlagen der Resynchronisierung" and "Ein Gerät automatisch
+// resynchronisieren", decisions.md). A sans-IO state machine in the quinn-proto / h11 shape:
+//
+//   the driver calls         handle(now, event)      for every input (power-on, fetch results,
+//                                                    line state, admin and SIP requests, clock
+//                                                    steps),
+//                            handle_deadline(now)    when next_deadline() is reached,
+//   and then drains          poll_action()           until it returns nullopt (fetch a URL, send a
+//                                                    syslog message, persist, reboot, trace),
+//   and re-arms its timer at next_deadline()         (Instant::never() when nothing is scheduled).
+//
+// The agent never performs IO: a fetch is an action, and its outcome comes back as a
+// FetchCompleted event with the same id. It reads and changes the phone's ConfigStore (a profile
+// is applied as one transaction with apply_downloaded_profile()); every change is announced by a
+// ConfigChanged action so that the driver persists it.
+//
+// Behaviour and the decisions taken where the sources leave room:
+//
+// - One resync at a time. At most one resync is pending (scheduled or waiting for idle lines);
+//   a newer explicit request replaces a scheduled one, and one arriving during a resync runs
+//   right after it.
+// - Power-up: with Provision_Enable and Resync_On_Reset, the first resync runs after
+//   Resync_Random_Delay * 20 s drawn uniformly (resync_schedule.h).
+// - After a success: the next regular resync is the daily one when Resync_At__HHmm_ is set (it
+//   overrides Resync_Periodic), else Resync_Periodic (list entries in turn, the last repeating;
+//   armed only once a resync has succeeded; 0 or empty = none).
+// - After a failure: Resync_Error_Retry_Delay, indexed by the number of consecutive failures
+//   (reset by a success); 0 = no retry, then the next regular resync is scheduled instead. A
+//   retry always starts again from Profile_Rule. Errors whose retry class is NoRetry are not
+//   retried either (every transport, profile and rule error is Backoff, error_codes.def).
+// - The daily resync runs at a random second inside [HHmm, HHmm + window] on the phone's wall
+//   clock (HHmm 2400 = midnight), in the first window that opens after the scheduling moment;
+//   the window may cross midnight. Even before the first success: it is a time of day, not a
+//   timer. After WallClockStepped the same time of day is kept on the new clock (the random
+//   point is not drawn again).
+// - Gates, checked when a resync becomes due: Provision_Enable = No skips every resync;
+//   Resync_Trigger_1/_2 (flavor mpp) skip a scheduled resync unless a non-empty trigger is true
+//   (a trigger that does not evaluate counts as false; the spa flavor's polled triggers are not
+//   modelled); explicit requests ignore the triggers. A
+//   skipped resync is re-armed as if it had run: the same kind again after its own interval
+//   (power-up and periodic after Resync_Periodic, the daily one on the next day, a retry after
+//   the current retry delay without advancing the list).
+// - Lines: a due resync (scheduled or explicit) waits while any line is busy, until all lines
+//   have been idle for AgentSettings::line_idle_before_resync_s or Forced_Resync_Delay seconds
+//   have passed since it became due, whichever comes first.
+// - Rules: Profile_Rule, _B, _C, _D in order (an explicit request may bring a one-shot rule
+//   instead); empty, commented-out and condition-less rules are skipped; the first failure
+//   aborts the sequence (earlier profiles stay applied). A file-not-found with
+//   Resync_Fails_On_FNF = No counts as a success of that rule with nothing applied. A sequence
+//   in which every rule was skipped is a success.
+// - Macros: $PRVST (-1 explicit, 0 power-up, 1 periodic or daily, 2 retry), $ERR, $SCHEME,
+//   $SERV, $SERVIP, $PORT, $PATH of the current rule; $PRVTMR = seconds since the start of the
+//   previous resync attempt (during a resync: the one before it, so rule conditions compare
+//   against the last resync, not this one), and before the first attempt seconds since power-on (so
+//   a trigger such as "$PRVTMR ge 600" evaluates, and holds back a resync in the first ten
+//   minutes). $UPGTMR counts from power-on (no upgrade has run). $SERVIP is the host as written
+//   until the fetch reports the address it reached.
+// - Syslog: Log_Request_Msg before each fetch, Log_Success_Msg after each fetched rule,
+//   Log_Failure_Msg once for the failing rule; expanded with the phone's macros (secrets stay
+//   literal), empty template = no message; sent to Syslog_Server and to Debug_Server.
+// - Secrets: --key values, passwords and GPP_SA..SD never appear in traces, syslog or status.
+//   Fetch actions carry --uid/--pwd because the transport needs them; the --key stays inside.
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "firmware-core/agent/phone_macros.h"
+#include "firmware-core/agent/syslog_message.h"
+#include "firmware-core/base/bytes.h"
+#include "firmware-core/base/random_stream.h"
+#include "firmware-core/base/result.h"
+#include "firmware-core/codec/profile_codec.h"
+#include "firmware-core/config/config_store.h"
+#include "firmware-core/rules/provisioning_server.h"
+#include "firmware-core/rules/rule_resolver.h"
+#include "firmware-core/runtime/platform.h"
+#include "firmware-core/runtime/time.h"
+
+namespace fw {
+
+// Both of the phone's clocks at the moment of a call.
+struct AgentClock {
+  Instant monotonic;
+  WallTime wall;
+};
+
+// Most lines a phone has (line index 0..kLinesMax-1).
+inline constexpr std::size_t kLinesMax = 16;
+// How many resync outcomes the status keeps (the phone's "Provisioning Status 1-3").
+inline constexpr std::size_t kRecentOutcomesMax = 3;
+// How many profile rules a resync runs (Profile_Rule, _B, _C, _D).
+inline constexpr std::size_t kProfileRuleCount = 4;
+
+struct AgentSettings {
+  KeyDerivation key_derivation = KeyDerivation::Sha256ThenMd5;
+  // How long all lines must have been idle before a deferred resync runs (the guide: the phone
+  // should have been idle for a while so that back-to-back calls are not interrupted).
+  std::int64_t line_idle_before_resync_s = 60;
+};
+
+// --- Events -----------------------------------------------------------------------------------
+
+// The phone powered up (or rebooted) and has its address; the DHCP options it learned.
+struct PowerOn {
+  DhcpOptions dhcp_options;
+};
+// DHCP renewed or rebound with these options: later rules without a server use them.
+struct DhcpRenewed {
+  DhcpOptions dhcp_options;
+};
+// The outcome of the FetchAction with this id: the downloaded bytes, or the transport's error
+// (FileNotFound, TftpTimeout, HttpGetFailed, ConnectFailed, DnsFailed, ...). `server_ip` is the
+// address the transport reached or tried ($SERVIP); empty if it never got that far.
+struct FetchCompleted {
+  std::uint64_t fetch_id = 0;
+  Result<Bytes> body = Bytes{};
+  std::string server_ip;
+};
+struct LineBusy {
+  std::size_t line = 0;
+};
+struct LineIdle {
+  std::size_t line = 0;
+};
+// /admin/resync[?rule] or a CGI/Execute "Resync:[rule]" item: resync now, with `rule` (already
+// taken out of the query, see rule_from_direct_action_query()) instead of the stored rules.
+struct AdminResync {
+  std::optional<std::string> rule;
+};
+// A SIP NOTIFY with this Event header value (resync, check-sync, reboot_now, restart_now,
+// report), already authenticated by the SIP stack.
+struct SipNotify {
+  std::string event;
+};
+// The wall clock was stepped (NTP, RTC reset); AgentClock::wall is the new reading.
+struct WallClockStepped {};
+// Parameters were changed outside a resync (admin web page, CLI): re-plan the schedule.
+struct ConfigEdited {};
+
+using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle, AdminResync, SipNotify,
+                                WallClockStepped, ConfigEdited>;
+
+// --- Actions ----------------------------------------------------------------------------------
+
+enum class FetchPurpose : std::uint8_t { Profile };
+
+// Download `url` and report the outcome as FetchCompleted{id}.
+struct FetchAction {
+  std::uint64_t id = 0;
+  FetchPurpose purpose = FetchPurpose::Profile;
+  ProvisioningUrl url;                  // server filled in; scheme, host, port, path
+  std::optional<std::string> user;      // --uid (for HTTP authentication)
+  std::optional<std::string> password;  // --pwd: a secret, never log it
+};
+// Send one syslog datagram (frame it with rfc3164_datagram()).
+struct SyslogAction {
+  SyslogDestination destination;
+  SyslogSeverity severity = SyslogSeverity::Informational;
+  std::string identifier;  // expanded Syslog_Identifier; empty for None
+  std::string message;
+};
+// The configuration changed (a profile or a rule's assignments were applied): persist it.
+struct ConfigChanged {
+  std::size_t changed_parameters = 0;
+};
+// Restart the phone: cold (SIP reboot_now) or warm (restart_now).
+struct RebootAction {
+  bool warm = false;
+};
+// One structured trace event; no field ever holds a secret.
+struct TraceAction {
+  Severity severity = Severity::Info;
+  std::string component;
+  std::string event;
+  std::vector<std::pair<std::string, std::string>> fields;
+};
+
+using AgentAction =
+    std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction, TraceAction>;
+
+// --- Status -----------------------------------------------------------------------------------
+
+// Why a resync runs ($PRVST values).
+enum class ResyncReason : std::int8_t { Explicit = -1, PowerUp = 0, Periodic = 1, Retry = 2 };
+// Why the next resync is scheduled when it is.
+enum class ScheduleKind : std::uint8_t { PowerUp, Periodic, Daily, Retry, Explicit };
+
+std::string_view to_string(ResyncReason reason);
+std::string_view to_string(ScheduleKind kind);
+
+struct RuleStatus {
+  std::optional<WallTime> last_time;  // when the rule last finished (fetched or failed)
+  bool last_success = false;
+  std::string last_error;  // $ERR of its last failure; empty after a success
+  std::string last_url;    // the URL it last fetched (never holds a key or password)
+};
+
+struct ResyncOutcome {
+  Instant at;
+  WallTime wall;
+  ResyncReason reason = ResyncReason::PowerUp;
+  bool success = false;
+  std::string error;  // $ERR; empty on success
+};
+
+struct NextResync {
+  Instant at;
+  ScheduleKind kind = ScheduleKind::PowerUp;
+  bool waiting_for_idle_lines = false;
+};
+
+struct AgentStatus {
+  std::array<RuleStatus, kProfileRuleCount> rules;  // Profile_Rule, _B, _C, _D
+  std::deque<ResyncOutcome> recent;                 // newest first, at most kRecentOutcomesMax
+  std::optional<NextResync> next;                   // nullopt: nothing scheduled
+  bool resync_running = false;
+  bool succeeded_once = false;
+  std::size_t consecutive_failures = 0;
+};
+
+// --- The agent --------------------------------------------------------------------------------
+
+class ProvisioningAgent {
+ public:
+  // `identity`, `store` and `decoder` must outlive the agent. `seed` seeds the agent's own
+  // random stream (derive it per phone with derive_seed()). Nothing happens before PowerOn.
+  ProvisioningAgent(const PhoneIdentity& identity, ConfigStore& store, ProfileDecoder& decoder,
+                    std::uint64_t seed, AgentSettings settings = {});
+
+  // Feeds one event. Call with the clocks at the moment of the event; then drain poll_action()
+  // and re-read next_deadline(). Events before PowerOn are ignored; a FetchCompleted whose id is
+  // not the fetch in progress is ignored (traced).
+  void handle(AgentClock now, const AgentEvent& event);
+  // Call when the monotonic clock reaches next_deadline() (calling early or late is harmless:
+  // only what is due runs).
+  void handle_deadline(AgentClock now);
+
+  // The next action to perform, oldest first; nullopt when there is none.
+  std::optional<AgentAction> poll_action();
+  // When handle_deadline() must be called next; Instant::never() when nothing is scheduled.
+  Instant next_deadline() const;
+
+  // What the admin status page and scenarios show.
+  const AgentStatus& status() const { return status_; }
+  // The macro state, as rules and templates currently see it.
+  const ProvisioningMacroState& macro_state() const { return macro_state_; }
+
+ private:
+  struct Pending {
+    ResyncReason reason = ResyncReason::PowerUp;
+    ScheduleKind kind = ScheduleKind::PowerUp;
+    Instant due;
+    std::optional<std::string> one_shot_rule;
+    // Daily resyncs: the random point inside the window, to re-place them after a clock step.
+    std::int64_t daily_offset_s = 0;
+    // Set once it is due but waits for idle lines: since when it waits.
+    std::optional<Instant> waiting_since;
+  };
+  struct Running {
+    ResyncReason reason = ResyncReason::PowerUp;
+    std::optional<std::string> one_shot_rule;
+    std::size_t rule_index = 0;  // into the rule list (0 for a one-shot rule)
+    std::uint64_t fetch_id = 0;
+    Instant started_at;
+    std::optional<std::string> key;  // the current rule's --key
+    bool fetched_any = false;
+  };
+
+  void on_power_on(AgentClock now, const PowerOn& event);
+  void on_fetch_completed(AgentClock now, const FetchCompleted& event);
+  void on_line(AgentClock now, std::size_t line, bool busy);
+  void on_explicit(AgentClock now, std::optional<std::string> rule, std::string_view source);
+  void on_sip_notify(AgentClock now, const SipNotify& event);
+  void on_wall_clock_stepped(AgentClock now);
+  void on_config_edited(AgentClock now);
+
+  // Scheduling.
+  void schedule(Pending pending, AgentClock now);
+  void schedule_regular(AgentClock now);
+  std::optional<Pending> daily_resync(AgentClock now);
+  Instant daily_due(AgentClock now, std::int64_t offset_s) const;
+  void rearm_skipped(AgentClock now, const Pending& skipped);
+  void run_due(AgentClock now);
+  bool lines_allow(AgentClock now, const Pending& pending) const;
+  bool triggers_allow(AgentClock now);
+  void update_next_status();
+
+  // The resync itself.
+  void start_resync(AgentClock now, Pending pending);
+  void next_rule(AgentClock now);
+  void apply_assignments(const std::vector<RuleAssignment>& assignments);
+  std::string rule_text(std::size_t index) const;
+  void rule_succeeded(AgentClock now);
+  void record_rule(AgentClock now, bool success, std::string error);
+  void resync_failed(AgentClock now, const Error& error);
+  void resync_succeeded(AgentClock now);
+  void finish(AgentClock now, bool success, std::string error);
+
+  // Outputs.
+  void refresh_timers(AgentClock now);
+  void send_syslog(std::string_view template_parameter, SyslogSeverity severity);
+  void trace(Severity severity, std::string event,
+             std::vector<std::pair<std::string, std::string>> fields = {});
+  void announce_changes(std::size_t changed);
+  bool boolean(std::string_view name) const;
+  std::int64_t integer(std::string_view name) const;
+  std::string_view text(std::string_view name) const;
+  Schedule schedule_value(std::string_view name) const;
+
+  const PhoneIdentity& identity_;
+  ConfigStore& store_;
+  ProfileDecoder& decoder_;
+  AgentSettings settings_;
+  RandomStream random_;
+  ProvisioningMacroState macro_state_;
+  PhoneMacros macros_;
+
+  bool powered_ = false;
+  Instant power_on_at_;
+  ServerSources servers_;
+  std::array<bool, kLinesMax> line_busy_{};
+  std::optional<Instant> lines_idle_since_;  // set while every line is idle
+
+  std::optional<Pending> pending_;
+  std::optional<Running> running_;
+  std::optional<Instant> last_attempt_at_;  // start of the last finished resync attempt
+  std::size_t periodic_count_ = 0;          // periodic intervals used since power-on
+  std::uint64_t next_fetch_id_ = 1;
+
+  AgentStatus status_;
+  std::deque<AgentAction> actions_;
+};
+
+}  // namespace fw
