@@ -162,7 +162,7 @@ struct FetchAction {
   std::optional<std::string> user;      // --uid (for HTTP authentication)
   std::optional<std::string> password;  // --pwd: a secret, never log it
 };
-// Send one syslog datagram (frame it with rfc3164_datagram()).
+// Send one syslog datagram (frame it with format_syslog_frame()).
 struct SyslogAction {
   SyslogDestination destination;
   SyslogSeverity severity = SyslogSeverity::Informational;

@@ -30,6 +30,17 @@ TEST(SyslogFrameTest, IdentifierFollowsTheTimestampAndDaysArePadded) {
   EXPECT_EQ(as_text(frame), "<131>Jan  2 00:00:00 000e08abcdef Resync failed: file not found");
 }
 
+TEST(SyslogFrameTest, IdentifierInColonFormAndTimesBefore1970) {
+  EXPECT_EQ(as_text(format_syslog_frame(SyslogSeverity::Warning, WallTime{1795493596}, "00:0e:08:ab:cd:ef",
+                                        "CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Resync failed: file not found")),
+            "<132>Nov 24 04:13:16 00:0e:08:ab:cd:ef CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Resync "
+            "failed: file not found");
+  EXPECT_EQ(as_text(format_syslog_frame(SyslogSeverity::Debug, WallTime{951782400}, "", "x")),
+            "<135>Feb 29 00:00:00 x");
+  EXPECT_EQ(as_text(format_syslog_frame(SyslogSeverity::Error, WallTime{-1}, "", "x")),
+            "<131>Dec 31 23:59:59 x");
+}
+
 TEST(SyslogFrameTest, ControlCharactersCannotSplitTheMessage) {
   Bytes frame = format_syslog_frame(SyslogSeverity::Notice, WallTime{0}, "", "a\nb\rc\td\x7f");
   EXPECT_EQ(as_text(frame), "<133>Jan  1 00:00:00 a b c d ");

@@ -1,0 +1,258 @@
+#include "firmware-core/runtime/phone_runtime.h"
+
+#include <array>
+#include <cstring>
+#include <type_traits>
+
+#include "firmware-core/runtime/syslog_frame.h"
+
+namespace fw {
+namespace {
+
+// The agent's random stream is seeded from the platform's entropy: the OS on the device, the
+// phone's derived stream in the simulator (so a run replays).
+std::uint64_t seed_from(Platform& platform) {
+  std::array<std::uint8_t, 8> bytes{};
+  platform.fill_random(bytes);
+  std::uint64_t seed = 0;
+  for (std::uint8_t byte : bytes) seed = (seed << 8) | byte;
+  return seed;
+}
+
+std::string_view transfer_name(UrlScheme scheme) { return scheme_name(scheme); }
+
+}  // namespace
+
+PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, ProfileDecoder& decoder,
+                           PhoneRuntimeSettings settings)
+    : platform_(platform),
+      identity_(identity),
+      settings_(std::move(settings)),
+      persistent_(platform.flash()),
+      load_result_(persistent_.load()),
+      live_(persistent_.store()),
+      agent_(identity, live_, decoder, seed_from(platform), settings_.agent) {
+  platform_.set_listener(this);
+  if (!load_result_) {
+    std::string reason(load_result_.error().to_string());
+    TraceField fields[] = {{"error", reason}};
+    platform_.trace(Severity::Warning, "runtime", "config_load_failed", fields);
+  }
+}
+
+PhoneRuntime::~PhoneRuntime() { release_transfer(); }
+
+void PhoneRuntime::power_on(DhcpOptions dhcp_options) { feed(PowerOn{std::move(dhcp_options)}); }
+void PhoneRuntime::line_busy(std::size_t line) { feed(LineBusy{line}); }
+void PhoneRuntime::line_idle(std::size_t line) { feed(LineIdle{line}); }
+void PhoneRuntime::admin_resync(std::optional<std::string> rule) { feed(AdminResync{std::move(rule)}); }
+void PhoneRuntime::sip_notify(std::string event) { feed(SipNotify{std::move(event)}); }
+void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); }
+
+Result<ParameterChange> PhoneRuntime::set_parameter(std::string_view name, std::string_view value) {
+  auto change = persistent_.set(name, value);
+  if (!change) return change;
+  live_ = persistent_.store();
+  feed(ConfigEdited{});
+  return change;
+}
+
+void PhoneRuntime::feed(const AgentEvent& event) {
+  if (rebooting_) return;
+  agent_.handle(clock(), event);
+  pump();
+}
+
+void PhoneRuntime::pump() {
+  while (!rebooting_) {
+    std::optional<AgentAction> action = agent_.poll_action();
+    if (!action) break;
+    std::visit([this](const auto& concrete) { perform(concrete); }, *action);
+  }
+  if (rebooting_) return;
+  Instant deadline = agent_.next_deadline();
+  if (deadline == Instant::never()) {
+    platform_.cancel_timer(kAgentTimer);
+  } else {
+    platform_.set_timer(kAgentTimer, deadline);
+  }
+}
+
+void PhoneRuntime::on_timer(TimerId timer) {
+  if (rebooting_) return;
+  if (timer == kAgentTimer) {
+    agent_.handle_deadline(clock());
+    pump();
+    return;
+  }
+  if (timer == kTransferTimer && fetch_ && fetch_->tftp) {
+    fetch_->tftp->handle_deadline(platform_.now());
+    pump_tftp();
+  }
+}
+
+// --- fetching -----------------------------------------------------------------------------------
+
+void PhoneRuntime::perform(const FetchAction& action) {
+  // The agent runs one resync, hence one fetch, at a time; a new fetch replaces a stale one.
+  release_transfer();
+  fetch_.emplace();
+  fetch_->action = action;
+  if (auto literal = Ipv4Address::parse(action.url.host)) {
+    fetch_->addresses.push_back(*literal);
+    start_transfer();
+    return;
+  }
+  fetch_->query = platform_.resolve(action.url.host);
+}
+
+void PhoneRuntime::on_resolved(QueryId query, Result<std::vector<Ipv4Address>> addresses) {
+  if (auto pending = syslog_queries_.find(query); pending != syslog_queries_.end()) {
+    PendingSyslog waiting = std::move(pending->second);
+    syslog_queries_.erase(pending);
+    // A syslog server that does not resolve loses the message, as UDP would.
+    if (addresses && !addresses->empty()) {
+      for (const Bytes& frame : waiting.frames) send_syslog_frame(addresses->front(), waiting.port, frame);
+    }
+    return;
+  }
+  if (!fetch_ || fetch_->query != query) return;
+  fetch_->query.reset();
+  if (!addresses) {
+    finish_fetch(fail(addresses.error()));
+    return;
+  }
+  fetch_->addresses = std::move(*addresses);
+  start_transfer();
+}
+
+void PhoneRuntime::start_transfer() {
+  Fetch& fetch = *fetch_;
+  if (fetch.address_index >= fetch.addresses.size()) {
+    finish_fetch(fail(ErrorCode::DnsFailed, fetch.action.url.host + ": no address"));
+    return;
+  }
+  const Endpoint server{fetch.addresses[fetch.address_index], fetch.action.url.port};
+  switch (fetch.action.url.scheme) {
+    case UrlScheme::Tftp: {
+      auto socket = platform_.open_udp(0);
+      if (!socket) {
+        finish_fetch(fail(socket.error()));
+        return;
+      }
+      fetch.socket = *socket;
+      TftpClientSettings tftp = settings_.tftp;
+      fetch.tftp.emplace(TftpClient::read(platform_.now(), server, fetch.action.url.path, tftp));
+      pump_tftp();
+      return;
+    }
+    case UrlScheme::Http:
+    case UrlScheme::Https:
+    case UrlScheme::Gds:
+      break;
+  }
+  finish_fetch(fail(ErrorCode::ConnectFailed,
+                    std::string(transfer_name(fetch.action.url.scheme)) +
+                        " transfers are not available in this build"));
+}
+
+void PhoneRuntime::on_datagram(SocketId socket, Endpoint from, ByteSpan payload) {
+  if (rebooting_ || !fetch_ || fetch_->socket != socket || !fetch_->tftp) return;
+  fetch_->tftp->handle_datagram(platform_.now(), from, payload);
+  pump_tftp();
+}
+
+void PhoneRuntime::pump_tftp() {
+  TftpClient& client = *fetch_->tftp;
+  while (auto datagram = client.poll_datagram()) {
+    platform_.send_datagram(*fetch_->socket, datagram->to, datagram->payload);
+  }
+  if (!client.finished()) {
+    platform_.set_timer(kTransferTimer, client.next_deadline());
+    return;
+  }
+  Result<Bytes> result = client.take_result();
+  // A server that never answered may be one of several A records: try the next address.
+  if (!result && result.error().code == ErrorCode::TftpTimeout &&
+      fetch_->address_index + 1 < fetch_->addresses.size()) {
+    platform_.close_udp(*fetch_->socket);
+    fetch_->socket.reset();
+    fetch_->tftp.reset();
+    ++fetch_->address_index;
+    start_transfer();
+    return;
+  }
+  finish_fetch(std::move(result));
+}
+
+void PhoneRuntime::finish_fetch(Result<Bytes> body) {
+  FetchCompleted completed;
+  completed.fetch_id = fetch_->action.id;
+  if (fetch_->address_index < fetch_->addresses.size()) {
+    completed.server_ip = fetch_->addresses[fetch_->address_index].to_string();
+  }
+  completed.body = std::move(body);
+  release_transfer();
+  feed(completed);
+}
+
+void PhoneRuntime::release_transfer() {
+  if (!fetch_) return;
+  platform_.cancel_timer(kTransferTimer);
+  if (fetch_->socket) platform_.close_udp(*fetch_->socket);
+  fetch_.reset();
+}
+
+void PhoneRuntime::on_stream_connected(StreamId) {}
+void PhoneRuntime::on_stream_data(StreamId, ByteSpan) {}
+void PhoneRuntime::on_stream_closed(StreamId) {}
+void PhoneRuntime::on_stream_failed(StreamId, StreamFailure) {}
+
+// --- the other actions ----------------------------------------------------------------------------
+
+void PhoneRuntime::perform(const SyslogAction& action) {
+  Bytes frame = format_syslog_frame(action.severity, platform_.wall_clock(), action.identifier,
+                                    action.message);
+  if (auto literal = Ipv4Address::parse(action.destination.host)) {
+    send_syslog_frame(*literal, action.destination.port, frame);
+    return;
+  }
+  QueryId query = platform_.resolve(action.destination.host);
+  PendingSyslog& pending = syslog_queries_[query];
+  pending.port = action.destination.port;
+  pending.frames.push_back(std::move(frame));
+}
+
+void PhoneRuntime::send_syslog_frame(Ipv4Address address, std::uint16_t port, const Bytes& frame) {
+  if (!syslog_socket_) {
+    auto socket = platform_.open_udp(0);
+    if (!socket) return;  // no socket, no syslog: the phone goes on provisioning
+    syslog_socket_ = *socket;
+  }
+  platform_.send_datagram(*syslog_socket_, {address, port}, frame);
+}
+
+void PhoneRuntime::perform(const ConfigChanged&) {
+  auto committed = persistent_.replace(live_);
+  if (committed) return;
+  std::string reason(committed.error().to_string());
+  TraceField fields[] = {{"error", reason}};
+  platform_.trace(Severity::Error, "runtime", "config_commit_failed", fields);
+  live_ = persistent_.store();
+}
+
+void PhoneRuntime::perform(const RebootAction&) {
+  rebooting_ = true;
+  release_transfer();
+  platform_.cancel_timer(kAgentTimer);
+  platform_.reboot();
+}
+
+void PhoneRuntime::perform(const TraceAction& action) {
+  std::vector<TraceField> fields;
+  fields.reserve(action.fields.size());
+  for (const auto& [key, value] : action.fields) fields.push_back({key, value});
+  platform_.trace(action.severity, action.component, action.event, fields);
+}
+
+}  // namespace fw

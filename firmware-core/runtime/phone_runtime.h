@@ -1,0 +1,123 @@
+#pragma once
+
+// PhoneRuntime: the one driver between the phone's state machines and a Platform (DESIGN.md
+// "The seam"). It owns the provisioning agent, the stored configuration and the transfers in
+// flight; it pumps the agent's actions into the Platform (fetch over TFTP or HTTP, syslog
+// datagrams, persistence, reboot, trace) and feeds the Platform's completions back as events.
+// The simulator runs one per simulated phone on a SimPlatform; phoned runs one on an
+// AsioPlatform.
+//
+//   PhoneRuntime phone(platform, identity);   // loads the configuration from platform.flash()
+//   phone.power_on(dhcp_options);             // then the platform's loop drives everything
+//
+// Persistence: the agent changes the live configuration; on each ConfigChanged action the
+// runtime commits it to the journal on flash. If that commit fails, the live configuration is
+// put back to the durable one (traced as an error), so memory never runs ahead of flash for long
+// and a reboot finds entirely the old or entirely the new configuration.
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "firmware-core/agent/provisioning_agent.h"
+#include "firmware-core/codec/profile_codec.h"
+#include "firmware-core/config/persistent_config.h"
+#include "firmware-core/fetch/tftp_client.h"
+#include "firmware-core/runtime/platform.h"
+
+namespace fw {
+
+struct PhoneRuntimeSettings {
+  AgentSettings agent;
+  TftpClientSettings tftp;
+};
+
+class PhoneRuntime final : public PlatformEvents {
+ public:
+  // Registers itself as `platform`'s listener and loads the stored configuration. `platform`,
+  // `identity` and `decoder` must outlive the runtime. The decoder (OpenSSL and zlib contexts,
+  // buffers) is shared: a simulated world gives all its phones one, since only one phone runs
+  // at a time.
+  PhoneRuntime(Platform& platform, const PhoneIdentity& identity, ProfileDecoder& decoder,
+               PhoneRuntimeSettings settings = {});
+  ~PhoneRuntime() override;
+  PhoneRuntime(const PhoneRuntime&) = delete;
+  PhoneRuntime& operator=(const PhoneRuntime&) = delete;
+
+  // --- inputs from the phone's other parts (DHCP client, SIP stack, admin web, call handling) ---
+  void power_on(DhcpOptions dhcp_options);
+  void line_busy(std::size_t line);
+  void line_idle(std::size_t line);
+  void admin_resync(std::optional<std::string> rule);
+  void sip_notify(std::string event);
+  void wall_clock_stepped();
+  // Sets one parameter as the admin web page does (durable before it is visible).
+  Result<ParameterChange> set_parameter(std::string_view name, std::string_view value);
+
+  const ProvisioningAgent& agent() const { return agent_; }
+  const ConfigStore& configuration() const { return live_; }
+  // How load() went at construction: empty flash is a success (factory-new phone).
+  const Result<void>& load_result() const { return load_result_; }
+
+  // --- PlatformEvents ---
+  void on_timer(TimerId timer) override;
+  void on_datagram(SocketId socket, Endpoint from, ByteSpan payload) override;
+  void on_stream_connected(StreamId stream) override;
+  void on_stream_data(StreamId stream, ByteSpan bytes) override;
+  void on_stream_closed(StreamId stream) override;
+  void on_stream_failed(StreamId stream, StreamFailure failure) override;
+  void on_resolved(QueryId query, Result<std::vector<Ipv4Address>> addresses) override;
+
+ private:
+  static constexpr TimerId kAgentTimer = 1;
+  static constexpr TimerId kTransferTimer = 2;
+
+  // One FetchAction in progress: name resolution, then one transfer per address until one
+  // answers (several A records are tried in order).
+  struct Fetch {
+    FetchAction action;
+    std::vector<Ipv4Address> addresses;
+    std::size_t address_index = 0;
+    std::optional<QueryId> query;
+    std::optional<SocketId> socket;
+    std::optional<TftpClient> tftp;
+  };
+  // Syslog messages waiting for their server's name to resolve.
+  struct PendingSyslog {
+    std::uint16_t port = 0;
+    std::vector<Bytes> frames;
+  };
+
+  AgentClock clock() const { return {platform_.now(), platform_.wall_clock()}; }
+  void feed(const AgentEvent& event);
+  void pump();
+  void perform(const FetchAction& action);
+  void perform(const SyslogAction& action);
+  void perform(const ConfigChanged& action);
+  void perform(const RebootAction& action);
+  void perform(const TraceAction& action);
+
+  void start_transfer();
+  void pump_tftp();
+  void finish_fetch(Result<Bytes> body);
+  void release_transfer();
+  void send_syslog_frame(Ipv4Address address, std::uint16_t port, const Bytes& frame);
+
+  Platform& platform_;
+  const PhoneIdentity& identity_;
+  PhoneRuntimeSettings settings_;
+  PersistentConfig persistent_;
+  Result<void> load_result_;
+  ConfigStore live_;
+  ProvisioningAgent agent_;
+
+  std::optional<Fetch> fetch_;
+  std::optional<SocketId> syslog_socket_;
+  std::map<QueryId, PendingSyslog> syslog_queries_;
+  bool rebooting_ = false;
+};
+
+}  // namespace fw
