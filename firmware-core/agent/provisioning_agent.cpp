@@ -265,7 +265,11 @@ void ProvisioningAgent::on_sip_notify(AgentClock now, const SipNotify& event) {
 void ProvisioningAgent::on_wall_clock_stepped(AgentClock now) {
   trace(Severity::Info, "wall_clock_stepped", {{"unix_s", std::to_string(now.wall.unix_seconds)}});
   if (pending_ && pending_->kind == ScheduleKind::Daily && !pending_->waiting_since) {
-    pending_->due = daily_due(now, pending_->daily_offset_s);
+    if (auto due = daily_due(now, pending_->daily_offset_s)) {
+      pending_->due = *due;
+    } else {
+      schedule_regular(now);  // Resync_At__HHmm_ was cleared meanwhile
+    }
   }
   run_due(now);
 }
@@ -291,26 +295,29 @@ void ProvisioningAgent::schedule(Pending pending, AgentClock now) {
   pending_ = std::move(pending);
 }
 
-Instant ProvisioningAgent::daily_due(AgentClock now, std::int64_t offset_s) const {
+std::optional<Instant> ProvisioningAgent::daily_due(AgentClock now, std::int64_t offset_s) const {
   auto id = store_.registry().find("Resync_At__HHmm_");
   assert(id);
   const std::optional<Hhmm> at = store_.hhmm(*id);
-  const std::int64_t wall_s =
-      next_daily_resync_unix_s(now.wall.unix_seconds, at.value_or(Hhmm{}), offset_s);
+  if (!at) {
+    return std::nullopt;
+  }
+  const std::int64_t wall_s = next_daily_resync_unix_s(now.wall.unix_seconds, *at, offset_s);
   return now.monotonic + seconds(wall_s - now.wall.unix_seconds);
 }
 
 std::optional<ProvisioningAgent::Pending> ProvisioningAgent::daily_resync(AgentClock now) {
-  auto id = store_.registry().find("Resync_At__HHmm_");
-  assert(id);
-  if (!store_.hhmm(*id)) {
+  const std::int64_t offset_s =
+      random_.between(0, daily_window_s(integer("Resync_At_Random_Delay")));
+  const std::optional<Instant> due = daily_due(now, offset_s);
+  if (!due) {
     return std::nullopt;
   }
   Pending pending;
   pending.reason = ResyncReason::Periodic;
   pending.kind = ScheduleKind::Daily;
-  pending.daily_offset_s = random_.between(0, daily_window_s(integer("Resync_At_Random_Delay")));
-  pending.due = daily_due(now, pending.daily_offset_s);
+  pending.daily_offset_s = offset_s;
+  pending.due = *due;
   return pending;
 }
 

@@ -36,13 +36,14 @@
 //   the window may cross midnight. Even before the first success: it is a time of day, not a
 //   timer. After WallClockStepped the same time of day is kept on the new clock (the random
 //   point is not drawn again).
-// - Gates, checked when a resync becomes due: Provision_Enable = No skips every resync;
-//   Resync_Trigger_1/_2 (flavor mpp) skip a scheduled resync unless a non-empty trigger is true
-//   (a trigger that does not evaluate counts as false; the spa flavor's polled triggers are not
-//   modelled); explicit requests ignore the triggers. A
-//   skipped resync is re-armed as if it had run: the same kind again after its own interval
-//   (power-up and periodic after Resync_Periodic, the daily one on the next day, a retry after
-//   the current retry delay without advancing the list).
+// - Gates, checked when a resync becomes due: Provision_Enable = No skips every resync (and
+//   refuses explicit requests); Resync_Trigger_1/_2 (flavor mpp) skip a scheduled resync unless
+//   a non-empty trigger is true (a trigger that does not evaluate counts as false; the spa
+//   flavor's polled triggers are not modelled); explicit requests ignore the triggers. A skipped
+//   resync is re-armed as if it had run: the same kind again after its own interval (power-up
+//   and periodic after Resync_Periodic, the daily one on the next day, a retry after the
+//   current retry delay without advancing the list). A profile that sets Provision_Enable = No
+//   ends its sequence: no further rule is fetched, and the resync counts as a success.
 // - Lines: a due resync (scheduled or explicit) waits while any line is busy, until all lines
 //   have been idle for AgentSettings::line_idle_before_resync_s or Forced_Resync_Delay seconds
 //   have passed since it became due, whichever comes first.
@@ -52,12 +53,12 @@
 //   Resync_Fails_On_FNF = No counts as a success of that rule with nothing applied. A sequence
 //   in which every rule was skipped is a success.
 // - Macros: $PRVST (-1 explicit, 0 power-up, 1 periodic or daily, 2 retry), $ERR, $SCHEME,
-//   $SERV, $SERVIP, $PORT, $PATH of the current rule; $PRVTMR = seconds since the start of the
+//   $SERV, $SERVIP, $PORT, $PATH of the current rule. $PRVTMR = seconds since the start of the
 //   previous resync attempt (during a resync: the one before it, so rule conditions compare
-//   against the last resync, not this one), and before the first attempt seconds since power-on (so
-//   a trigger such as "$PRVTMR ge 600" evaluates, and holds back a resync in the first ten
-//   minutes). $UPGTMR counts from power-on (no upgrade has run). $SERVIP is the host as written
-//   until the fetch reports the address it reached.
+//   against the last resync, not this one); before the first attempt, seconds since power-on,
+//   so that a trigger such as "$PRVTMR ge 600" evaluates (and holds back resyncs for the first
+//   ten minutes) instead of failing on an unset timer. $UPGTMR counts from power-on (no upgrade
+//   has run). $SERVIP is the host as written until the fetch reports the address it reached.
 // - Syslog: Log_Request_Msg before each fetch, Log_Success_Msg after each fetched rule,
 //   Log_Failure_Msg once for the failing rule; expanded with the phone's macros (secrets stay
 //   literal), empty template = no message; sent to Syslog_Server and to Debug_Server.
@@ -147,8 +148,8 @@ struct WallClockStepped {};
 // Parameters were changed outside a resync (admin web page, CLI): re-plan the schedule.
 struct ConfigEdited {};
 
-using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle, AdminResync, SipNotify,
-                                WallClockStepped, ConfigEdited>;
+using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle,
+                                AdminResync, SipNotify, WallClockStepped, ConfigEdited>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
@@ -288,7 +289,8 @@ class ProvisioningAgent {
   void schedule(Pending pending, AgentClock now);
   void schedule_regular(AgentClock now);
   std::optional<Pending> daily_resync(AgentClock now);
-  Instant daily_due(AgentClock now, std::int64_t offset_s) const;
+  // nullopt when Resync_At__HHmm_ is empty.
+  std::optional<Instant> daily_due(AgentClock now, std::int64_t offset_s) const;
   void rearm_skipped(AgentClock now, const Pending& skipped);
   void run_due(AgentClock now);
   bool lines_allow(AgentClock now, const Pending& pending) const;
