@@ -669,6 +669,20 @@ TEST(ProvisioningAgentTest, DailyResyncFollowsWallClockStep) {
   }
 }
 
+TEST(ProvisioningAgentTest, WallClockStepAfterDailyTimeWasClearedReplans) {
+  AgentDriver phone;
+  phone.set("Resync_On_Reset", "No");
+  phone.set("Resync_At__HHmm_", "0200");
+  phone.power_on();
+  ASSERT_TRUE(phone.status().next);
+  EXPECT_EQ(phone.status().next->kind, ScheduleKind::Daily);
+  phone.set("Resync_At__HHmm_", "");  // edited without ConfigEdited
+  phone.step_wall_clock(-600);
+  EXPECT_FALSE(phone.status().next);  // no success yet: no periodic either
+  phone.run_until(3 * 86'400);
+  EXPECT_TRUE(phone.fetches().empty());
+}
+
 // --- Gates ------------------------------------------------------------------------------------
 
 TEST(ProvisioningAgentTest, TriggerBlocksScheduledResyncUntilTrue) {
@@ -772,6 +786,22 @@ TEST(ProvisioningAgentTest, BusyLineDefersAtMostForcedResyncDelay) {
   phone.run_until(5000);
   // Due at 1000, line busy all the time: runs at 1000 + 300 anyway; next due 2300 -> 2600 ...
   EXPECT_THAT(phone.fetch_times(), ElementsAre(0, 1300, 2600, 3900));
+}
+
+TEST(ProvisioningAgentTest, RepeatedExplicitRequestKeepsTheForcedLimit) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
+  phone.set("Resync_On_Reset", "No");
+  phone.set("Forced_Resync_Delay", "300");
+  phone.serve_xml(kBasicUrl, kBasic);
+  phone.power_on();
+  phone.send(LineBusy{0});
+  phone.run_until(10);
+  phone.send(AdminResync{});  // due at 10, waits for the line
+  phone.run_until(200);
+  phone.send(SipNotify{"resync"});  // asked again: still at most 300 s after 10
+  phone.run_until(1000);
+  EXPECT_THAT(phone.fetch_times(), ElementsAre(310));
 }
 
 TEST(ProvisioningAgentTest, ExplicitRequestDuringResyncRunsAfterIt) {
