@@ -150,6 +150,7 @@ void ProvisioningAgent::handle_deadline(AgentClock now) {
     return;
   }
   run_due(now);
+  poll_triggers(now);
   update_next_status();
 }
 
@@ -163,13 +164,17 @@ std::optional<AgentAction> ProvisioningAgent::poll_action() {
 }
 
 Instant ProvisioningAgent::next_deadline() const {
-  if (!powered_ || running_ || !pending_) {
+  if (!powered_ || running_) {
     return Instant::never();
   }
-  if (!pending_->waiting_since) {
-    return pending_->due;
+  Instant deadline = polls_triggers() ? next_trigger_poll_ : Instant::never();
+  if (!pending_) {
+    return deadline;
   }
-  Instant deadline = *pending_->waiting_since + seconds(integer("Forced_Resync_Delay"));
+  if (!pending_->waiting_since) {
+    return std::min(deadline, pending_->due);
+  }
+  deadline = *pending_->waiting_since + seconds(integer("Forced_Resync_Delay"));
   if (lines_idle_since_) {
     deadline =
         std::min(deadline, *lines_idle_since_ + seconds(settings_.line_idle_before_resync_s));
@@ -189,6 +194,7 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   running_.reset();
   last_attempt_at_.reset();
   periodic_count_ = 0;
+  next_trigger_poll_ = now.monotonic + seconds(kTriggerPollIntervalS);
   status_ = AgentStatus{};
   macro_state_ = ProvisioningMacroState{};
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
@@ -397,6 +403,32 @@ bool ProvisioningAgent::triggers_allow(AgentClock now) {
     }
   }
   return !any_set;
+}
+
+bool ProvisioningAgent::polls_triggers() const {
+  if (settings_.flavor != FirmwareFlavor::Spa || running_ ||
+      (pending_ && (pending_->waiting_since || pending_->kind == ScheduleKind::Explicit)) ||
+      !boolean("Provision_Enable")) {
+    return false;
+  }
+  return !is_blank(text("Resync_Trigger_1")) || !is_blank(text("Resync_Trigger_2"));
+}
+
+void ProvisioningAgent::poll_triggers(AgentClock now) {
+  if (!polls_triggers() || now.monotonic < next_trigger_poll_) {
+    return;
+  }
+  next_trigger_poll_ = now.monotonic + seconds(kTriggerPollIntervalS);
+  if (!triggers_allow(now)) {
+    return;
+  }
+  trace(Severity::Info, "trigger_fired", {});
+  Pending pending;
+  pending.reason = ResyncReason::Periodic;
+  pending.kind = ScheduleKind::Periodic;
+  pending.due = now.monotonic;
+  schedule(std::move(pending), now);
+  run_due(now);
 }
 
 bool ProvisioningAgent::lines_allow(AgentClock now, const Pending& pending) const {

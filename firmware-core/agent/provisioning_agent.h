@@ -38,8 +38,11 @@
 //   point is not drawn again).
 // - Gates, checked when a resync becomes due: Provision_Enable = No skips every resync (and
 //   refuses explicit requests); Resync_Trigger_1/_2 (flavor mpp) skip a scheduled resync unless
-//   a non-empty trigger is true (a trigger that does not evaluate counts as false; the spa
-//   flavor's polled triggers are not modelled); explicit requests ignore the triggers. A skipped
+//   a non-empty trigger is true (a trigger that does not evaluate counts as false); explicit
+//   requests ignore the triggers. Flavor spa also evaluates the triggers every
+//   kTriggerPollIntervalS while no resync runs or waits for the lines, and a true trigger
+//   starts a resync as if the periodic timer fired ($PRVST 1; it takes the place of a pending
+//   scheduled one). A skipped
 //   resync is re-armed as if it had run: the same kind again after its own interval (power-up
 //   and periodic after Resync_Periodic, the daily one on the next day, a retry after the
 //   current retry delay without advancing the list). A profile that sets Provision_Enable = No
@@ -95,6 +98,12 @@ struct AgentClock {
   WallTime wall;
 };
 
+// Where firmware families behave differently (decisions.md).
+enum class FirmwareFlavor : std::uint8_t { Mpp, Spa };
+
+// How often the spa flavor evaluates Resync_Trigger_1/_2 (decisions.md: every second).
+inline constexpr std::int64_t kTriggerPollIntervalS = 1;
+
 // Most lines a phone has (line index 0..kLinesMax-1).
 inline constexpr std::size_t kLinesMax = 16;
 // How many resync outcomes the status keeps (the phone's "Provisioning Status 1-3").
@@ -103,6 +112,7 @@ inline constexpr std::size_t kRecentOutcomesMax = 3;
 inline constexpr std::size_t kProfileRuleCount = 4;
 
 struct AgentSettings {
+  FirmwareFlavor flavor = FirmwareFlavor::Mpp;
   KeyDerivation key_derivation = KeyDerivation::Sha256ThenMd5;
   // How long all lines must have been idle before a deferred resync runs (the guide: the phone
   // should have been idle for a while so that back-to-back calls are not interrupted).
@@ -295,6 +305,8 @@ class ProvisioningAgent {
   void run_due(AgentClock now);
   bool lines_allow(AgentClock now, const Pending& pending) const;
   bool triggers_allow(AgentClock now);
+  bool polls_triggers() const;
+  void poll_triggers(AgentClock now);
   void update_next_status();
 
   // The resync itself.
@@ -337,6 +349,7 @@ class ProvisioningAgent {
   std::optional<Running> running_;
   std::optional<Instant> last_attempt_at_;  // start of the last finished resync attempt
   std::size_t periodic_count_ = 0;          // periodic intervals used since power-on
+  Instant next_trigger_poll_;               // flavor spa: when the triggers are evaluated next
   std::uint64_t next_fetch_id_ = 1;
 
   AgentStatus status_;

@@ -754,6 +754,46 @@ TEST(ProvisioningAgentTest, ProvisionEnableNoBlocksEverything) {
   EXPECT_EQ(phone.fetches().size(), 1u);
 }
 
+TEST(ProvisioningAgentTest, SpaFlavorTriggerStartsResyncs) {
+  AgentSettings spa;
+  spa.flavor = FirmwareFlavor::Spa;
+  AgentDriver phone(1, spa);
+  phone.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
+  phone.set("Resync_On_Reset", "No");
+  phone.set("Resync_Periodic", "0");
+  phone.set("Resync_Trigger_1", "$PRVTMR ge 600");
+  phone.serve_xml(kBasicUrl, kBasic);
+  phone.power_on();
+  phone.run_until(2000);
+  EXPECT_THAT(phone.fetch_times(), ElementsAre(600, 1200, 1800));
+  EXPECT_EQ(phone.fetches()[0].prvst, 1);
+}
+
+TEST(ProvisioningAgentTest, MppFlavorDoesNotPollTriggers) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
+  phone.set("Resync_On_Reset", "No");
+  phone.set("Resync_Trigger_1", "$PRVTMR ge 600");
+  phone.serve_xml(kBasicUrl, kBasic);
+  phone.power_on();
+  EXPECT_EQ(phone.agent().next_deadline(), Instant::never());
+  phone.run_until(2000);
+  EXPECT_TRUE(phone.fetches().empty());
+}
+
+TEST(ProvisioningAgentTest, SpaFlavorWithoutTriggersHasNoPollingDeadline) {
+  AgentSettings spa;
+  spa.flavor = FirmwareFlavor::Spa;
+  AgentDriver phone(1, spa);
+  phone.set("Resync_On_Reset", "No");
+  phone.power_on();
+  EXPECT_EQ(phone.agent().next_deadline(), Instant::never());
+  phone.set("Resync_Trigger_2", "1 eq 2");
+  EXPECT_EQ(phone.agent().next_deadline(), Instant::from_seconds(1));
+  phone.run_until(100);
+  EXPECT_TRUE(phone.fetches().empty());
+}
+
 TEST(ProvisioningAgentTest, BusyLineDefersUntilIdleLongEnough) {
   AgentDriver deferred;
   deferred.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
@@ -893,7 +933,9 @@ TEST(ProvisioningAgentPropertyTest, InvariantsHoldOverSeeds) {
   std::size_t retries = 0;
   for (std::uint64_t seed = 1; seed <= 150; ++seed) {
     RandomStream random(derive_seed(seed, 77));
-    AgentDriver phone(derive_seed(seed, 1));
+    AgentSettings settings;
+    settings.flavor = random.chance(1, 3) ? FirmwareFlavor::Spa : FirmwareFlavor::Mpp;
+    AgentDriver phone(derive_seed(seed, 1), settings);
     const char* retry_lists[] = {"0", "30", "60,120,240", "10+20,40", "5"};
     const char* periodic_lists[] = {"0", "100", "50,200", "300+60"};
     const std::string retry = retry_lists[random.below(5)];
