@@ -167,14 +167,15 @@ Instant ProvisioningAgent::next_deadline() const {
   if (!powered_ || running_) {
     return Instant::never();
   }
-  Instant deadline = polls_triggers() ? next_trigger_poll_ : Instant::never();
-  if (!pending_) {
-    return deadline;
-  }
+  const Instant poll = polls_triggers() ? next_trigger_poll_ : Instant::never();
+  return pending_ ? std::min(poll, pending_deadline()) : poll;
+}
+
+Instant ProvisioningAgent::pending_deadline() const {
   if (!pending_->waiting_since) {
-    return std::min(deadline, pending_->due);
+    return pending_->due;
   }
-  deadline = *pending_->waiting_since + seconds(integer("Forced_Resync_Delay"));
+  Instant deadline = *pending_->waiting_since + seconds(integer("Forced_Resync_Delay"));
   if (lines_idle_since_) {
     deadline =
         std::min(deadline, *lines_idle_since_ + seconds(settings_.line_idle_before_resync_s));
@@ -487,7 +488,7 @@ void ProvisioningAgent::update_next_status() {
   NextResync next;
   next.kind = pending_->kind;
   next.waiting_for_idle_lines = pending_->waiting_since.has_value();
-  next.at = running_ ? pending_->due : next_deadline();
+  next.at = pending_deadline();
   status_.next = next;
 }
 

@@ -304,6 +304,9 @@ class ProvisioningAgent {
   void rearm_skipped(AgentClock now, const Pending& skipped);
   void run_due(AgentClock now);
   bool lines_allow(AgentClock now, const Pending& pending) const;
+  // When the pending resync needs attention: its due time, or while it waits for the lines the
+  // forced limit or the end of the idle wait. Requires pending_.
+  Instant pending_deadline() const;
   bool triggers_allow(AgentClock now);
   bool polls_triggers() const;
   void poll_triggers(AgentClock now);

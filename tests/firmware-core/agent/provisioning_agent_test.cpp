@@ -763,7 +763,12 @@ TEST(ProvisioningAgentTest, SpaFlavorTriggerStartsResyncs) {
   phone.set("Resync_Periodic", "0");
   phone.set("Resync_Trigger_1", "$PRVTMR ge 600");
   phone.serve_xml(kBasicUrl, kBasic);
+  phone.set("Resync_At__HHmm_", "0200");
   phone.power_on();
+  ASSERT_TRUE(phone.status().next);  // the daily resync, not the next trigger poll
+  EXPECT_EQ(phone.status().next->kind, ScheduleKind::Daily);
+  EXPECT_GE(phone.status().next->at, Instant::from_seconds(7200));
+  EXPECT_EQ(phone.agent().next_deadline(), Instant::from_seconds(1));
   phone.run_until(2000);
   EXPECT_THAT(phone.fetch_times(), ElementsAre(600, 1200, 1800));
   EXPECT_EQ(phone.fetches()[0].prvst, 1);
