@@ -150,6 +150,7 @@ void ProvisioningAgent::handle_deadline(AgentClock now) {
     return;
   }
   run_due(now);
+  poll_triggers(now);
   update_next_status();
 }
 
@@ -163,9 +164,14 @@ std::optional<AgentAction> ProvisioningAgent::poll_action() {
 }
 
 Instant ProvisioningAgent::next_deadline() const {
-  if (!powered_ || running_ || !pending_) {
+  if (!powered_ || running_) {
     return Instant::never();
   }
+  const Instant poll = polls_triggers() ? next_trigger_poll_ : Instant::never();
+  return pending_ ? std::min(poll, pending_deadline()) : poll;
+}
+
+Instant ProvisioningAgent::pending_deadline() const {
   if (!pending_->waiting_since) {
     return pending_->due;
   }
@@ -189,6 +195,7 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   running_.reset();
   last_attempt_at_.reset();
   periodic_count_ = 0;
+  next_trigger_poll_ = now.monotonic + seconds(kTriggerPollIntervalS);
   status_ = AgentStatus{};
   macro_state_ = ProvisioningMacroState{};
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
@@ -265,7 +272,11 @@ void ProvisioningAgent::on_sip_notify(AgentClock now, const SipNotify& event) {
 void ProvisioningAgent::on_wall_clock_stepped(AgentClock now) {
   trace(Severity::Info, "wall_clock_stepped", {{"unix_s", std::to_string(now.wall.unix_seconds)}});
   if (pending_ && pending_->kind == ScheduleKind::Daily && !pending_->waiting_since) {
-    pending_->due = daily_due(now, pending_->daily_offset_s);
+    if (auto due = daily_due(now, pending_->daily_offset_s)) {
+      pending_->due = *due;
+    } else {
+      schedule_regular(now);  // Resync_At__HHmm_ was cleared meanwhile
+    }
   }
   run_due(now);
 }
@@ -291,26 +302,29 @@ void ProvisioningAgent::schedule(Pending pending, AgentClock now) {
   pending_ = std::move(pending);
 }
 
-Instant ProvisioningAgent::daily_due(AgentClock now, std::int64_t offset_s) const {
+std::optional<Instant> ProvisioningAgent::daily_due(AgentClock now, std::int64_t offset_s) const {
   auto id = store_.registry().find("Resync_At__HHmm_");
   assert(id);
   const std::optional<Hhmm> at = store_.hhmm(*id);
-  const std::int64_t wall_s =
-      next_daily_resync_unix_s(now.wall.unix_seconds, at.value_or(Hhmm{}), offset_s);
+  if (!at) {
+    return std::nullopt;
+  }
+  const std::int64_t wall_s = next_daily_resync_unix_s(now.wall.unix_seconds, *at, offset_s);
   return now.monotonic + seconds(wall_s - now.wall.unix_seconds);
 }
 
 std::optional<ProvisioningAgent::Pending> ProvisioningAgent::daily_resync(AgentClock now) {
-  auto id = store_.registry().find("Resync_At__HHmm_");
-  assert(id);
-  if (!store_.hhmm(*id)) {
+  const std::int64_t offset_s =
+      random_.between(0, daily_window_s(integer("Resync_At_Random_Delay")));
+  const std::optional<Instant> due = daily_due(now, offset_s);
+  if (!due) {
     return std::nullopt;
   }
   Pending pending;
   pending.reason = ResyncReason::Periodic;
   pending.kind = ScheduleKind::Daily;
-  pending.daily_offset_s = random_.between(0, daily_window_s(integer("Resync_At_Random_Delay")));
-  pending.due = daily_due(now, pending.daily_offset_s);
+  pending.daily_offset_s = offset_s;
+  pending.due = *due;
   return pending;
 }
 
@@ -392,6 +406,32 @@ bool ProvisioningAgent::triggers_allow(AgentClock now) {
   return !any_set;
 }
 
+bool ProvisioningAgent::polls_triggers() const {
+  if (settings_.flavor != FirmwareFlavor::Spa || running_ ||
+      (pending_ && (pending_->waiting_since || pending_->kind == ScheduleKind::Explicit)) ||
+      !boolean("Provision_Enable")) {
+    return false;
+  }
+  return !is_blank(text("Resync_Trigger_1")) || !is_blank(text("Resync_Trigger_2"));
+}
+
+void ProvisioningAgent::poll_triggers(AgentClock now) {
+  if (!polls_triggers() || now.monotonic < next_trigger_poll_) {
+    return;
+  }
+  next_trigger_poll_ = now.monotonic + seconds(kTriggerPollIntervalS);
+  if (!triggers_allow(now)) {
+    return;
+  }
+  trace(Severity::Info, "trigger_fired", {});
+  Pending pending;
+  pending.reason = ResyncReason::Periodic;
+  pending.kind = ScheduleKind::Periodic;
+  pending.due = now.monotonic;
+  schedule(std::move(pending), now);
+  run_due(now);
+}
+
 bool ProvisioningAgent::lines_allow(AgentClock now, const Pending& pending) const {
   assert(pending.waiting_since);
   const Instant due_since = *pending.waiting_since;
@@ -448,7 +488,7 @@ void ProvisioningAgent::update_next_status() {
   NextResync next;
   next.kind = pending_->kind;
   next.waiting_for_idle_lines = pending_->waiting_since.has_value();
-  next.at = running_ ? pending_->due : next_deadline();
+  next.at = pending_deadline();
   status_.next = next;
 }
 

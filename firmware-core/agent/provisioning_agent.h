@@ -36,13 +36,17 @@
 //   the window may cross midnight. Even before the first success: it is a time of day, not a
 //   timer. After WallClockStepped the same time of day is kept on the new clock (the random
 //   point is not drawn again).
-// - Gates, checked when a resync becomes due: Provision_Enable = No skips every resync;
-//   Resync_Trigger_1/_2 (flavor mpp) skip a scheduled resync unless a non-empty trigger is true
-//   (a trigger that does not evaluate counts as false; the spa flavor's polled triggers are not
-//   modelled); explicit requests ignore the triggers. A
-//   skipped resync is re-armed as if it had run: the same kind again after its own interval
-//   (power-up and periodic after Resync_Periodic, the daily one on the next day, a retry after
-//   the current retry delay without advancing the list).
+// - Gates, checked when a resync becomes due: Provision_Enable = No skips every resync (and
+//   refuses explicit requests); Resync_Trigger_1/_2 (flavor mpp) skip a scheduled resync unless
+//   a non-empty trigger is true (a trigger that does not evaluate counts as false); explicit
+//   requests ignore the triggers. Flavor spa also evaluates the triggers every
+//   kTriggerPollIntervalS while no resync runs or waits for the lines, and a true trigger
+//   starts a resync as if the periodic timer fired ($PRVST 1; it takes the place of a pending
+//   scheduled one). A skipped
+//   resync is re-armed as if it had run: the same kind again after its own interval (power-up
+//   and periodic after Resync_Periodic, the daily one on the next day, a retry after the
+//   current retry delay without advancing the list). A profile that sets Provision_Enable = No
+//   ends its sequence: no further rule is fetched, and the resync counts as a success.
 // - Lines: a due resync (scheduled or explicit) waits while any line is busy, until all lines
 //   have been idle for AgentSettings::line_idle_before_resync_s or Forced_Resync_Delay seconds
 //   have passed since it became due, whichever comes first.
@@ -52,12 +56,12 @@
 //   Resync_Fails_On_FNF = No counts as a success of that rule with nothing applied. A sequence
 //   in which every rule was skipped is a success.
 // - Macros: $PRVST (-1 explicit, 0 power-up, 1 periodic or daily, 2 retry), $ERR, $SCHEME,
-//   $SERV, $SERVIP, $PORT, $PATH of the current rule; $PRVTMR = seconds since the start of the
+//   $SERV, $SERVIP, $PORT, $PATH of the current rule. $PRVTMR = seconds since the start of the
 //   previous resync attempt (during a resync: the one before it, so rule conditions compare
-//   against the last resync, not this one), and before the first attempt seconds since power-on (so
-//   a trigger such as "$PRVTMR ge 600" evaluates, and holds back a resync in the first ten
-//   minutes). $UPGTMR counts from power-on (no upgrade has run). $SERVIP is the host as written
-//   until the fetch reports the address it reached.
+//   against the last resync, not this one); before the first attempt, seconds since power-on,
+//   so that a trigger such as "$PRVTMR ge 600" evaluates (and holds back resyncs for the first
+//   ten minutes) instead of failing on an unset timer. $UPGTMR counts from power-on (no upgrade
+//   has run). $SERVIP is the host as written until the fetch reports the address it reached.
 // - Syslog: Log_Request_Msg before each fetch, Log_Success_Msg after each fetched rule,
 //   Log_Failure_Msg once for the failing rule; expanded with the phone's macros (secrets stay
 //   literal), empty template = no message; sent to Syslog_Server and to Debug_Server.
@@ -94,6 +98,12 @@ struct AgentClock {
   WallTime wall;
 };
 
+// Where firmware families behave differently (decisions.md).
+enum class FirmwareFlavor : std::uint8_t { Mpp, Spa };
+
+// How often the spa flavor evaluates Resync_Trigger_1/_2 (decisions.md: every second).
+inline constexpr std::int64_t kTriggerPollIntervalS = 1;
+
 // Most lines a phone has (line index 0..kLinesMax-1).
 inline constexpr std::size_t kLinesMax = 16;
 // How many resync outcomes the status keeps (the phone's "Provisioning Status 1-3").
@@ -102,6 +112,7 @@ inline constexpr std::size_t kRecentOutcomesMax = 3;
 inline constexpr std::size_t kProfileRuleCount = 4;
 
 struct AgentSettings {
+  FirmwareFlavor flavor = FirmwareFlavor::Mpp;
   KeyDerivation key_derivation = KeyDerivation::Sha256ThenMd5;
   // How long all lines must have been idle before a deferred resync runs (the guide: the phone
   // should have been idle for a while so that back-to-back calls are not interrupted).
@@ -147,8 +158,8 @@ struct WallClockStepped {};
 // Parameters were changed outside a resync (admin web page, CLI): re-plan the schedule.
 struct ConfigEdited {};
 
-using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle, AdminResync, SipNotify,
-                                WallClockStepped, ConfigEdited>;
+using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle,
+                                AdminResync, SipNotify, WallClockStepped, ConfigEdited>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
@@ -288,11 +299,17 @@ class ProvisioningAgent {
   void schedule(Pending pending, AgentClock now);
   void schedule_regular(AgentClock now);
   std::optional<Pending> daily_resync(AgentClock now);
-  Instant daily_due(AgentClock now, std::int64_t offset_s) const;
+  // nullopt when Resync_At__HHmm_ is empty.
+  std::optional<Instant> daily_due(AgentClock now, std::int64_t offset_s) const;
   void rearm_skipped(AgentClock now, const Pending& skipped);
   void run_due(AgentClock now);
   bool lines_allow(AgentClock now, const Pending& pending) const;
+  // When the pending resync needs attention: its due time, or while it waits for the lines the
+  // forced limit or the end of the idle wait. Requires pending_.
+  Instant pending_deadline() const;
   bool triggers_allow(AgentClock now);
+  bool polls_triggers() const;
+  void poll_triggers(AgentClock now);
   void update_next_status();
 
   // The resync itself.
@@ -335,6 +352,7 @@ class ProvisioningAgent {
   std::optional<Running> running_;
   std::optional<Instant> last_attempt_at_;  // start of the last finished resync attempt
   std::size_t periodic_count_ = 0;          // periodic intervals used since power-on
+  Instant next_trigger_poll_;               // flavor spa: when the triggers are evaluated next
   std::uint64_t next_fetch_id_ = 1;
 
   AgentStatus status_;

@@ -669,6 +669,20 @@ TEST(ProvisioningAgentTest, DailyResyncFollowsWallClockStep) {
   }
 }
 
+TEST(ProvisioningAgentTest, WallClockStepAfterDailyTimeWasClearedReplans) {
+  AgentDriver phone;
+  phone.set("Resync_On_Reset", "No");
+  phone.set("Resync_At__HHmm_", "0200");
+  phone.power_on();
+  ASSERT_TRUE(phone.status().next);
+  EXPECT_EQ(phone.status().next->kind, ScheduleKind::Daily);
+  phone.set("Resync_At__HHmm_", "");  // edited without ConfigEdited
+  phone.step_wall_clock(-600);
+  EXPECT_FALSE(phone.status().next);  // no success yet: no periodic either
+  phone.run_until(3 * 86'400);
+  EXPECT_TRUE(phone.fetches().empty());
+}
+
 // --- Gates ------------------------------------------------------------------------------------
 
 TEST(ProvisioningAgentTest, TriggerBlocksScheduledResyncUntilTrue) {
@@ -740,6 +754,51 @@ TEST(ProvisioningAgentTest, ProvisionEnableNoBlocksEverything) {
   EXPECT_EQ(phone.fetches().size(), 1u);
 }
 
+TEST(ProvisioningAgentTest, SpaFlavorTriggerStartsResyncs) {
+  AgentSettings spa;
+  spa.flavor = FirmwareFlavor::Spa;
+  AgentDriver phone(1, spa);
+  phone.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
+  phone.set("Resync_On_Reset", "No");
+  phone.set("Resync_Periodic", "0");
+  phone.set("Resync_Trigger_1", "$PRVTMR ge 600");
+  phone.serve_xml(kBasicUrl, kBasic);
+  phone.set("Resync_At__HHmm_", "0200");
+  phone.power_on();
+  ASSERT_TRUE(phone.status().next);  // the daily resync, not the next trigger poll
+  EXPECT_EQ(phone.status().next->kind, ScheduleKind::Daily);
+  EXPECT_GE(phone.status().next->at, Instant::from_seconds(7200));
+  EXPECT_EQ(phone.agent().next_deadline(), Instant::from_seconds(1));
+  phone.run_until(2000);
+  EXPECT_THAT(phone.fetch_times(), ElementsAre(600, 1200, 1800));
+  EXPECT_EQ(phone.fetches()[0].prvst, 1);
+}
+
+TEST(ProvisioningAgentTest, MppFlavorDoesNotPollTriggers) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
+  phone.set("Resync_On_Reset", "No");
+  phone.set("Resync_Trigger_1", "$PRVTMR ge 600");
+  phone.serve_xml(kBasicUrl, kBasic);
+  phone.power_on();
+  EXPECT_EQ(phone.agent().next_deadline(), Instant::never());
+  phone.run_until(2000);
+  EXPECT_TRUE(phone.fetches().empty());
+}
+
+TEST(ProvisioningAgentTest, SpaFlavorWithoutTriggersHasNoPollingDeadline) {
+  AgentSettings spa;
+  spa.flavor = FirmwareFlavor::Spa;
+  AgentDriver phone(1, spa);
+  phone.set("Resync_On_Reset", "No");
+  phone.power_on();
+  EXPECT_EQ(phone.agent().next_deadline(), Instant::never());
+  phone.set("Resync_Trigger_2", "1 eq 2");
+  EXPECT_EQ(phone.agent().next_deadline(), Instant::from_seconds(1));
+  phone.run_until(100);
+  EXPECT_TRUE(phone.fetches().empty());
+}
+
 TEST(ProvisioningAgentTest, BusyLineDefersUntilIdleLongEnough) {
   AgentDriver deferred;
   deferred.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
@@ -772,6 +831,22 @@ TEST(ProvisioningAgentTest, BusyLineDefersAtMostForcedResyncDelay) {
   phone.run_until(5000);
   // Due at 1000, line busy all the time: runs at 1000 + 300 anyway; next due 2300 -> 2600 ...
   EXPECT_THAT(phone.fetch_times(), ElementsAre(0, 1300, 2600, 3900));
+}
+
+TEST(ProvisioningAgentTest, RepeatedExplicitRequestKeepsTheForcedLimit) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "tftp://192.168.1.200/basic.txt");
+  phone.set("Resync_On_Reset", "No");
+  phone.set("Forced_Resync_Delay", "300");
+  phone.serve_xml(kBasicUrl, kBasic);
+  phone.power_on();
+  phone.send(LineBusy{0});
+  phone.run_until(10);
+  phone.send(AdminResync{});  // due at 10, waits for the line
+  phone.run_until(200);
+  phone.send(SipNotify{"resync"});  // asked again: still at most 300 s after 10
+  phone.run_until(1000);
+  EXPECT_THAT(phone.fetch_times(), ElementsAre(310));
 }
 
 TEST(ProvisioningAgentTest, ExplicitRequestDuringResyncRunsAfterIt) {
@@ -863,7 +938,9 @@ TEST(ProvisioningAgentPropertyTest, InvariantsHoldOverSeeds) {
   std::size_t retries = 0;
   for (std::uint64_t seed = 1; seed <= 150; ++seed) {
     RandomStream random(derive_seed(seed, 77));
-    AgentDriver phone(derive_seed(seed, 1));
+    AgentSettings settings;
+    settings.flavor = random.chance(1, 3) ? FirmwareFlavor::Spa : FirmwareFlavor::Mpp;
+    AgentDriver phone(derive_seed(seed, 1), settings);
     const char* retry_lists[] = {"0", "30", "60,120,240", "10+20,40", "5"};
     const char* periodic_lists[] = {"0", "100", "50,200", "300+60"};
     const std::string retry = retry_lists[random.below(5)];
