@@ -116,6 +116,20 @@ TEST(SimPlatformTest, RebootDeliversNothingOfTheOldLifeThenCallsTheHandler) {
   EXPECT_NE(phone.resolve("prov.example.com"), query) << "handles are never reused";
 }
 
+TEST(SimPlatformTest, APhoneDestroyedDuringItsBootDelayLeavesNothingInTheQueue) {
+  SimWorld world(1);
+  int boots = 0;
+  {
+    PhoneSettings settings = phone_settings();
+    settings.boot_delay = fw::seconds(30);
+    SimPlatform phone(world, settings);
+    phone.set_reboot_handler([&] { ++boots; });
+    phone.reboot();
+  }
+  world.engine.run_until(Instant::from_seconds(100));
+  EXPECT_EQ(boots, 0);
+}
+
 TEST(SimPlatformTest, PowerLossDropsUnsyncedFlashWritesAndTakesTheHostDown) {
   SimWorld world(1);
   SimPlatform phone(world, phone_settings());
