@@ -88,7 +88,9 @@ Network::Network(Engine& engine, NetworkSettings settings, TraceLog* trace)
     : engine_(engine),
       handler_id_(engine.add_handler(*this)),
       settings_(settings),
-      trace_(trace) {}
+      trace_(trace) {
+  this->trace(fw::Severity::Info, "settings", {{"settings", settings_.to_string()}});
+}
 
 void Network::trace(fw::Severity severity, std::string_view event,
                     std::initializer_list<std::pair<std::string_view, std::string>> fields) {
@@ -144,9 +146,17 @@ void Network::set_host_up(fw::Ipv4Address address, bool up) {
   }
 }
 
+void Network::set_default_link(const LinkSettings& link) {
+  default_link_ = link;
+  trace(fw::Severity::Info, "link", {{"groups", "default"}, {"settings", link.to_string()}});
+}
+
 void Network::set_link(std::uint32_t group_from, std::uint32_t group_to,
                        const LinkSettings& link) {
   links_[{group_from, group_to}] = link;
+  trace(fw::Severity::Info, "link",
+        {{"groups", std::to_string(group_from) + ">" + std::to_string(group_to)},
+         {"settings", link.to_string()}});
 }
 
 const LinkSettings& Network::link(std::uint32_t group_from, std::uint32_t group_to) const {
@@ -167,6 +177,7 @@ void Network::heal(std::uint32_t group_a, std::uint32_t group_b) {
 }
 
 void Network::schedule(const NetworkChange& change) {
+  trace(fw::Severity::Info, "change_planned", {{"change", change.to_string()}});
   engine_.schedule_call(change.at, [this, change] {
     switch (change.kind) {
       case NetworkChange::Kind::HostDown: set_host_up(change.host, false); break;

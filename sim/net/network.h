@@ -142,7 +142,9 @@ class Network final : public EventHandler {
   // crashing host loses its connections); the remote ends notice only when they send (their
   // data is lost: TimedOut, or Reset once the host is back up). Bound ports stay bound.
   void set_host_up(fw::Ipv4Address address, bool up);
-  void set_default_link(const LinkSettings& link) { default_link_ = link; }
+  // Link settings and planned changes are recorded in the trace when set, so a run's fault plan
+  // is printed at its start (and is part of the determinism hash).
+  void set_default_link(const LinkSettings& link);
   void set_link(std::uint32_t group_from, std::uint32_t group_to, const LinkSettings& link);
   const LinkSettings& link(std::uint32_t group_from, std::uint32_t group_to) const;
   // Cuts (or restores) every path between the two groups, both directions.
