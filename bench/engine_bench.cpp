@@ -7,13 +7,21 @@
 //                          new one at now + the same delay (dispatch through the handler table
 //                          included)
 //   ours/engine_timers/N   the same with cancellable engine timers re-armed by their handler
+//   ours/fleet_idle/N      N idle SimPlatform phones for 24 virtual hours, each re-arming one
+//                          timer about hourly (3,000-4,200 s from its entropy): wall time for the
+//                          day, events, and heap bytes per phone (glibc mallinfo2 around the
+//                          fleet's construction; the firmware core's own state is not included)
 //
 // Both sides hold N pending events all the time and draw delays from the same table: uniform in
 // [0, 10 s) of integer nanoseconds, the spread of a fleet's retry and resync timers.
 // items/s = events/s. See README.md for the command and the figures.
 
+#include <malloc.h>
+
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <queue>
 #include <string>
 #include <utility>
@@ -25,6 +33,7 @@
 #include "bench/registration.h"
 #include "firmware-core/base/random_stream.h"
 #include "sim/engine/engine.h"
+#include "sim/platform/sim_platform.h"
 
 namespace bench {
 namespace {
@@ -110,6 +119,57 @@ void ours_engine(benchmark::State& state, const std::int64_t& pending, const boo
   state.SetLabel(peer_label("raw/priority_queue/" + pending_name(pending)));
 }
 
+// The idle firmware: one timer, re-armed each time it fires.
+class IdlePhone final : public fw::PlatformEvents {
+ public:
+  explicit IdlePhone(fw::Platform& platform) : platform_(platform) {
+    platform_.set_listener(this);
+    arm();
+  }
+  void on_timer(fw::TimerId) override { arm(); }
+  void on_datagram(fw::SocketId, fw::Endpoint, fw::ByteSpan) override {}
+  void on_stream_connected(fw::StreamId) override {}
+  void on_stream_data(fw::StreamId, fw::ByteSpan) override {}
+  void on_stream_closed(fw::StreamId) override {}
+  void on_stream_failed(fw::StreamId, fw::StreamFailure) override {}
+  void on_resolved(fw::QueryId, fw::Result<std::vector<fw::Ipv4Address>>) override {}
+
+ private:
+  void arm() {
+    std::array<std::uint8_t, 2> random{};
+    platform_.fill_random(random);
+    const int delay_s = 3000 + (random[0] << 8 | random[1]) % 1201;
+    platform_.set_timer(1, platform_.now() + fw::seconds(delay_s));
+  }
+  fw::Platform& platform_;
+};
+
+std::size_t heap_bytes_in_use() { return mallinfo2().uordblks; }
+
+void ours_fleet_idle(benchmark::State& state, const std::int64_t& phones) {
+  for (auto _ : state) {
+    sim::SimWorld world(1);
+    const std::size_t heap_before = heap_bytes_in_use();
+    std::vector<std::unique_ptr<sim::SimPlatform>> platforms;
+    std::vector<std::unique_ptr<IdlePhone>> firmware;
+    platforms.reserve(static_cast<std::size_t>(phones));
+    firmware.reserve(static_cast<std::size_t>(phones));
+    for (std::int64_t index = 0; index < phones; ++index) {
+      sim::PhoneSettings settings;
+      settings.name = "SEP" + std::to_string(0x001122000000 + index);
+      settings.address = fw::Ipv4Address{0x0A000000u + static_cast<std::uint32_t>(index)};
+      settings.entity_id = static_cast<std::uint64_t>(index);
+      platforms.push_back(std::make_unique<sim::SimPlatform>(world, settings));
+      firmware.push_back(std::make_unique<IdlePhone>(*platforms.back()));
+    }
+    const std::size_t heap_after = heap_bytes_in_use();
+    world.engine.run_until(fw::Instant::from_seconds(24 * 3600));
+    state.counters["bytes_per_phone"] =
+        static_cast<double>(heap_after - heap_before) / static_cast<double>(phones);
+    state.counters["events"] = static_cast<double>(world.engine.events_run());
+  }
+}
+
 }  // namespace
 }  // namespace bench
 
@@ -129,6 +189,12 @@ int main(int argc, char** argv) {
     add("ours/engine_timers/" + name, ours_engine, pending, kTimers)
         ->Unit(benchmark::kNanosecond);
   }
+  static const std::int64_t kFleets[] = {10'000, 100'000};
+  for (const std::int64_t& phones : kFleets)
+    add("ours/fleet_idle/" + std::string(phones == 10'000 ? "1e4" : "1e5"), ours_fleet_idle,
+        phones)
+        ->Unit(benchmark::kMillisecond)
+        ->Iterations(1);
   run_benchmarks(display);
   benchmark::Shutdown();
   return 0;

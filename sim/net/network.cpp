@@ -4,6 +4,7 @@
 #include <cassert>
 #include <cctype>
 
+#include "sim/trace/pcap_writer.h"
 #include "sim/trace/trace_log.h"
 
 namespace sim {
@@ -35,6 +36,12 @@ class NoHandler final : public StreamHandler {
   void on_stream_closed(StreamEndId) override {}
   void on_stream_failed(StreamEndId, fw::StreamFailure) override {}
 };
+
+// A connection end's initial TCP sequence number in captures: fixed per (connection, side).
+std::uint32_t initial_sequence(std::uint32_t connection_id, int side) {
+  return static_cast<std::uint32_t>(
+      fw::derive_seed(0x5043'4150, (std::uint64_t{connection_id} << 1) | side));
+}
 
 std::pair<std::uint32_t, std::uint32_t> group_pair(std::uint32_t a, std::uint32_t b) {
   return {std::min(a, b), std::max(a, b)};
@@ -81,7 +88,9 @@ Network::Network(Engine& engine, NetworkSettings settings, TraceLog* trace)
     : engine_(engine),
       handler_id_(engine.add_handler(*this)),
       settings_(settings),
-      trace_(trace) {}
+      trace_(trace) {
+  this->trace(fw::Severity::Info, "settings", {{"settings", settings_.to_string()}});
+}
 
 void Network::trace(fw::Severity severity, std::string_view event,
                     std::initializer_list<std::pair<std::string_view, std::string>> fields) {
@@ -137,9 +146,17 @@ void Network::set_host_up(fw::Ipv4Address address, bool up) {
   }
 }
 
+void Network::set_default_link(const LinkSettings& link) {
+  default_link_ = link;
+  trace(fw::Severity::Info, "link", {{"groups", "default"}, {"settings", link.to_string()}});
+}
+
 void Network::set_link(std::uint32_t group_from, std::uint32_t group_to,
                        const LinkSettings& link) {
   links_[{group_from, group_to}] = link;
+  trace(fw::Severity::Info, "link",
+        {{"groups", std::to_string(group_from) + ">" + std::to_string(group_to)},
+         {"settings", link.to_string()}});
 }
 
 const LinkSettings& Network::link(std::uint32_t group_from, std::uint32_t group_to) const {
@@ -160,6 +177,7 @@ void Network::heal(std::uint32_t group_a, std::uint32_t group_b) {
 }
 
 void Network::schedule(const NetworkChange& change) {
+  trace(fw::Severity::Info, "change_planned", {{"change", change.to_string()}});
   engine_.schedule_call(change.at, [this, change] {
     switch (change.kind) {
       case NetworkChange::Kind::HostDown: set_host_up(change.host, false); break;
@@ -218,6 +236,7 @@ void Network::send_udp(fw::Endpoint from, fw::Endpoint to, fw::ByteSpan payload)
                                                   {"to", to.to_string()}});
     return;
   }
+  if (capture_ != nullptr) capture_->write_udp(engine_.now(), from, to, payload);
   const LinkSettings& path = link(source->group, target->group);
   fw::RandomStream& random = source->random;
   if (path.loss.numerator != 0 && random.chance(path.loss.numerator, path.loss.denominator)) {
@@ -337,6 +356,7 @@ void Network::send_segment(std::uint32_t connection_id, int from_side, SegmentKi
     sent += fw::Duration((size * kNanosecondsPerSecond + bandwidth - 1) / bandwidth);
   }
   direction.link_free_at = sent;
+  if (capture_ != nullptr) capture_sent(connection_id, from_side, kind, bytes);
   const fw::Instant arrival = std::max(sent + path.latency, direction.last_arrival);
   direction.last_arrival = arrival;
   ++connection.in_flight;
@@ -446,6 +466,8 @@ void Network::arrive_segment(std::uint32_t index) {
   segments_[index] = Segment{};
   free_segments_.push_back(index);
   --connection.in_flight;
+  if (capture_ != nullptr && !segment.local)
+    capture_arrived(connection_id, segment.to_side, segment.kind, segment.bytes.size());
   handle_segment(connection, connection_id, segment);
   collect(connection_id);
 }
@@ -534,6 +556,69 @@ void Network::handle_segment(Connection& connection, std::uint32_t connection_id
       handler->on_stream_failed(id, fw::StreamFailure::Reset);
       return;
   }
+}
+
+void Network::capture_sent(std::uint32_t connection_id, int from_side, SegmentKind kind,
+                           fw::ByteSpan payload) {
+  Connection& connection = connections_[connection_id];
+  Direction& out = connection.directions[from_side];
+  const Direction& in = connection.directions[1 - from_side];
+  const fw::Endpoint from = connection.ends[from_side].local;
+  const fw::Endpoint to = connection.ends[1 - from_side].local;
+  std::uint32_t sequence = out.next_sequence;
+  std::uint8_t flags = PcapWriter::kAck;
+  std::uint32_t length = 0;  // sequence space the segment takes
+  switch (kind) {
+    case SegmentKind::Syn:
+    case SegmentKind::SynAck:
+      sequence = initial_sequence(connection_id, from_side);
+      flags = kind == SegmentKind::Syn ? PcapWriter::kSyn : PcapWriter::kSyn | PcapWriter::kAck;
+      length = 1;
+      break;
+    case SegmentKind::Refuse:
+      sequence = 0;
+      flags = PcapWriter::kRst | PcapWriter::kAck;
+      break;
+    case SegmentKind::Data:
+      flags = PcapWriter::kPush | PcapWriter::kAck;
+      length = static_cast<std::uint32_t>(payload.size());
+      break;
+    case SegmentKind::Fin:
+      flags = PcapWriter::kFin | PcapWriter::kAck;
+      length = 1;
+      break;
+    case SegmentKind::Rst: flags = PcapWriter::kRst | PcapWriter::kAck; break;
+    case SegmentKind::ConnectFailed: return;
+  }
+  const std::uint32_t acknowledgement = kind == SegmentKind::Syn ? 0 : in.acknowledged;
+  capture_->write_tcp(engine_.now(), from, to, sequence, acknowledgement, flags, payload);
+  out.next_sequence = sequence + length;
+}
+
+void Network::capture_arrived(std::uint32_t connection_id, int to_side, SegmentKind kind,
+                              std::size_t bytes) {
+  Connection& connection = connections_[connection_id];
+  Direction& in = connection.directions[1 - to_side];
+  const Host* host = find_host(connection.ends[to_side].local.address);
+  const Host* peer = find_host(connection.ends[1 - to_side].local.address);
+  if (host == nullptr || peer == nullptr || !path_open(*peer, *host)) return;  // lost
+  switch (kind) {
+    case SegmentKind::Syn:  // answered by the SYN-ACK (or the refusal), not a bare ACK
+      in.acknowledged = initial_sequence(connection_id, 1 - to_side) + 1;
+      return;
+    case SegmentKind::SynAck:
+      in.acknowledged = initial_sequence(connection_id, 1 - to_side) + 1;
+      break;
+    case SegmentKind::Data: in.acknowledged += static_cast<std::uint32_t>(bytes); break;
+    case SegmentKind::Fin: in.acknowledged += 1; break;
+    default: return;
+  }
+  // The receiver acknowledges what arrived (only while its end still exists).
+  if (connection.ends[to_side].handler == nullptr && kind != SegmentKind::Fin) return;
+  capture_->write_tcp(engine_.now(), connection.ends[to_side].local,
+                      connection.ends[1 - to_side].local,
+                      connection.directions[to_side].next_sequence, in.acknowledged,
+                      PcapWriter::kAck, {});
 }
 
 // --- DNS ---

@@ -31,6 +31,7 @@
 
 namespace sim {
 
+class PcapWriter;
 class TraceLog;
 
 // A probability as an exact integer ratio (no double in anything that decides an outcome).
@@ -128,6 +129,9 @@ class Network final : public EventHandler {
   Network(Engine& engine, NetworkSettings settings = {}, TraceLog* trace = nullptr);
 
   const NetworkSettings& settings() const { return settings_; }
+  // Writes every datagram and stream segment to `capture` as it is sent (nullptr: off).
+  // Streams appear as TCP with handshake, sequence and acknowledgement numbers and ACKs.
+  void set_capture(PcapWriter* capture) { capture_ = capture; }
 
   // --- topology ---
   // Adds a host (up). Returns false if the address is taken.
@@ -138,7 +142,9 @@ class Network final : public EventHandler {
   // crashing host loses its connections); the remote ends notice only when they send (their
   // data is lost: TimedOut, or Reset once the host is back up). Bound ports stay bound.
   void set_host_up(fw::Ipv4Address address, bool up);
-  void set_default_link(const LinkSettings& link) { default_link_ = link; }
+  // Link settings and planned changes are recorded in the trace when set, so a run's fault plan
+  // is printed at its start (and is part of the determinism hash).
+  void set_default_link(const LinkSettings& link);
   void set_link(std::uint32_t group_from, std::uint32_t group_to, const LinkSettings& link);
   const LinkSettings& link(std::uint32_t group_from, std::uint32_t group_to) const;
   // Cuts (or restores) every path between the two groups, both directions.
@@ -225,6 +231,9 @@ class Network final : public EventHandler {
   struct Direction {
     fw::Instant link_free_at;
     fw::Instant last_arrival;
+    // Capture only: the sender's next TCP sequence number and the receiver's acknowledgement.
+    std::uint32_t next_sequence = 0;
+    std::uint32_t acknowledged = 0;
   };
   struct Connection {
     End ends[2];  // [0] the connecting side, [1] the accepting side
@@ -276,11 +285,18 @@ class Network final : public EventHandler {
   void collect(std::uint32_t connection_id);
   Connection* find_connection(StreamEndId end);
   void deliver_dns(std::uint32_t index);
+  // Capture: the synthesized TCP packet for a segment leaving end `from_side`, and the ACK the
+  // receiving end answers an arrived segment with.
+  void capture_sent(std::uint32_t connection_id, int from_side, SegmentKind kind,
+                    fw::ByteSpan payload);
+  void capture_arrived(std::uint32_t connection_id, int to_side, SegmentKind kind,
+                       std::size_t bytes);
 
   Engine& engine_;
   HandlerId handler_id_;
   NetworkSettings settings_;
   TraceLog* trace_;
+  PcapWriter* capture_ = nullptr;
   LinkSettings default_link_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, LinkSettings> links_;
   std::map<std::pair<std::uint32_t, std::uint32_t>, bool> partitions_;  // (min, max) group

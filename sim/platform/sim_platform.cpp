@@ -24,6 +24,7 @@ SimPlatform::SimPlatform(SimWorld& world, PhoneSettings settings)
       handler_id_(world.engine.add_handler(*this)),
       flash_(settings_.torn_write, world.engine.stream(settings_.entity_id).next()),
       random_(world.engine.stream(settings_.entity_id)),
+      boot_timer_(world.engine.add_timer(world.engine.add_handler(boot_timer_handler_), 0)),
       wall_base_(world.engine.now()),
       wall_base_ns_(settings_.wall_start.unix_seconds * kNanosecondsPerSecond) {
   // The flash's torn-write draws and the entropy must not share numbers: skip the word the
@@ -37,6 +38,7 @@ SimPlatform::~SimPlatform() {
   // Nothing this phone started may call back into it once it is gone.
   power_off(false);
   world_.network.forget_dns_client(*this);
+  world_.engine.remove_timer(boot_timer_);
 }
 
 // --- clocks ---
@@ -196,10 +198,12 @@ void SimPlatform::reboot() {
   if (!powered_) return;
   trace(fw::Severity::Info, "platform", "reboot", {});
   power_off(false);
-  world_.engine.schedule_call(world_.engine.now() + settings_.boot_delay, [this] {
-    power_on();
-    if (reboot_handler_) reboot_handler_();
-  });
+  world_.engine.arm_timer(boot_timer_, world_.engine.now() + settings_.boot_delay);
+}
+
+void SimPlatform::boot_after_reboot() {
+  power_on();
+  if (reboot_handler_) reboot_handler_();
 }
 
 void SimPlatform::power_off(bool power_lost) {
@@ -229,6 +233,7 @@ void SimPlatform::power_off(bool power_lost) {
 }
 
 void SimPlatform::power_on() {
+  world_.engine.cancel_timer(boot_timer_);  // powered on by hand during a reboot's boot delay
   if (powered_) return;
   powered_ = true;
   world_.network.set_host_up(settings_.address, true);

@@ -84,6 +84,18 @@ class SimPlatform final : public fw::Platform,
  private:
   // The RTC in Unix nanoseconds (wall_clock() truncates to seconds).
   std::int64_t wall_nanoseconds() const;
+  void boot_after_reboot();
+
+  // The end of a reboot's boot delay: an engine timer of its own (not a closure holding `this`),
+  // so that destroying the phone mid-reboot leaves nothing behind in the queue.
+  class BootTimer final : public EventHandler {
+   public:
+    explicit BootTimer(SimPlatform& phone) : phone_(phone) {}
+    void on_event(std::uint32_t) override { phone_.boot_after_reboot(); }
+
+   private:
+    SimPlatform& phone_;
+  };
 
   void on_event(std::uint32_t tag) override;
   void on_udp(fw::Endpoint local, fw::Endpoint from, fw::ByteSpan payload) override;
@@ -101,6 +113,8 @@ class SimPlatform final : public fw::Platform,
   SimFlash flash_;
   fw::RandomStream random_;
   std::function<void()> reboot_handler_;
+  BootTimer boot_timer_handler_{*this};
+  EngineTimerId boot_timer_;
   bool powered_ = true;
   bool flash_power_lost_ = false;
 

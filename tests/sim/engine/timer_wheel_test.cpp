@@ -57,6 +57,19 @@ TEST(TimerWheelTest, PopUntilStopsBeforeLaterEntriesAndAcceptsEarlierPushes) {
   EXPECT_FALSE(wheel.pop_until(UINT64_MAX).has_value());
 }
 
+TEST(TimerWheelTest, ManyEqualTimesComeOutInInsertionOrderAcrossChunks) {
+  TimerWheel wheel;
+  std::uint64_t sequence = 0;
+  for (int index = 0; index < 1000; ++index) wheel.push(WheelEntry{5'000'000, ++sequence, 0, 0});
+  for (std::uint64_t expected = 1; expected <= 500; ++expected)
+    ASSERT_EQ(wheel.pop_until(UINT64_MAX)->sequence, expected);
+  // Pushed now, at the current time, they queue behind the 500 still pending.
+  for (int index = 0; index < 100; ++index) wheel.push(WheelEntry{5'000'000, ++sequence, 0, 0});
+  for (std::uint64_t expected = 501; expected <= 1100; ++expected)
+    ASSERT_EQ(wheel.pop_until(UINT64_MAX)->sequence, expected);
+  EXPECT_TRUE(wheel.empty());
+}
+
 TEST(TimerWheelTest, HandlesTheLargestTimes) {
   TimerWheel wheel;
   const std::uint64_t late = (std::uint64_t{1} << 63) - 1;

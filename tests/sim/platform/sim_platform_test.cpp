@@ -81,11 +81,14 @@ TEST(SimPlatformTest, TraceGoesToTheWorldLogUnderThePhoneName) {
   const std::array<fw::TraceField, 1> fields = {{{"url", "tftp://10.0.1.1:69/a.cfg"}}};
   phone.trace(fw::Severity::Error, "resync", "failed", fields);
   EXPECT_EQ(world.trace.errors(), 1u);
-  EXPECT_EQ(out.str(),
-            "{\"seed\":77}\n"
-            "{\"t\":1000000000,\"phone\":\"SEP001122334455\",\"severity\":\"error\","
-            "\"component\":\"resync\",\"event\":\"failed\","
-            "\"fields\":{\"url\":\"tftp://10.0.1.1:69/a.cfg\"}}\n");
+  // The seed first, the network's settings, then the phone's event as the last line.
+  const std::string text = out.str();
+  EXPECT_TRUE(text.starts_with("{\"seed\":77}\n"));
+  EXPECT_TRUE(text.ends_with(
+      "\n{\"t\":1000000000,\"phone\":\"SEP001122334455\",\"severity\":\"error\","
+      "\"component\":\"resync\",\"event\":\"failed\","
+      "\"fields\":{\"url\":\"tftp://10.0.1.1:69/a.cfg\"}}\n"))
+      << text;
 }
 
 TEST(SimPlatformTest, RebootDeliversNothingOfTheOldLifeThenCallsTheHandler) {
@@ -114,6 +117,20 @@ TEST(SimPlatformTest, RebootDeliversNothingOfTheOldLifeThenCallsTheHandler) {
   EXPECT_EQ(new_life.events, (std::vector<std::string>{"timer 2"}));
   EXPECT_TRUE(phone.open_udp(5060)) << "the old life's port was released";
   EXPECT_NE(phone.resolve("prov.example.com"), query) << "handles are never reused";
+}
+
+TEST(SimPlatformTest, APhoneDestroyedDuringItsBootDelayLeavesNothingInTheQueue) {
+  SimWorld world(1);
+  int boots = 0;
+  {
+    PhoneSettings settings = phone_settings();
+    settings.boot_delay = fw::seconds(30);
+    SimPlatform phone(world, settings);
+    phone.set_reboot_handler([&] { ++boots; });
+    phone.reboot();
+  }
+  world.engine.run_until(Instant::from_seconds(100));
+  EXPECT_EQ(boots, 0);
 }
 
 TEST(SimPlatformTest, PowerLossDropsUnsyncedFlashWritesAndTakesTheHostDown) {
