@@ -15,9 +15,9 @@ TftpClient::TftpClient(Instant now, Endpoint server, std::string file_name, bool
       write_(write),
       content_(std::move(content)) {
   if (write_ && content_.size() > settings_.transfer_bytes_max) {
-    finish(fail(ErrorCode::ProfileTooLarge,
-                "tftp: " + std::to_string(content_.size()) + " bytes to write exceed " +
-                    std::to_string(settings_.transfer_bytes_max)));
+    finish(fail(ErrorCode::ProfileTooLarge, "tftp: " + std::to_string(content_.size()) +
+                                                " bytes to write exceed " +
+                                                std::to_string(settings_.transfer_bytes_max)));
     return;
   }
   send_request(now, true);
@@ -81,8 +81,8 @@ void TftpClient::handle_datagram(Instant now, Endpoint from, ByteSpan payload) {
   // another TID is a stray: tell it so, and carry on.
   bool from_server = server_tid_ ? from == *server_tid_ : from.address == server_.address;
   if (!from_server) {
-    outgoing_.push_back({from, encode_tftp_error(TftpErrorCode::UnknownTransferId,
-                                                 "unknown transfer ID")});
+    outgoing_.push_back(
+        {from, encode_tftp_error(TftpErrorCode::UnknownTransferId, "unknown transfer ID")});
     return;
   }
   auto packet = decode_tftp_packet(payload);
@@ -147,11 +147,11 @@ void TftpClient::on_option_ack(Instant now, const TftpOptionAck& ack) {
   for (const TftpOption& option : ack.options) {
     auto known = parse_tftp_options({option});
     if (!known) {
-      abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError, "tftp: OACK " + known.error().detail);
+      abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError,
+            "tftp: OACK " + known.error().detail);
       return;
     }
-    if (*known == TftpTransferOptions{} ||
-        (known->block_bytes && !settings_.offer_block_bytes) ||
+    if (*known == TftpTransferOptions{} || (known->block_bytes && !settings_.offer_block_bytes) ||
         (known->timeout_s && !settings_.offer_timeout_s) ||
         (known->transfer_bytes && !settings_.offer_transfer_size)) {
       abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError,
@@ -161,7 +161,8 @@ void TftpClient::on_option_ack(Instant now, const TftpOptionAck& ack) {
   }
   auto accepted = parse_tftp_options(ack.options);
   if (!accepted) {
-    abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError, "tftp: OACK " + accepted.error().detail);
+    abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError,
+          "tftp: OACK " + accepted.error().detail);
     return;
   }
   if (accepted->block_bytes && *accepted->block_bytes > *settings_.offer_block_bytes) {
@@ -267,7 +268,9 @@ std::optional<TftpDatagram> TftpClient::poll_datagram() {
   return datagram;
 }
 
-Instant TftpClient::next_deadline() const { return deadline_; }
+Instant TftpClient::next_deadline() const {
+  return deadline_;
+}
 
 void TftpClient::handle_deadline(Instant now) {
   if (phase_ == Phase::Finished || now < deadline_) {
@@ -275,8 +278,8 @@ void TftpClient::handle_deadline(Instant now) {
   }
   if (retransmissions_ >= settings_.retransmissions_max) {
     finish(fail(ErrorCode::TftpTimeout,
-                "tftp: " + file_name_ + ": no answer after " +
-                    std::to_string(retransmissions_) + " retransmissions" +
+                "tftp: " + file_name_ + ": no answer after " + std::to_string(retransmissions_) +
+                    " retransmissions" +
                     (phase_ == Phase::Requesting ? " of the request"
                                                  : " at block " + std::to_string(block_))));
     return;

@@ -123,8 +123,8 @@ class TftpClient {
   std::optional<Endpoint> server_tid_;
   std::size_t block_bytes_ = kTftpDefaultBlockBytes;
   std::optional<Duration> negotiated_timeout_;
-  std::uint16_t block_ = 0;      // read: last block ACKed; write: last block sent
-  std::size_t sent_bytes_ = 0;   // write: bytes of content_ already sent in DATA
+  std::uint16_t block_ = 0;     // read: last block ACKed; write: last block sent
+  std::size_t sent_bytes_ = 0;  // write: bytes of content_ already sent in DATA
   bool final_block_sent_ = false;
 
   Bytes last_packet_;

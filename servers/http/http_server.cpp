@@ -23,7 +23,9 @@ struct HttpServer::Connection {
 
 namespace {
 
-std::string_view view(boost::beast::string_view text) { return {text.data(), text.size()}; }
+std::string_view view(boost::beast::string_view text) {
+  return {text.data(), text.size()};
+}
 
 HttpReply plain_reply(unsigned status) {
   HttpReply reply;
@@ -35,24 +37,42 @@ HttpReply plain_reply(unsigned status) {
 
 std::string_view http_reason(unsigned status) {
   switch (status) {
-    case 200: return "OK";
-    case 201: return "Created";
-    case 204: return "No Content";
-    case 301: return "Moved Permanently";
-    case 302: return "Found";
-    case 303: return "See Other";
-    case 307: return "Temporary Redirect";
-    case 308: return "Permanent Redirect";
-    case 400: return "Bad Request";
-    case 401: return "Unauthorized";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 413: return "Content Too Large";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 503: return "Service Unavailable";
-    default: return "Unknown";
+    case 200:
+      return "OK";
+    case 201:
+      return "Created";
+    case 204:
+      return "No Content";
+    case 301:
+      return "Moved Permanently";
+    case 302:
+      return "Found";
+    case 303:
+      return "See Other";
+    case 307:
+      return "Temporary Redirect";
+    case 308:
+      return "Permanent Redirect";
+    case 400:
+      return "Bad Request";
+    case 401:
+      return "Unauthorized";
+    case 403:
+      return "Forbidden";
+    case 404:
+      return "Not Found";
+    case 405:
+      return "Method Not Allowed";
+    case 413:
+      return "Content Too Large";
+    case 431:
+      return "Request Header Fields Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "Unknown";
   }
 }
 
@@ -67,7 +87,9 @@ void HttpServer::handle_accepted(fw::Instant, ConnectionId id, fw::Endpoint clie
   connections_[id] = std::move(connection);
 }
 
-void HttpServer::handle_closed(fw::Instant, ConnectionId id) { connections_.erase(id); }
+void HttpServer::handle_closed(fw::Instant, ConnectionId id) {
+  connections_.erase(id);
+}
 
 void HttpServer::handle_bytes(fw::Instant now, ConnectionId id, fw::ByteSpan bytes) {
   auto found = connections_.find(id);
@@ -89,10 +111,10 @@ void HttpServer::handle_bytes(fw::Instant now, ConnectionId id, fw::ByteSpan byt
     auto& parser = *connection.parser;
     bool had_header = parser.is_header_done();
     boost::system::error_code error;
-    std::size_t used = parser.put(
-        boost::beast::net::const_buffer(connection.unparsed.data() + offset,
-                                        connection.unparsed.size() - offset),
-        error);
+    std::size_t used =
+        parser.put(boost::beast::net::const_buffer(connection.unparsed.data() + offset,
+                                                   connection.unparsed.size() - offset),
+                   error);
     offset += used;
     if (!had_header) {
       connection.head_bytes += used;
@@ -136,8 +158,8 @@ void HttpServer::serve(fw::Instant now, ConnectionId id, Connection& connection)
     return;
   }
   if (hook_) {
-    HttpRequestInfo info{now, connection.client, method, target,
-                         view(request[http::field::user_agent]), user};
+    HttpRequestInfo info{
+        now, connection.client, method, target, view(request[http::field::user_agent]), user};
     if (auto reply = hook_(info)) {
       respond(now, id, connection, std::move(*reply), head, close);
       return;
@@ -202,8 +224,8 @@ std::optional<HttpReply> HttpServer::authenticate(std::string_view method,
       input.nonce = std::string(*nonce);
       input.method = std::string(method);
       input.uri = std::string(element.parameter("uri").value_or(""));
-      input.session = fw::equals_ignoring_case(element.parameter("algorithm").value_or("MD5"),
-                                               "MD5-sess");
+      input.session =
+          fw::equals_ignoring_case(element.parameter("algorithm").value_or("MD5"), "MD5-sess");
       input.client_nonce = std::string(element.parameter("cnonce").value_or(""));
       if (element.parameter("qop") == std::optional<std::string_view>("auth")) {
         input.qop_auth = true;
@@ -229,8 +251,7 @@ HttpReply HttpServer::challenge() {
     reply.headers.push_back({"WWW-Authenticate", "Basic realm=\"" + settings_.realm + "\""});
     return reply;
   }
-  std::string nonce =
-      fw::md5_hex(settings_.nonce_secret + ":" + std::to_string(++nonce_counter_));
+  std::string nonce = fw::md5_hex(settings_.nonce_secret + ":" + std::to_string(++nonce_counter_));
   nonces_.push_back(nonce);
   if (nonces_.size() > settings_.digest_nonces_max) {
     nonces_.pop_front();

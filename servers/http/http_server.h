@@ -135,8 +135,8 @@ class HttpServer {
   std::optional<HttpReply> authenticate(std::string_view method, std::string_view authorization,
                                         std::string& user);
   HttpReply challenge();
-  void respond(fw::Instant now, ConnectionId id, Connection& connection, HttpReply reply,
-               bool head, bool close);
+  void respond(fw::Instant now, ConnectionId id, Connection& connection, HttpReply reply, bool head,
+               bool close);
 
   HttpRoot& root_;
   HttpServerSettings settings_;

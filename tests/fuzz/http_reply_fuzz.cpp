@@ -49,11 +49,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::check(result->body.size() <= settings.body_bytes_max);
     } else {
       fw::ErrorCode code = result.error().code;
-      fuzz::check(code == fw::ErrorCode::HttpProtocolError ||
-                  code == fw::ErrorCode::HttpGetFailed || code == fw::ErrorCode::FileNotFound ||
-                  code == fw::ErrorCode::ConnectionReset ||
-                  code == fw::ErrorCode::AuthenticationFailed ||
-                  code == fw::ErrorCode::TooManyRedirects);
+      fuzz::check(
+          code == fw::ErrorCode::HttpProtocolError || code == fw::ErrorCode::HttpGetFailed ||
+          code == fw::ErrorCode::FileNotFound || code == fw::ErrorCode::ConnectionReset ||
+          code == fw::ErrorCode::AuthenticationFailed || code == fw::ErrorCode::TooManyRedirects);
       fuzz::check(result.error().detail.find(kPassword) == std::string::npos);
     }
   }
@@ -65,8 +64,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   for (const fw::AuthElement& element : fw::parse_auth_header(fw::as_text(reply))) {
     if (element.is("Digest")) {
-      if (auto answer = fw::digest_authorization(element, "phone", kPassword, "GET", "/cfg.xml",
-                                                 1, "0a4f113b")) {
+      if (auto answer = fw::digest_authorization(element, "phone", kPassword, "GET", "/cfg.xml", 1,
+                                                 "0a4f113b")) {
         fuzz::check(answer->find(kPassword) == std::string::npos);
       }
     }

@@ -43,7 +43,9 @@ Bytes data(std::uint16_t block, std::size_t size, std::uint8_t fill = 0x5A) {
   return encode_tftp_data(block, Bytes(size, fill));
 }
 
-Bytes oack(std::vector<TftpOption> options) { return *encode_tftp_packet(TftpOptionAck{options}); }
+Bytes oack(std::vector<TftpOption> options) {
+  return *encode_tftp_packet(TftpOptionAck{options});
+}
 
 TEST(TftpClientTest, ReadOffersOptionsAndUsesTheAcceptedBlockSize) {
   auto client = TftpClient::read(kStart, kServer, "basic.txt");

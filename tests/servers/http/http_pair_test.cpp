@@ -32,7 +32,8 @@ struct Network {
 };
 
 // Runs the client against the server until it finishes. Returns its result.
-fw::Result<fw::HttpResponse> run_pair(HttpClient& client, HttpServer& server, Network network = {}) {
+fw::Result<fw::HttpResponse> run_pair(HttpClient& client, HttpServer& server,
+                                      Network network = {}) {
   ConnectionId connection = 0;
   bool open = false;
   std::size_t reply_bytes = 0;
@@ -153,7 +154,8 @@ TEST_F(HttpPairTest, FailCountConnectionBreaksAfterEveryReplyByte) {
     {
       HttpServer server(root_, settings);
       server.handle_accepted(kNow, 1, kPhone);
-      server.handle_bytes(kNow, 1, fw::as_bytes("GET /basic.txt HTTP/1.1\r\nConnection: close\r\n\r\n"));
+      server.handle_bytes(kNow, 1,
+                          fw::as_bytes("GET /basic.txt HTTP/1.1\r\nConnection: close\r\n\r\n"));
       reply_size = server.poll_action()->bytes.size();
     }
     for (std::size_t cut = 0; cut <= reply_size; ++cut) {

@@ -38,11 +38,12 @@ class HttpServerTest : public ::testing::Test {
 
 TEST_F(HttpServerTest, ServesAFileAndLogsTheUserAgent) {
   HttpServer server(root_);
-  EXPECT_EQ(exchange(server,
-                     "GET /basic.txt?x=1 HTTP/1.1\r\nHost: s\r\nUser-Agent: Cisco-CP-8841-3PCC/11.3.7 "
-                     "(000e08abcdef)\r\nConnection: close\r\n\r\n"),
-            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 15\r\n"
-            "Connection: close\r\n\r\n<flat-profile/><close>");
+  EXPECT_EQ(
+      exchange(server,
+               "GET /basic.txt?x=1 HTTP/1.1\r\nHost: s\r\nUser-Agent: Cisco-CP-8841-3PCC/11.3.7 "
+               "(000e08abcdef)\r\nConnection: close\r\n\r\n"),
+      "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 15\r\n"
+      "Connection: close\r\n\r\n<flat-profile/><close>");
   auto record = server.poll_access_record();
   ASSERT_TRUE(record);
   EXPECT_EQ(record->method, "GET");
@@ -59,11 +60,12 @@ TEST_F(HttpServerTest, KeepAliveServesSeveralRequestsOnOneConnection) {
                              "GET /basic.txt HTTP/1.1\r\nHost: s\r\n\r\n"
                              "HEAD /basic.txt HTTP/1.1\r\nHost: s\r\n\r\n"
                              "GET /none HTTP/1.1\r\nHost: s\r\n\r\n");
-  EXPECT_EQ(out,
-            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 15\r\n\r\n"
-            "<flat-profile/>"
-            "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 15\r\n\r\n"
-            "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(
+      out,
+      "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 15\r\n\r\n"
+      "<flat-profile/>"
+      "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 15\r\n\r\n"
+      "HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n");
   EXPECT_EQ(server.open_connections(), 1u);
   server.handle_closed(kNow, 1);
   EXPECT_EQ(server.open_connections(), 0u);
@@ -78,7 +80,8 @@ TEST_F(HttpServerTest, PutAndPostGoToTheSink) {
   EXPECT_EQ(exchange(server, "POST /r.xml HTTP/1.1\r\nHost: s\r\nContent-Length: 0\r\n\r\n"),
             "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
   EXPECT_EQ(exchange(server, "DELETE /r.xml HTTP/1.1\r\nHost: s\r\n\r\n"),
-            "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, PUT, POST\r\nContent-Length: 0\r\n\r\n");
+            "HTTP/1.1 405 Method Not Allowed\r\nAllow: GET, HEAD, PUT, POST\r\nContent-Length: "
+            "0\r\n\r\n");
 }
 
 TEST_F(HttpServerTest, MalformedRequestGets400AndClose) {
@@ -104,8 +107,8 @@ TEST_F(HttpServerTest, HeaderAndBodyLimitsAtAndPastTheLimit) {
   settings = {};
   settings.body_bytes_max = 3;
   HttpServer body(root_, settings);
-  EXPECT_TRUE(exchange(body, "PUT /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc").starts_with(
-      "HTTP/1.1 204"));
+  EXPECT_TRUE(exchange(body, "PUT /a HTTP/1.1\r\nContent-Length: 3\r\n\r\nabc")
+                  .starts_with("HTTP/1.1 204"));
   EXPECT_TRUE(exchange(body, "PUT /a HTTP/1.1\r\nContent-Length: 4\r\n\r\nabcd", 2)
                   .starts_with("HTTP/1.1 413 "));
 }

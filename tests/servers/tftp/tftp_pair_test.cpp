@@ -227,9 +227,8 @@ TEST(TftpPairTest, FailCountDropTheNthDatagramForEveryN) {
     std::size_t clean = run_transfer(setup, {}).datagrams;
     for (std::size_t drop = 0; drop < clean; ++drop) {
       SCOPED_TRACE(name(setup) + ", drop datagram " + std::to_string(drop));
-      PairRun run = run_transfer(setup, [&](std::size_t index, const Wire&) {
-        return index == drop ? 0 : 1;
-      });
+      PairRun run = run_transfer(
+          setup, [&](std::size_t index, const Wire&) { return index == drop ? 0 : 1; });
       ASSERT_TRUE(run.result);
       EXPECT_TRUE(*run.result) << run.result->error().to_string();
     }
@@ -249,8 +248,8 @@ TEST(TftpPairTest, FailCountLosingEveryCopyTheSenderMayRetryStillCompletes) {
         if (index == drop) {
           victim = wire;
         }
-        bool same = victim && victim->to_server == wire.to_server &&
-                    victim->payload == wire.payload;
+        bool same =
+            victim && victim->to_server == wire.to_server && victim->payload == wire.payload;
         if (same && dropped < 5) {
           ++dropped;
           return 0;
@@ -275,9 +274,8 @@ TEST(TftpPairTest, PartitionAtEveryNFailsWithTimeoutExactlyWhenTheClientWasNotDo
     std::size_t needed_last = setup.write ? clean - 1 : clean - 2;
     for (std::size_t cut = 0; cut <= clean; ++cut) {
       SCOPED_TRACE(name(setup) + ", partition at datagram " + std::to_string(cut));
-      PairRun run = run_transfer(setup, [&](std::size_t index, const Wire&) {
-        return index < cut ? 1 : 0;
-      });
+      PairRun run =
+          run_transfer(setup, [&](std::size_t index, const Wire&) { return index < cut ? 1 : 0; });
       ASSERT_TRUE(run.result);
       if (cut > needed_last) {
         EXPECT_TRUE(*run.result) << run.result->error().to_string();
@@ -299,9 +297,8 @@ TEST(TftpPairTest, DuplicatedDatagramsAreNotAppendedTwice) {
     std::size_t clean = run_transfer(setup, {}).datagrams;
     for (std::size_t twice = 0; twice < clean; ++twice) {
       SCOPED_TRACE(name(setup) + ", duplicate datagram " + std::to_string(twice));
-      PairRun run = run_transfer(setup, [&](std::size_t index, const Wire&) {
-        return index == twice ? 2 : 1;
-      });
+      PairRun run = run_transfer(
+          setup, [&](std::size_t index, const Wire&) { return index == twice ? 2 : 1; });
       ASSERT_TRUE(run.result);
       EXPECT_TRUE(*run.result) << run.result->error().to_string();
     }
