@@ -87,8 +87,9 @@ void TftpClient::handle_datagram(Instant now, Endpoint from, ByteSpan payload) {
   }
   auto packet = decode_tftp_packet(payload);
   if (phase_ == Phase::Finished) {
-    // After the last ACK the server may resend the last DATA (our ACK was lost): ACK it again.
-    if (packet && !write_ && result_->has_value()) {
+    // After the last ACK the server may resend the last DATA (our ACK was lost): ACK it again,
+    // also after take_result(), for as long as the driver keeps the socket.
+    if (packet && !write_ && read_complete_) {
       if (const auto* data = std::get_if<TftpData>(&*packet); data && data->block == block_) {
         outgoing_.push_back({from, encode_tftp_ack(block_)});
       }
@@ -225,6 +226,7 @@ void TftpClient::on_data(Instant now, const TftpData& data) {
   block_ = expected;
   if (data.payload.size() < block_bytes_) {
     outgoing_.push_back({*server_tid_, encode_tftp_ack(block_)});
+    read_complete_ = true;
     finish(std::move(content_));
     return;
   }

@@ -163,6 +163,24 @@ TEST(TftpPairTest, OptionIgnoringServerStillDeliversTheFile) {
   EXPECT_EQ(run.datagrams, 1 + 2 * 10u);  // RRQ, then 10 DATA (9 full, 1 short) and 10 ACKs
 }
 
+TEST(TftpPairTest, LostLastAckIsAnsweredAgainAfterTheResultWasTaken) {
+  test::MemoryTftpRoot root;
+  Bytes file = pattern(700);
+  root.add("f", file);
+  TftpServer server(root);
+  fw::TftpClientSettings settings;
+  settings.offer_block_bytes = 512;
+  auto client = TftpClient::read(kStart, kServer, "f", settings);
+  // RRQ, OACK, ACK 0, DATA 1, ACK 1, DATA 2, ACK 2 (dropped once).
+  PairRun run =
+      run_pair(client, server, [](std::size_t index, const Wire&) { return index == 6 ? 0 : 1; });
+  expect_file(run, file);
+  auto record = server.poll_record();
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->outcome, TftpTransferRecord::Outcome::Completed);
+  EXPECT_EQ(record->finished - kStart, fw::seconds(2));  // the server resent DATA 2 once
+}
+
 TEST(TftpPairTest, MissingFileIsFileNotFound) {
   test::MemoryTftpRoot root;
   TftpServer server(root);
