@@ -121,7 +121,12 @@ void TftpClient::handle_datagram(Instant now, Endpoint from, ByteSpan payload) {
   }
   if (const auto* ack = std::get_if<TftpOptionAck>(&*packet)) {
     if (phase_ != Phase::Requesting) {
-      return;  // a duplicate OACK: our answer to the first is already on its way or resent
+      // A resent OACK: our ACK 0 was lost. A reader ACKs again (as for a duplicate DATA); a
+      // writer's DATA 1 goes again on its own timer, never on a duplicate.
+      if (!write_ && block_ == 0) {
+        outgoing_.push_back({*server_tid_, encode_tftp_ack(0)});
+      }
+      return;
     }
     on_option_ack(now, *ack);
     return;
