@@ -20,7 +20,9 @@ std::string nonce_count_hex(std::uint32_t count) {
   return hex;
 }
 
-bool is_space(char c) { return c == ' ' || c == '\t'; }
+bool is_space(char c) {
+  return c == ' ' || c == '\t';
+}
 
 std::string_view trim(std::string_view text) {
   while (!text.empty() && is_space(text.front())) {

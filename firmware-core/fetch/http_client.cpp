@@ -29,9 +29,12 @@ bool is_redirect(unsigned status) {
 
 std::string_view to_string(HttpMethod method) {
   switch (method) {
-    case HttpMethod::Get: return "GET";
-    case HttpMethod::Put: return "PUT";
-    case HttpMethod::Post: return "POST";
+    case HttpMethod::Get:
+      return "GET";
+    case HttpMethod::Put:
+      return "PUT";
+    case HttpMethod::Post:
+      return "POST";
   }
   return "?";
 }
@@ -71,8 +74,8 @@ void HttpClient::start_attempt(Instant now) {
   unparsed_.clear();
   connected_ = false;
   deadline_ = now + settings_.reply_timeout;
-  actions_.push_back(HttpConnect{request_.url.host, request_.url.port,
-                                 request_.url.scheme == UrlScheme::Https});
+  actions_.push_back(
+      HttpConnect{request_.url.host, request_.url.port, request_.url.scheme == UrlScheme::Https});
 }
 
 std::string HttpClient::request_head() const {
@@ -87,8 +90,8 @@ std::string HttpClient::request_head() const {
     head += "User-Agent: " + request_.user_agent + "\r\n";
   }
   if (!authorization_.empty()) {
-    head += (proxy_authorization_ ? "Proxy-Authorization: " : "Authorization: ") +
-            authorization_ + "\r\n";
+    head += (proxy_authorization_ ? "Proxy-Authorization: " : "Authorization: ") + authorization_ +
+            "\r\n";
   }
   if (request_.method != HttpMethod::Get) {
     head += "Content-Type: " + request_.content_type + "\r\n";
@@ -139,17 +142,17 @@ void HttpClient::handle_bytes(Instant now, ByteSpan bytes) {
     if (error) {
       bool limit = error == http::error::header_limit || error == http::error::body_limit;
       actions_.push_back(HttpClose{});
-      finish(fail(ErrorCode::HttpProtocolError,
-                  "http: " + request_.url.to_string() + ": " +
-                      (limit ? std::string(error == http::error::header_limit
-                                               ? "reply headers exceed "
-                                               : "reply body exceeds ") +
-                                   std::to_string(error == http::error::header_limit
-                                                      ? settings_.header_bytes_max
-                                                      : settings_.body_bytes_max) +
-                                   " bytes"
-                             : "malformed reply at byte " + std::to_string(offset) + ": " +
-                                   error.message())));
+      finish(fail(
+          ErrorCode::HttpProtocolError,
+          "http: " + request_.url.to_string() + ": " +
+              (limit ? std::string(error == http::error::header_limit ? "reply headers exceed "
+                                                                      : "reply body exceeds ") +
+                           std::to_string(error == http::error::header_limit
+                                              ? settings_.header_bytes_max
+                                              : settings_.body_bytes_max) +
+                           " bytes"
+                     : "malformed reply at byte " + std::to_string(offset) + ": " +
+                           error.message())));
       return;
     }
     if (parser_->beast.is_done()) {
@@ -182,8 +185,8 @@ void HttpClient::handle_closed(Instant now) {
       return;
     }
   }
-  finish(fail(ErrorCode::ConnectionReset,
-              "http: " + request_.url.to_string() + ": connection closed before the reply was complete"));
+  finish(fail(ErrorCode::ConnectionReset, "http: " + request_.url.to_string() +
+                                              ": connection closed before the reply was complete"));
 }
 
 void HttpClient::handle_failed(Instant, StreamFailure failure) {
@@ -278,7 +281,8 @@ bool HttpClient::answer_challenge(Instant now, unsigned status) {
     return false;
   }
   auto& message = parser_->beast.get();
-  http::field field = status == 401 ? http::field::www_authenticate : http::field::proxy_authenticate;
+  http::field field =
+      status == 401 ? http::field::www_authenticate : http::field::proxy_authenticate;
   std::optional<std::string> digest;
   bool basic = false;
   for (auto range = message.equal_range(field); range.first != range.second; ++range.first) {
@@ -297,7 +301,8 @@ bool HttpClient::answer_challenge(Instant now, unsigned status) {
     ++digest_count_;
     authorization_ = std::move(*digest);
   } else if (basic) {
-    authorization_ = basic_authorization(request_.credentials->user, request_.credentials->password);
+    authorization_ =
+        basic_authorization(request_.credentials->user, request_.credentials->password);
   } else {
     finish(fail(ErrorCode::AuthenticationFailed, where + " without a Basic or Digest challenge"));
     return false;
@@ -322,19 +327,21 @@ std::optional<HttpAction> HttpClient::poll_action() {
   return action;
 }
 
-Instant HttpClient::next_deadline() const { return deadline_; }
+Instant HttpClient::next_deadline() const {
+  return deadline_;
+}
 
 void HttpClient::handle_deadline(Instant now) {
   if (finished() || now < deadline_) {
     return;
   }
   actions_.push_back(HttpClose{});
-  finish(fail(ErrorCode::HttpTimeout,
-              "http: " + request_.url.to_string() + ": no complete reply within " +
-                  std::to_string(std::chrono::duration_cast<std::chrono::seconds>(
-                                     settings_.reply_timeout)
-                                     .count()) +
-                  " s"));
+  finish(fail(
+      ErrorCode::HttpTimeout,
+      "http: " + request_.url.to_string() + ": no complete reply within " +
+          std::to_string(
+              std::chrono::duration_cast<std::chrono::seconds>(settings_.reply_timeout).count()) +
+          " s"));
 }
 
 Result<HttpResponse> HttpClient::take_result() {

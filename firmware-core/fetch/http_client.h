@@ -45,8 +45,8 @@ struct HttpCredentials {
 
 struct HttpRequest {
   HttpMethod method = HttpMethod::Get;
-  ProvisioningUrl url;  // scheme http or https, with host, port and path (including any query)
-  std::string user_agent;                      // see http_user_agent()
+  ProvisioningUrl url;     // scheme http or https, with host, port and path (including any query)
+  std::string user_agent;  // see http_user_agent()
   std::optional<HttpCredentials> credentials;  // from the rule's --uid/--pwd
   Bytes body;                                  // PUT/POST only
   std::string content_type = "application/xml";
@@ -138,13 +138,13 @@ class HttpClient {
   HttpRequest request_;
   HttpClientSettings settings_;
   std::unique_ptr<Parser> parser_;
-  Bytes unparsed_;  // bytes Beast has not consumed yet (put() does not buffer)
+  Bytes unparsed_;              // bytes Beast has not consumed yet (put() does not buffer)
   std::size_t head_bytes_ = 0;  // status line and headers of the reply so far
   bool connected_ = false;
   std::uint32_t redirects_ = 0;
   std::uint32_t auth_retries_ = 0;
   std::uint32_t digest_count_ = 0;  // nc of the Digest response
-  std::string authorization_;      // the Authorization header value for the next attempt
+  std::string authorization_;       // the Authorization header value for the next attempt
   bool proxy_authorization_ = false;
   Instant deadline_ = Instant::never();
   std::deque<HttpAction> actions_;

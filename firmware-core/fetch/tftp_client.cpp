@@ -15,9 +15,9 @@ TftpClient::TftpClient(Instant now, Endpoint server, std::string file_name, bool
       write_(write),
       content_(std::move(content)) {
   if (write_ && content_.size() > settings_.transfer_bytes_max) {
-    finish(fail(ErrorCode::ProfileTooLarge,
-                "tftp: " + std::to_string(content_.size()) + " bytes to write exceed " +
-                    std::to_string(settings_.transfer_bytes_max)));
+    finish(fail(ErrorCode::ProfileTooLarge, "tftp: " + std::to_string(content_.size()) +
+                                                " bytes to write exceed " +
+                                                std::to_string(settings_.transfer_bytes_max)));
     return;
   }
   send_request(now, true);
@@ -81,14 +81,15 @@ void TftpClient::handle_datagram(Instant now, Endpoint from, ByteSpan payload) {
   // another TID is a stray: tell it so, and carry on.
   bool from_server = server_tid_ ? from == *server_tid_ : from.address == server_.address;
   if (!from_server) {
-    outgoing_.push_back({from, encode_tftp_error(TftpErrorCode::UnknownTransferId,
-                                                 "unknown transfer ID")});
+    outgoing_.push_back(
+        {from, encode_tftp_error(TftpErrorCode::UnknownTransferId, "unknown transfer ID")});
     return;
   }
   auto packet = decode_tftp_packet(payload);
   if (phase_ == Phase::Finished) {
-    // After the last ACK the server may resend the last DATA (our ACK was lost): ACK it again.
-    if (packet && !write_ && result_->has_value()) {
+    // After the last ACK the server may resend the last DATA (our ACK was lost): ACK it again,
+    // also after take_result(), for as long as the driver keeps the socket.
+    if (packet && !write_ && read_complete_) {
       if (const auto* data = std::get_if<TftpData>(&*packet); data && data->block == block_) {
         outgoing_.push_back({from, encode_tftp_ack(block_)});
       }
@@ -120,7 +121,12 @@ void TftpClient::handle_datagram(Instant now, Endpoint from, ByteSpan payload) {
   }
   if (const auto* ack = std::get_if<TftpOptionAck>(&*packet)) {
     if (phase_ != Phase::Requesting) {
-      return;  // a duplicate OACK: our answer to the first is already on its way or resent
+      // A resent OACK: our ACK 0 was lost. A reader ACKs again (as for a duplicate DATA); a
+      // writer's DATA 1 goes again on its own timer, never on a duplicate.
+      if (!write_ && block_ == 0) {
+        outgoing_.push_back({*server_tid_, encode_tftp_ack(0)});
+      }
+      return;
     }
     on_option_ack(now, *ack);
     return;
@@ -147,11 +153,11 @@ void TftpClient::on_option_ack(Instant now, const TftpOptionAck& ack) {
   for (const TftpOption& option : ack.options) {
     auto known = parse_tftp_options({option});
     if (!known) {
-      abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError, "tftp: OACK " + known.error().detail);
+      abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError,
+            "tftp: OACK " + known.error().detail);
       return;
     }
-    if (*known == TftpTransferOptions{} ||
-        (known->block_bytes && !settings_.offer_block_bytes) ||
+    if (*known == TftpTransferOptions{} || (known->block_bytes && !settings_.offer_block_bytes) ||
         (known->timeout_s && !settings_.offer_timeout_s) ||
         (known->transfer_bytes && !settings_.offer_transfer_size)) {
       abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError,
@@ -161,7 +167,8 @@ void TftpClient::on_option_ack(Instant now, const TftpOptionAck& ack) {
   }
   auto accepted = parse_tftp_options(ack.options);
   if (!accepted) {
-    abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError, "tftp: OACK " + accepted.error().detail);
+    abort(TftpErrorCode::OptionRefused, ErrorCode::TftpError,
+          "tftp: OACK " + accepted.error().detail);
     return;
   }
   if (accepted->block_bytes && *accepted->block_bytes > *settings_.offer_block_bytes) {
@@ -224,6 +231,7 @@ void TftpClient::on_data(Instant now, const TftpData& data) {
   block_ = expected;
   if (data.payload.size() < block_bytes_) {
     outgoing_.push_back({*server_tid_, encode_tftp_ack(block_)});
+    read_complete_ = true;
     finish(std::move(content_));
     return;
   }
@@ -267,7 +275,9 @@ std::optional<TftpDatagram> TftpClient::poll_datagram() {
   return datagram;
 }
 
-Instant TftpClient::next_deadline() const { return deadline_; }
+Instant TftpClient::next_deadline() const {
+  return deadline_;
+}
 
 void TftpClient::handle_deadline(Instant now) {
   if (phase_ == Phase::Finished || now < deadline_) {
@@ -275,8 +285,8 @@ void TftpClient::handle_deadline(Instant now) {
   }
   if (retransmissions_ >= settings_.retransmissions_max) {
     finish(fail(ErrorCode::TftpTimeout,
-                "tftp: " + file_name_ + ": no answer after " +
-                    std::to_string(retransmissions_) + " retransmissions" +
+                "tftp: " + file_name_ + ": no answer after " + std::to_string(retransmissions_) +
+                    " retransmissions" +
                     (phase_ == Phase::Requesting ? " of the request"
                                                  : " at block " + std::to_string(block_))));
     return;

@@ -83,6 +83,9 @@ class TftpClient {
   void handle_deadline(Instant now);
 
   // True once the transfer succeeded or failed (datagrams may still be pending: send them).
+  // After a read, the server may resend its last block if our last ACK was lost: a driver that
+  // keeps the socket open a little longer (RFC 1350 dallying) and keeps calling
+  // handle_datagram() lets the client ACK it again.
   bool finished() const { return result_.has_value(); }
   // The outcome; call once after finished(). A read gives the file; a write gives no bytes.
   // Errors: FileNotFound (ERROR 1), TftpError (other ERROR packets, protocol violations, refused
@@ -123,9 +126,10 @@ class TftpClient {
   std::optional<Endpoint> server_tid_;
   std::size_t block_bytes_ = kTftpDefaultBlockBytes;
   std::optional<Duration> negotiated_timeout_;
-  std::uint16_t block_ = 0;      // read: last block ACKed; write: last block sent
-  std::size_t sent_bytes_ = 0;   // write: bytes of content_ already sent in DATA
+  std::uint16_t block_ = 0;     // read: last block ACKed; write: last block sent
+  std::size_t sent_bytes_ = 0;  // write: bytes of content_ already sent in DATA
   bool final_block_sent_ = false;
+  bool read_complete_ = false;  // the last block arrived: resent copies of it are ACKed again
 
   Bytes last_packet_;
   Endpoint last_to_;

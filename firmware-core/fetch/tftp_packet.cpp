@@ -28,7 +28,8 @@ Result<std::string> take_string(ByteSpan bytes, std::size_t& position, std::stri
   auto begin = bytes.begin() + static_cast<std::ptrdiff_t>(position);
   auto zero = std::find(begin, bytes.end(), std::uint8_t{0});
   if (zero == bytes.end()) {
-    return fail_at(ErrorCode::TftpError, position, std::string(what) + " not terminated by a zero byte");
+    return fail_at(ErrorCode::TftpError, position,
+                   std::string(what) + " not terminated by a zero byte");
   }
   std::string text(begin, zero);
   position = static_cast<std::size_t>(zero - bytes.begin()) + 1;
@@ -100,7 +101,9 @@ Result<TftpPacket> decode_request(ByteSpan bytes, bool write) {
   return TftpPacket{std::move(request)};
 }
 
-bool has_zero(std::string_view text) { return text.find('\0') != std::string_view::npos; }
+bool has_zero(std::string_view text) {
+  return text.find('\0') != std::string_view::npos;
+}
 
 Result<void> check_string(std::string_view text, std::string_view what) {
   if (has_zero(text)) {
@@ -144,12 +147,18 @@ Result<std::uint64_t> parse_decimal(const TftpOption& option) {
 
 std::string_view to_string(TftpOpcode opcode) {
   switch (opcode) {
-    case TftpOpcode::ReadRequest: return "RRQ";
-    case TftpOpcode::WriteRequest: return "WRQ";
-    case TftpOpcode::Data: return "DATA";
-    case TftpOpcode::Ack: return "ACK";
-    case TftpOpcode::Error: return "ERROR";
-    case TftpOpcode::OptionAck: return "OACK";
+    case TftpOpcode::ReadRequest:
+      return "RRQ";
+    case TftpOpcode::WriteRequest:
+      return "WRQ";
+    case TftpOpcode::Data:
+      return "DATA";
+    case TftpOpcode::Ack:
+      return "ACK";
+    case TftpOpcode::Error:
+      return "ERROR";
+    case TftpOpcode::OptionAck:
+      return "OACK";
   }
   return "?";
 }
@@ -187,10 +196,10 @@ Result<TftpPacket> decode_tftp_packet(ByteSpan datagram) {
       // the error, which is the more useful thing to report.
       auto text = datagram.subspan(4);
       auto zero = std::find(text.begin(), text.end(), std::uint8_t{0});
-      std::size_t length = std::min(static_cast<std::size_t>(zero - text.begin()),
-                                    kTftpErrorMessageBytesMax);
-      return TftpPacket{TftpErrorPacket{get_u16(datagram, 2),
-                                        std::string(as_text(text.first(length)))}};
+      std::size_t length =
+          std::min(static_cast<std::size_t>(zero - text.begin()), kTftpErrorMessageBytesMax);
+      return TftpPacket{
+          TftpErrorPacket{get_u16(datagram, 2), std::string(as_text(text.first(length)))}};
     }
     case static_cast<std::uint16_t>(TftpOpcode::OptionAck): {
       if (datagram.size() > kTftpRequestBytesMax) {
@@ -254,16 +263,16 @@ Result<Bytes> encode_tftp_packet(const TftpPacket& packet) {
             return fail(ErrorCode::TftpError, "unknown transfer mode '" + body.mode + "'");
           }
           put_u16(out, static_cast<std::uint16_t>(body.write ? TftpOpcode::WriteRequest
-                                                              : TftpOpcode::ReadRequest));
+                                                             : TftpOpcode::ReadRequest));
           put_string(out, body.file_name);
           put_string(out, body.mode);
           if (auto ok = append_options(out, body.options); !ok) {
             return fail(ok.error());
           }
           if (out.size() > kTftpRequestBytesMax) {
-            return fail(ErrorCode::TftpError,
-                        "request of " + std::to_string(out.size()) + " bytes exceeds " +
-                            std::to_string(kTftpRequestBytesMax));
+            return fail(ErrorCode::TftpError, "request of " + std::to_string(out.size()) +
+                                                  " bytes exceeds " +
+                                                  std::to_string(kTftpRequestBytesMax));
           }
         } else if constexpr (std::is_same_v<Body, TftpData>) {
           if (body.payload.size() > kTftpBlockBytesMax) {
@@ -285,9 +294,9 @@ Result<Bytes> encode_tftp_packet(const TftpPacket& packet) {
             return fail(ok.error());
           }
           if (out.size() > kTftpRequestBytesMax) {
-            return fail(ErrorCode::TftpError,
-                        "OACK of " + std::to_string(out.size()) + " bytes exceeds " +
-                            std::to_string(kTftpRequestBytesMax));
+            return fail(ErrorCode::TftpError, "OACK of " + std::to_string(out.size()) +
+                                                  " bytes exceeds " +
+                                                  std::to_string(kTftpRequestBytesMax));
           }
         }
         return out;

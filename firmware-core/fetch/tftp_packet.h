@@ -69,7 +69,7 @@ struct TftpOption {
 
 // RRQ or WRQ.
 struct TftpRequest {
-  bool write = false;   // WRQ when true, RRQ otherwise
+  bool write = false;  // WRQ when true, RRQ otherwise
   std::string file_name;
   std::string mode = "octet";  // "octet", "netascii" or "mail", any case
   std::vector<TftpOption> options;
@@ -113,9 +113,9 @@ Bytes encode_tftp_error(TftpErrorCode code, std::string_view message);
 
 // The options of RFC 2348/2349 that both ends understand. Unset = not offered / not accepted.
 struct TftpTransferOptions {
-  std::optional<std::size_t> block_bytes;          // blksize
-  std::optional<std::int64_t> timeout_s;           // timeout
-  std::optional<std::uint64_t> transfer_bytes;     // tsize (0 in an RRQ asks for the size)
+  std::optional<std::size_t> block_bytes;       // blksize
+  std::optional<std::int64_t> timeout_s;        // timeout
+  std::optional<std::uint64_t> transfer_bytes;  // tsize (0 in an RRQ asks for the size)
 
   bool operator==(const TftpTransferOptions&) const = default;
 };

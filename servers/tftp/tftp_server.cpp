@@ -9,11 +9,16 @@ using fw::TftpErrorCode;
 
 std::string_view to_string(TftpTransferRecord::Outcome outcome) {
   switch (outcome) {
-    case TftpTransferRecord::Outcome::Completed: return "completed";
-    case TftpTransferRecord::Outcome::NotFound: return "not found";
-    case TftpTransferRecord::Outcome::Refused: return "refused";
-    case TftpTransferRecord::Outcome::TimedOut: return "timed out";
-    case TftpTransferRecord::Outcome::ClientError: return "client error";
+    case TftpTransferRecord::Outcome::Completed:
+      return "completed";
+    case TftpTransferRecord::Outcome::NotFound:
+      return "not found";
+    case TftpTransferRecord::Outcome::Refused:
+      return "refused";
+    case TftpTransferRecord::Outcome::TimedOut:
+      return "timed out";
+    case TftpTransferRecord::Outcome::ClientError:
+      return "client error";
   }
   return "?";
 }
@@ -27,17 +32,17 @@ void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan
   }
   auto packet = fw::decode_tftp_packet(payload);
   if (!packet) {
-    outgoing_.push_back({kListeningTransfer, from,
-                         fw::encode_tftp_error(TftpErrorCode::IllegalOperation,
-                                               packet.error().detail)});
+    outgoing_.push_back(
+        {kListeningTransfer, from,
+         fw::encode_tftp_error(TftpErrorCode::IllegalOperation, packet.error().detail)});
     return;
   }
   auto* request = std::get_if<fw::TftpRequest>(&*packet);
   if (request == nullptr) {
     // A stray DATA/ACK on the well-known port belongs to no transfer.
-    outgoing_.push_back({kListeningTransfer, from,
-                         fw::encode_tftp_error(TftpErrorCode::UnknownTransferId,
-                                               "unknown transfer ID")});
+    outgoing_.push_back(
+        {kListeningTransfer, from,
+         fw::encode_tftp_error(TftpErrorCode::UnknownTransferId, "unknown transfer ID")});
     return;
   }
   if (hook_) {
@@ -142,8 +147,8 @@ void TftpServer::set_deadline(Transfer& transfer, fw::Instant deadline) {
 void TftpServer::send_next_block(Transfer& transfer, fw::Instant now) {
   std::uint64_t remaining = transfer.content->size() - transfer.sent_bytes;
   auto length = static_cast<std::size_t>(std::min<std::uint64_t>(remaining, transfer.block_bytes));
-  fw::ByteSpan chunk =
-      fw::ByteSpan(*transfer.content).subspan(static_cast<std::size_t>(transfer.sent_bytes), length);
+  fw::ByteSpan chunk = fw::ByteSpan(*transfer.content)
+                           .subspan(static_cast<std::size_t>(transfer.sent_bytes), length);
   ++transfer.block;
   transfer.sent_bytes += length;
   transfer.last_block_sent = length < transfer.block_bytes;
@@ -164,9 +169,8 @@ void TftpServer::handle_transfer_datagram(fw::Instant now, TransferId id, fw::En
   }
   auto packet = fw::decode_tftp_packet(payload);
   if (!packet) {
-    outgoing_.push_back({id, from,
-                         fw::encode_tftp_error(TftpErrorCode::IllegalOperation,
-                                               packet.error().detail)});
+    outgoing_.push_back(
+        {id, from, fw::encode_tftp_error(TftpErrorCode::IllegalOperation, packet.error().detail)});
     end(transfer, now, TftpTransferRecord::Outcome::ClientError);
     return;
   }
@@ -251,7 +255,8 @@ void TftpServer::on_data(Transfer& transfer, fw::Instant now, const fw::TftpData
 
 fw::Duration TftpServer::give_up_span(const Transfer& transfer) const {
   if (transfer.negotiated_timeout) {
-    return *transfer.negotiated_timeout * static_cast<std::int64_t>(settings_.retransmissions_max + 1);
+    return *transfer.negotiated_timeout *
+           static_cast<std::int64_t>(settings_.retransmissions_max + 1);
   }
   fw::Duration span{0};
   fw::Duration wait = settings_.retransmit_timeout_initial;

@@ -141,7 +141,7 @@ class TftpServer {
     fw::Bytes received;                        // write
     std::size_t block_bytes = fw::kTftpDefaultBlockBytes;
     std::optional<fw::Duration> negotiated_timeout;  // the timeout option: fixed, no backoff
-    fw::Duration retransmit_timeout{};                // the current wait when not negotiated
+    fw::Duration retransmit_timeout{};               // the current wait when not negotiated
     std::uint16_t block = 0;       // read: last block sent; write: last block ACKed
     std::uint64_t sent_bytes = 0;  // read
     bool last_block_sent = false;  // read: the short block went out; write: dallying

@@ -43,8 +43,9 @@ TEST(HttpAuthTest, DigestMatchesTheRfc2617Example) {
   auto value = digest_authorization(challenge[0], "Mufasa", "Circle Of Life", "GET",
                                     "/dir/index.html", 1, "0a4f113b");
   ASSERT_TRUE(value);
-  EXPECT_EQ(*value,
-            R"(Digest username="Mufasa", realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="/dir/index.html", algorithm=MD5, response="6629fae49393a05397450978507c4ef1", opaque="5ccc069c403ebaf9f0171e9517f40e41", qop=auth, nc=00000001, cnonce="0a4f113b")");
+  EXPECT_EQ(
+      *value,
+      R"(Digest username="Mufasa", realm="testrealm@host.com", nonce="dcd98b7102dd2f0e8b11d0f600bfb0c093", uri="/dir/index.html", algorithm=MD5, response="6629fae49393a05397450978507c4ef1", opaque="5ccc069c403ebaf9f0171e9517f40e41", qop=auth, nc=00000001, cnonce="0a4f113b")");
 }
 
 TEST(HttpAuthTest, DigestWithoutQopAndUnsupportedChallenges) {

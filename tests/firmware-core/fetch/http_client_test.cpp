@@ -28,7 +28,7 @@ HttpConnect expect_connect(HttpClient& client) {
   auto action = client.poll_action();
   EXPECT_TRUE(action && std::holds_alternative<HttpConnect>(*action));
   return action && std::holds_alternative<HttpConnect>(*action) ? std::get<HttpConnect>(*action)
-                                                                 : HttpConnect{};
+                                                                : HttpConnect{};
 }
 
 // Connects and returns the request bytes sent, as text.
@@ -42,7 +42,9 @@ std::string connect_and_send(HttpClient& client) {
   return std::string(as_text(std::get<HttpSend>(*action).bytes));
 }
 
-void reply(HttpClient& client, std::string_view text) { client.handle_bytes(kStart, as_bytes(text)); }
+void reply(HttpClient& client, std::string_view text) {
+  client.handle_bytes(kStart, as_bytes(text));
+}
 
 void expect_close(HttpClient& client) {
   auto action = client.poll_action();
@@ -88,7 +90,8 @@ TEST(HttpClientTest, PutSendsTheBodyAndAcceptsAny2xx) {
   expect_connect(client);
   std::string sent = connect_and_send(client);
   EXPECT_TRUE(sent.starts_with("PUT /report.xml HTTP/1.1\r\n"));
-  EXPECT_NE(sent.find("Content-Type: application/xml\r\nContent-Length: 15\r\n"), std::string::npos);
+  EXPECT_NE(sent.find("Content-Type: application/xml\r\nContent-Length: 15\r\n"),
+            std::string::npos);
   EXPECT_TRUE(sent.ends_with("\r\n\r\n<flat-profile/>"));
   reply(client, "HTTP/1.1 204 No Content\r\n\r\n");
   EXPECT_EQ(client.take_result()->status, 204u);
@@ -235,14 +238,14 @@ TEST(HttpClientTest, UnusableLocationIsAProtocolError) {
                 .error()
                 .code,
             ErrorCode::HttpProtocolError);
-  EXPECT_EQ(run_reply("HTTP/1.1 302 Found\r\nLocation: x/y\r\nContent-Length: 0\r\n\r\n")
-                .error()
-                .code,
-            ErrorCode::HttpProtocolError);
+  EXPECT_EQ(
+      run_reply("HTTP/1.1 302 Found\r\nLocation: x/y\r\nContent-Length: 0\r\n\r\n").error().code,
+      ErrorCode::HttpProtocolError);
 }
 
 constexpr std::string_view kBasicChallenge =
-    "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"prov\"\r\nContent-Length: 0\r\n\r\n";
+    "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"prov\"\r\nContent-Length: "
+    "0\r\n\r\n";
 
 TEST(HttpClientTest, AnswersBasicWithTheRuleCredentials) {
   HttpRequest request = get("http://s/f");
@@ -253,8 +256,9 @@ TEST(HttpClientTest, AnswersBasicWithTheRuleCredentials) {
   reply(client, kBasicChallenge);
   expect_close(client);
   expect_connect(client);
-  EXPECT_NE(connect_and_send(client).find("\r\nAuthorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"),
-            std::string::npos);
+  EXPECT_NE(
+      connect_and_send(client).find("\r\nAuthorization: Basic QWxhZGRpbjpvcGVuIHNlc2FtZQ==\r\n"),
+      std::string::npos);
   reply(client, kOk);
   EXPECT_TRUE(client.take_result());
 }
@@ -268,7 +272,8 @@ TEST(HttpClientTest, PrefersDigestAndCountsNonces) {
   reply(client,
         "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\n"
         "WWW-Authenticate: Digest realm=\"testrealm@host.com\", qop=\"auth,auth-int\", "
-        "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"\r\n"
+        "nonce=\"dcd98b7102dd2f0e8b11d0f600bfb0c093\", "
+        "opaque=\"5ccc069c403ebaf9f0171e9517f40e41\"\r\n"
         "Content-Length: 0\r\n\r\n");
   expect_close(client);
   expect_connect(client);
@@ -295,7 +300,8 @@ TEST(HttpClientTest, AuthenticationFailsWithoutCredentialsOrAfterTwoRetries) {
   }
   auto result = client.take_result();
   EXPECT_EQ(result.error().code, ErrorCode::AuthenticationFailed);
-  EXPECT_EQ(result.error().detail, "http: http://s:80/f: status 401 after 2 retries with credentials");
+  EXPECT_EQ(result.error().detail,
+            "http: http://s:80/f: status 401 after 2 retries with credentials");
   EXPECT_EQ(result.error().detail.find("wrong"), std::string::npos);
 
   EXPECT_EQ(run_reply("HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Negotiate\r\n"
@@ -311,7 +317,8 @@ TEST(HttpClientTest, ProxyChallengeIsAnsweredWithProxyAuthorization) {
   HttpClient client(kStart, request);
   expect_connect(client);
   connect_and_send(client);
-  reply(client, "HTTP/1.1 407 Proxy\r\nProxy-Authenticate: Basic realm=\"p\"\r\nContent-Length: 0\r\n\r\n");
+  reply(client,
+        "HTTP/1.1 407 Proxy\r\nProxy-Authenticate: Basic realm=\"p\"\r\nContent-Length: 0\r\n\r\n");
   expect_close(client);
   expect_connect(client);
   EXPECT_NE(connect_and_send(client).find("\r\nProxy-Authorization: Basic dTpw\r\n"),

@@ -43,7 +43,9 @@ Bytes data(std::uint16_t block, std::size_t size, std::uint8_t fill = 0x5A) {
   return encode_tftp_data(block, Bytes(size, fill));
 }
 
-Bytes oack(std::vector<TftpOption> options) { return *encode_tftp_packet(TftpOptionAck{options}); }
+Bytes oack(std::vector<TftpOption> options) {
+  return *encode_tftp_packet(TftpOptionAck{options});
+}
 
 TEST(TftpClientTest, ReadOffersOptionsAndUsesTheAcceptedBlockSize) {
   auto client = TftpClient::read(kStart, kServer, "basic.txt");
@@ -58,6 +60,9 @@ TEST(TftpClientTest, ReadOffersOptionsAndUsesTheAcceptedBlockSize) {
   EXPECT_EQ(ack0.to, kServerTid);
   EXPECT_EQ(ack_block(ack0), 0);
   EXPECT_EQ(client.block_bytes(), 1428u);
+  // The server resends its OACK (our ACK 0 was lost): ACK 0 again.
+  client.handle_datagram(kStart, kServerTid, oack({{"blksize", "1428"}, {"tsize", "1500"}}));
+  EXPECT_EQ(ack_block(one(client)), 0);
 
   client.handle_datagram(kStart, kServerTid, data(1, 1428));
   EXPECT_EQ(ack_block(one(client)), 1);

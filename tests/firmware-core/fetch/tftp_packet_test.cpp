@@ -8,12 +8,17 @@
 namespace fw {
 namespace {
 
-Bytes bytes_of(std::string_view text) { return to_bytes(text); }
+Bytes bytes_of(std::string_view text) {
+  return to_bytes(text);
+}
 
 using namespace std::string_view_literals;
 
 TEST(TftpPacketTest, DecodesReadRequestWithOptions) {
-  Bytes wire = bytes_of("\0\1basic.txt\0octet\0blksize\0" "1428\0tsize\0" "0\0"sv);
+  Bytes wire = bytes_of(
+      "\0\1basic.txt\0octet\0blksize\0"
+      "1428\0tsize\0"
+      "0\0"sv);
   auto packet = decode_tftp_packet(wire);
   ASSERT_TRUE(packet) << packet.error().to_string();
   const auto& request = std::get<TftpRequest>(*packet);
@@ -80,8 +85,12 @@ TEST(TftpPacketTest, RejectsMalformedPacketsNamingWhatIsWrong) {
       {"\0\1\0octet\0"sv, "at 2: empty file name"},
       {"\0\1f\0binary\0"sv, "at 4: unknown transfer mode 'binary'"},
       {"\0\1f\0octet\0blksize\0"sv, "at 18: option 'blksize' has no value"},
-      {"\0\1f\0octet\0blksize\0" "512"sv, "at 18: option value not terminated by a zero byte"},
-      {"\0\1f\0octet\0\0" "5\0"sv, "at 10: empty option name"},
+      {"\0\1f\0octet\0blksize\0"
+       "512"sv,
+       "at 18: option value not terminated by a zero byte"},
+      {"\0\1f\0octet\0\0"
+       "5\0"sv,
+       "at 10: empty option name"},
       {"\0\4\0"sv, "at 2: ACK of 3 bytes (must be 4)"},
       {"\0\4\0\1\0"sv, "at 2: ACK of 5 bytes (must be 4)"},
       {"\0\3\0"sv, "at 2: DATA without a block number"},
@@ -122,7 +131,9 @@ TEST(TftpPacketTest, OptionCountLimit) {
   ASSERT_TRUE(wire);
   EXPECT_TRUE(decode_tftp_packet(*wire));
   Bytes past = *wire;
-  for (char c : "y\0" "1"sv) {
+  for (char c :
+       "y\0"
+       "1"sv) {
     past.push_back(static_cast<std::uint8_t>(c));
   }
   past.push_back(0);

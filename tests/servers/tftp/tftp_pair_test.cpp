@@ -163,6 +163,24 @@ TEST(TftpPairTest, OptionIgnoringServerStillDeliversTheFile) {
   EXPECT_EQ(run.datagrams, 1 + 2 * 10u);  // RRQ, then 10 DATA (9 full, 1 short) and 10 ACKs
 }
 
+TEST(TftpPairTest, LostLastAckIsAnsweredAgainAfterTheResultWasTaken) {
+  test::MemoryTftpRoot root;
+  Bytes file = pattern(700);
+  root.add("f", file);
+  TftpServer server(root);
+  fw::TftpClientSettings settings;
+  settings.offer_block_bytes = 512;
+  auto client = TftpClient::read(kStart, kServer, "f", settings);
+  // RRQ, OACK, ACK 0, DATA 1, ACK 1, DATA 2, ACK 2 (dropped once).
+  PairRun run =
+      run_pair(client, server, [](std::size_t index, const Wire&) { return index == 6 ? 0 : 1; });
+  expect_file(run, file);
+  auto record = server.poll_record();
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->outcome, TftpTransferRecord::Outcome::Completed);
+  EXPECT_EQ(record->finished - kStart, fw::seconds(2));  // the server resent DATA 2 once
+}
+
 TEST(TftpPairTest, MissingFileIsFileNotFound) {
   test::MemoryTftpRoot root;
   TftpServer server(root);
@@ -227,9 +245,8 @@ TEST(TftpPairTest, FailCountDropTheNthDatagramForEveryN) {
     std::size_t clean = run_transfer(setup, {}).datagrams;
     for (std::size_t drop = 0; drop < clean; ++drop) {
       SCOPED_TRACE(name(setup) + ", drop datagram " + std::to_string(drop));
-      PairRun run = run_transfer(setup, [&](std::size_t index, const Wire&) {
-        return index == drop ? 0 : 1;
-      });
+      PairRun run = run_transfer(
+          setup, [&](std::size_t index, const Wire&) { return index == drop ? 0 : 1; });
       ASSERT_TRUE(run.result);
       EXPECT_TRUE(*run.result) << run.result->error().to_string();
     }
@@ -249,8 +266,8 @@ TEST(TftpPairTest, FailCountLosingEveryCopyTheSenderMayRetryStillCompletes) {
         if (index == drop) {
           victim = wire;
         }
-        bool same = victim && victim->to_server == wire.to_server &&
-                    victim->payload == wire.payload;
+        bool same =
+            victim && victim->to_server == wire.to_server && victim->payload == wire.payload;
         if (same && dropped < 5) {
           ++dropped;
           return 0;
@@ -275,9 +292,8 @@ TEST(TftpPairTest, PartitionAtEveryNFailsWithTimeoutExactlyWhenTheClientWasNotDo
     std::size_t needed_last = setup.write ? clean - 1 : clean - 2;
     for (std::size_t cut = 0; cut <= clean; ++cut) {
       SCOPED_TRACE(name(setup) + ", partition at datagram " + std::to_string(cut));
-      PairRun run = run_transfer(setup, [&](std::size_t index, const Wire&) {
-        return index < cut ? 1 : 0;
-      });
+      PairRun run =
+          run_transfer(setup, [&](std::size_t index, const Wire&) { return index < cut ? 1 : 0; });
       ASSERT_TRUE(run.result);
       if (cut > needed_last) {
         EXPECT_TRUE(*run.result) << run.result->error().to_string();
@@ -299,9 +315,8 @@ TEST(TftpPairTest, DuplicatedDatagramsAreNotAppendedTwice) {
     std::size_t clean = run_transfer(setup, {}).datagrams;
     for (std::size_t twice = 0; twice < clean; ++twice) {
       SCOPED_TRACE(name(setup) + ", duplicate datagram " + std::to_string(twice));
-      PairRun run = run_transfer(setup, [&](std::size_t index, const Wire&) {
-        return index == twice ? 2 : 1;
-      });
+      PairRun run = run_transfer(
+          setup, [&](std::size_t index, const Wire&) { return index == twice ? 2 : 1; });
       ASSERT_TRUE(run.result);
       EXPECT_TRUE(*run.result) << run.result->error().to_string();
     }

@@ -55,8 +55,8 @@ class TftpServerTest : public ::testing::Test {
 
 TEST_F(TftpServerTest, NegotiatesOptionsAndServesFromTheTransferPort) {
   TftpServer server(root_);
-  server.handle_request(kStart, kPhone,
-                        request("basic.txt", {{"blksize", "600"}, {"tsize", "0"}, {"timeout", "3"}}));
+  server.handle_request(
+      kStart, kPhone, request("basic.txt", {{"blksize", "600"}, {"tsize", "0"}, {"timeout", "3"}}));
   TftpServerDatagram oack = one(server);
   EXPECT_EQ(oack.transfer, 1u);
   EXPECT_EQ(oack.to, kPhone);
