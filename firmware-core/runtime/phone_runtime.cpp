@@ -4,6 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/syslog_frame.h"
 
 namespace fw {
@@ -19,7 +20,18 @@ std::uint64_t seed_from(Platform& platform) {
   return seed;
 }
 
-std::string_view transfer_name(UrlScheme scheme) { return scheme_name(scheme); }
+// Hex text of `bytes` random bytes from the platform (Digest client nonces).
+std::string random_hex(Platform& platform, std::size_t bytes) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::vector<std::uint8_t> raw(bytes);
+  platform.fill_random(raw);
+  std::string text;
+  for (std::uint8_t byte : raw) {
+    text += kDigits[byte >> 4];
+    text += kDigits[byte & 0xF];
+  }
+  return text;
+}
 
 }  // namespace
 
@@ -42,18 +54,19 @@ PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, Pr
 
 PhoneRuntime::~PhoneRuntime() { release_transfer(); }
 
-void PhoneRuntime::power_on(DhcpOptions dhcp_options) { feed(PowerOn{std::move(dhcp_options)}); }
-void PhoneRuntime::line_busy(std::size_t line) { feed(LineBusy{line}); }
-void PhoneRuntime::line_idle(std::size_t line) { feed(LineIdle{line}); }
-void PhoneRuntime::admin_resync(std::optional<std::string> rule) { feed(AdminResync{std::move(rule)}); }
-void PhoneRuntime::sip_notify(std::string event) { feed(SipNotify{std::move(event)}); }
-void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); }
+void PhoneRuntime::power_on(DhcpOptions dhcp_options) { feed(PowerOn{std::move(dhcp_options)}); settle(); }
+void PhoneRuntime::line_busy(std::size_t line) { feed(LineBusy{line}); settle(); }
+void PhoneRuntime::line_idle(std::size_t line) { feed(LineIdle{line}); settle(); }
+void PhoneRuntime::admin_resync(std::optional<std::string> rule) { feed(AdminResync{std::move(rule)}); settle(); }
+void PhoneRuntime::sip_notify(std::string event) { feed(SipNotify{std::move(event)}); settle(); }
+void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); settle(); }
 
 Result<ParameterChange> PhoneRuntime::set_parameter(std::string_view name, std::string_view value) {
   auto change = persistent_.set(name, value);
   if (!change) return change;
   live_ = persistent_.store();
   feed(ConfigEdited{});
+  settle();
   return change;
 }
 
@@ -61,6 +74,14 @@ void PhoneRuntime::feed(const AgentEvent& event) {
   if (rebooting_) return;
   agent_.handle(clock(), event);
   pump();
+}
+
+void PhoneRuntime::settle() {
+  while (completion_ && !rebooting_) {
+    FetchCompleted completed = std::move(*completion_);
+    completion_.reset();
+    feed(completed);
+  }
 }
 
 void PhoneRuntime::pump() {
@@ -83,12 +104,14 @@ void PhoneRuntime::on_timer(TimerId timer) {
   if (timer == kAgentTimer) {
     agent_.handle_deadline(clock());
     pump();
-    return;
-  }
-  if (timer == kTransferTimer && fetch_ && fetch_->tftp) {
+  } else if (timer == kTransferTimer && fetch_ && fetch_->tftp) {
     fetch_->tftp->handle_deadline(platform_.now());
     pump_tftp();
+  } else if (timer == kTransferTimer && fetch_ && fetch_->http) {
+    fetch_->http->handle_deadline(platform_.now());
+    pump_http();
   }
+  settle();
 }
 
 // --- fetching -----------------------------------------------------------------------------------
@@ -114,16 +137,30 @@ void PhoneRuntime::on_resolved(QueryId query, Result<std::vector<Ipv4Address>> a
     if (addresses && !addresses->empty()) {
       for (const Bytes& frame : waiting.frames) send_syslog_frame(addresses->front(), waiting.port, frame);
     }
+    settle();
+    return;
+  }
+  if (fetch_ && fetch_->connect_query == query) {
+    fetch_->connect_query.reset();
+    if (addresses && !addresses->empty()) {
+      open_http_stream(addresses->front());
+    } else {
+      // A redirect named a host that does not resolve.
+      finish_fetch(addresses ? fail(ErrorCode::DnsFailed, fetch_->connect->host + ": no address")
+                             : fail(addresses.error()));
+    }
+    settle();
     return;
   }
   if (!fetch_ || fetch_->query != query) return;
   fetch_->query.reset();
   if (!addresses) {
     finish_fetch(fail(addresses.error()));
-    return;
+  } else {
+    fetch_->addresses = std::move(*addresses);
+    start_transfer();
   }
-  fetch_->addresses = std::move(*addresses);
-  start_transfer();
+  settle();
 }
 
 void PhoneRuntime::start_transfer() {
@@ -147,19 +184,38 @@ void PhoneRuntime::start_transfer() {
       return;
     }
     case UrlScheme::Http:
-    case UrlScheme::Https:
+    case UrlScheme::Https: {
+      if (fetch.action.url.scheme == UrlScheme::Https && !settings_.tls_context) {
+        finish_fetch(fail(ErrorCode::TlsHandshakeFailed, "the phone has no trust store for https"));
+        return;
+      }
+      HttpRequest request;
+      request.url = fetch.action.url;
+      std::string_view agent_override;
+      if (auto id = live_.registry().find("HTTP_User_Agent_Name")) agent_override = live_.value(*id);
+      request.user_agent = http_user_agent(identity_.product_name, identity_.software_version,
+                                           mac_lower_hex(identity_.mac), agent_override);
+      if (fetch.action.user || fetch.action.password) {
+        request.credentials = HttpCredentials{fetch.action.user.value_or(""),
+                                              fetch.action.password.value_or("")};
+      }
+      request.client_nonce = random_hex(platform_, 8);
+      fetch.http_connected = false;
+      fetch.http.emplace(platform_.now(), std::move(request), settings_.http);
+      pump_http();
+      return;
+    }
     case UrlScheme::Gds:
       break;
   }
-  finish_fetch(fail(ErrorCode::ConnectFailed,
-                    std::string(transfer_name(fetch.action.url.scheme)) +
-                        " transfers are not available in this build"));
+  finish_fetch(fail(ErrorCode::UrlSyntax, "gds:// is resolved by the activation service, not fetched"));
 }
 
 void PhoneRuntime::on_datagram(SocketId socket, Endpoint from, ByteSpan payload) {
   if (rebooting_ || !fetch_ || fetch_->socket != socket || !fetch_->tftp) return;
   fetch_->tftp->handle_datagram(platform_.now(), from, payload);
   pump_tftp();
+  settle();
 }
 
 void PhoneRuntime::pump_tftp() {
@@ -193,20 +249,156 @@ void PhoneRuntime::finish_fetch(Result<Bytes> body) {
   }
   completed.body = std::move(body);
   release_transfer();
-  feed(completed);
+  completion_ = std::move(completed);
 }
 
 void PhoneRuntime::release_transfer() {
   if (!fetch_) return;
   platform_.cancel_timer(kTransferTimer);
   if (fetch_->socket) platform_.close_udp(*fetch_->socket);
+  if (fetch_->stream) platform_.abort_stream(*fetch_->stream);
   fetch_.reset();
 }
 
-void PhoneRuntime::on_stream_connected(StreamId) {}
-void PhoneRuntime::on_stream_data(StreamId, ByteSpan) {}
-void PhoneRuntime::on_stream_closed(StreamId) {}
-void PhoneRuntime::on_stream_failed(StreamId, StreamFailure) {}
+// --- HTTP and HTTPS -----------------------------------------------------------------------------
+
+void PhoneRuntime::pump_http() {
+  while (fetch_ && fetch_->http) {
+    std::optional<HttpAction> action = fetch_->http->poll_action();
+    if (!action) break;
+    if (auto* connect = std::get_if<HttpConnect>(&*action)) {
+      drop_http_stream();
+      fetch_->connect = *connect;
+      fetch_->http_connected = false;
+      if (auto literal = Ipv4Address::parse(connect->host)) {
+        open_http_stream(*literal);
+      } else if (connect->host == fetch_->action.url.host &&
+                 fetch_->address_index < fetch_->addresses.size()) {
+        open_http_stream(fetch_->addresses[fetch_->address_index]);
+      } else {
+        fetch_->connect_query = platform_.resolve(connect->host);
+      }
+    } else if (auto* send = std::get_if<HttpSend>(&*action)) {
+      if (fetch_->tls) {
+        fetch_->tls->send_plaintext(send->bytes);
+        flush_tls();
+      } else if (fetch_->stream) {
+        platform_.send(*fetch_->stream, send->bytes);
+      }
+    } else {
+      drop_http_stream();
+    }
+  }
+  if (!fetch_ || !fetch_->http) return;  // TLS failed the fetch
+  HttpClient& client = *fetch_->http;
+  if (!client.finished()) {
+    platform_.set_timer(kTransferTimer, client.next_deadline());
+    return;
+  }
+  Result<HttpResponse> result = client.take_result();
+  // A server that refuses or never answers may be one of several A records: try the next one.
+  if (!result && result.error().code == ErrorCode::ConnectFailed &&
+      fetch_->address_index + 1 < fetch_->addresses.size()) {
+    drop_http_stream();
+    fetch_->http.reset();
+    ++fetch_->address_index;
+    start_transfer();
+    return;
+  }
+  if (!result) {
+    finish_fetch(fail(result.error()));
+    return;
+  }
+  finish_fetch(std::move(result->body));
+}
+
+void PhoneRuntime::open_http_stream(Ipv4Address address) {
+  fetch_->stream = platform_.connect_stream({address, fetch_->connect->port});
+}
+
+void PhoneRuntime::flush_tls() {
+  Bytes ciphertext = fetch_->tls->take_ciphertext();
+  if (!ciphertext.empty() && fetch_->stream) platform_.send(*fetch_->stream, ciphertext);
+  if (fetch_->tls->error()) {
+    Error error = *fetch_->tls->error();
+    if (fetch_->stream) platform_.close_stream(*fetch_->stream);  // after the alert
+    fetch_->stream.reset();
+    finish_fetch(fail(std::move(error)));
+  }
+}
+
+void PhoneRuntime::drop_http_stream() {
+  if (fetch_->tls && fetch_->stream && fetch_->tls->established()) {
+    fetch_->tls->close();
+    Bytes close_notify = fetch_->tls->take_ciphertext();
+    if (!close_notify.empty()) platform_.send(*fetch_->stream, close_notify);
+  }
+  if (fetch_->stream) platform_.close_stream(*fetch_->stream);
+  fetch_->stream.reset();
+  fetch_->tls.reset();
+  fetch_->connect_query.reset();
+}
+
+void PhoneRuntime::on_stream_connected(StreamId stream) {
+  if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
+  if (fetch_->connect && fetch_->connect->tls) {
+    fetch_->tls.emplace(TlsSession::client(settings_.tls_context, fetch_->connect->host,
+                                           platform_.wall_clock(), settings_.client_identity));
+    flush_tls();
+  } else {
+    fetch_->http_connected = true;
+    fetch_->http->handle_connected(platform_.now());
+    pump_http();
+  }
+  settle();
+}
+
+void PhoneRuntime::on_stream_data(StreamId stream, ByteSpan bytes) {
+  if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
+  const Instant now = platform_.now();
+  if (!fetch_->tls) {
+    fetch_->http->handle_bytes(now, bytes);
+    pump_http();
+    settle();
+    return;
+  }
+  fetch_->tls->receive_ciphertext(bytes);
+  flush_tls();
+  if (fetch_ && fetch_->tls) {
+    if (fetch_->tls->established() && !fetch_->http_connected) {
+      fetch_->http_connected = true;
+      fetch_->http->handle_connected(now);
+      pump_http();
+    }
+    if (fetch_ && fetch_->tls) {
+      Bytes plaintext = fetch_->tls->take_plaintext();
+      if (!plaintext.empty()) fetch_->http->handle_bytes(now, plaintext);
+      if (fetch_->tls->peer_closed()) fetch_->http->handle_closed(now);
+      pump_http();
+    }
+  }
+  settle();
+}
+
+void PhoneRuntime::on_stream_closed(StreamId stream) {
+  if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
+  fetch_->stream.reset();
+  if (fetch_->tls && !fetch_->tls->established()) {
+    finish_fetch(fail(ErrorCode::TlsHandshakeFailed, "the server closed the connection during the handshake"));
+  } else {
+    fetch_->http->handle_closed(platform_.now());
+    pump_http();
+  }
+  settle();
+}
+
+void PhoneRuntime::on_stream_failed(StreamId stream, StreamFailure failure) {
+  if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
+  fetch_->stream.reset();
+  fetch_->http->handle_failed(platform_.now(), failure);
+  pump_http();
+  settle();
+}
 
 // --- the other actions ----------------------------------------------------------------------------
 

@@ -25,7 +25,9 @@
 #include "firmware-core/agent/provisioning_agent.h"
 #include "firmware-core/codec/profile_codec.h"
 #include "firmware-core/config/persistent_config.h"
+#include "firmware-core/fetch/http_client.h"
 #include "firmware-core/fetch/tftp_client.h"
+#include "firmware-core/fetch/tls_session.h"
 #include "firmware-core/runtime/platform.h"
 
 namespace fw {
@@ -33,6 +35,12 @@ namespace fw {
 struct PhoneRuntimeSettings {
   AgentSettings agent;
   TftpClientSettings tftp;
+  HttpClientSettings http;
+  // The phone's trust store for HTTPS (built-in roots plus an installed custom CA); without it
+  // every https rule fails with TlsHandshakeFailed.
+  std::shared_ptr<const TlsContext> tls_context;
+  // The phone's MIC, presented when a server asks for a client certificate.
+  std::shared_ptr<const TlsIdentity> client_identity;
 };
 
 class PhoneRuntime final : public PlatformEvents {
@@ -82,8 +90,16 @@ class PhoneRuntime final : public PlatformEvents {
     std::vector<Ipv4Address> addresses;
     std::size_t address_index = 0;
     std::optional<QueryId> query;
+    // TFTP
     std::optional<SocketId> socket;
     std::optional<TftpClient> tftp;
+    // HTTP and HTTPS: the exchange, its current stream, TLS on it, and a host a redirect named.
+    std::optional<HttpClient> http;
+    std::optional<StreamId> stream;
+    std::optional<TlsSession> tls;
+    std::optional<HttpConnect> connect;  // the connect in progress (waiting for DNS or the stream)
+    std::optional<QueryId> connect_query;
+    bool http_connected = false;  // the client was told the stream (and TLS on it) is up
   };
   // Syslog messages waiting for their server's name to resolve.
   struct PendingSyslog {
@@ -93,6 +109,9 @@ class PhoneRuntime final : public PlatformEvents {
 
   AgentClock clock() const { return {platform_.now(), platform_.wall_clock()}; }
   void feed(const AgentEvent& event);
+  // Feeds a finished fetch's outcome to the agent. Every entry point ends with it, so a fetch
+  // that ends deep inside a transfer's callbacks never re-enters the agent from there.
+  void settle();
   void pump();
   void perform(const FetchAction& action);
   void perform(const SyslogAction& action);
@@ -102,6 +121,10 @@ class PhoneRuntime final : public PlatformEvents {
 
   void start_transfer();
   void pump_tftp();
+  void pump_http();
+  void open_http_stream(Ipv4Address address);
+  void flush_tls();
+  void drop_http_stream();
   void finish_fetch(Result<Bytes> body);
   void release_transfer();
   void send_syslog_frame(Ipv4Address address, std::uint16_t port, const Bytes& frame);
@@ -115,6 +138,7 @@ class PhoneRuntime final : public PlatformEvents {
   ProvisioningAgent agent_;
 
   std::optional<Fetch> fetch_;
+  std::optional<FetchCompleted> completion_;
   std::optional<SocketId> syslog_socket_;
   std::map<QueryId, PendingSyslog> syslog_queries_;
   bool rebooting_ = false;

@@ -11,8 +11,10 @@
 
 #include "firmware-core/macro/macro_table.h"
 #include "servers/content/file_root.h"
+#include "sim/hosting/sim_http_server.h"
 #include "sim/hosting/sim_syslog_server.h"
 #include "sim/hosting/sim_tftp_server.h"
+#include "sim/pki/certificate_authority.h"
 #include "sim/platform/sim_platform.h"
 
 namespace fw {
@@ -20,6 +22,7 @@ namespace {
 
 const Ipv4Address kTftpServer = *Ipv4Address::parse("192.168.1.200");
 const Ipv4Address kSyslogServer = *Ipv4Address::parse("192.168.1.210");
+const Ipv4Address kWebServer = *Ipv4Address::parse("192.168.1.201");
 const Ipv4Address kPhoneAddress = *Ipv4Address::parse("192.168.1.100");
 constexpr WallTime kStart{1795514400};  // 2026-11-24T10:00:00Z
 
@@ -34,6 +37,7 @@ class PhoneRuntimeTest : public ::testing::Test {
  protected:
   PhoneRuntimeTest() : world_(42) {
     world_.network.add_host(kTftpServer, "tftp");
+    world_.network.add_host(kWebServer, "web");
     world_.network.add_host(kSyslogServer, "syslog");
     tftp_ = std::move(*sim::SimTftpServer::start(world_, {kTftpServer, 69}, root_));
     syslog_ = std::move(*sim::SimSyslogServer::start(world_, {kSyslogServer, 514}, kStart));
@@ -48,7 +52,14 @@ class PhoneRuntimeTest : public ::testing::Test {
     identity_.product_series = "6841";
     identity_.serial_number = "FCH00000001";
     identity_.ip_address = kPhoneAddress.to_string();
+    identity_.software_version = "sip68xx.12-0-1MPP0001-1";
     phone_ = std::make_unique<PhoneRuntime>(*platform_, identity_, decoder_);
+  }
+
+  // Replaces the phone by one with these settings (same flash, so same configuration).
+  void restart_phone(PhoneRuntimeSettings settings) {
+    phone_.reset();
+    phone_ = std::make_unique<PhoneRuntime>(*platform_, identity_, decoder_, std::move(settings));
   }
 
   std::string parameter(std::string_view name) const {
@@ -146,6 +157,132 @@ TEST_F(PhoneRuntimeTest, ServerNameIsResolvedThroughDns) {
   EXPECT_EQ(parameter("GPP_A"), "12345678");
   // $SERVIP is the address the name resolved to.
   EXPECT_EQ(syslog_->core().count_matching("Successful resync tftp://192\\.168\\.1\\.200:69/basic\\.txt"), 1u);
+}
+
+// --- HTTP and HTTPS --------------------------------------------------------------------------------
+
+constexpr std::int64_t kDay = 86400;
+const sim::Validity kValid{kStart + -30 * kDay, kStart + 365 * kDay};
+
+// The provisioning and manufacturer roots of a test world, built once (key generation is slow).
+struct TestPki {
+  static TestPki& get() {
+    static TestPki pki;
+    return pki;
+  }
+  sim::CertificateAuthority provisioning = *sim::CertificateAuthority::create_root("Provisioning Root", kValid);
+  sim::CertificateAuthority manufacturer = *sim::CertificateAuthority::create_root("Manufacturer Root", kValid);
+};
+
+std::shared_ptr<const TlsContext> phone_trust() {
+  TlsContextOptions options;
+  options.trusted_certificates_pem = {TestPki::get().provisioning.certificate_pem()};
+  return *TlsContext::create(options);
+}
+
+std::shared_ptr<const TlsIdentity> phone_mic() {
+  auto mic = TestPki::get().manufacturer.issue_phone(
+      {"CP-6841-3PCC", "FCH00000001", "00:0e:08:ab:cd:ef", "000e08abcdef"}, kValid);
+  return *TlsIdentity::from_pem(mic->certificate_pem(), mic->key_pem());
+}
+
+sim::SimHttpsSettings server_tls(sim::Validity validity, bool require_client_certificate) {
+  auto certificate = TestPki::get().provisioning.issue_server({"prov.example.com"}, {kWebServer}, validity);
+  TlsContextOptions options;
+  options.role = TlsRole::Server;
+  options.identity = *TlsIdentity::from_pem(certificate->certificate_pem(), certificate->key_pem());
+  options.require_client_certificate = require_client_certificate;
+  options.trusted_certificates_pem = {TestPki::get().manufacturer.certificate_pem()};
+  return {*TlsContext::create(options), kStart};
+}
+
+TEST_F(PhoneRuntimeTest, GuideHttpGetResyncShowsThePhoneInTheUserAgent) {
+  auto web = std::move(*sim::SimHttpServer::start(world_, {kWebServer, 80}, root_));
+  root_.put("/basic.txt", to_bytes(guide_file("basic.txt")));
+  ASSERT_TRUE(phone_->set_parameter("Profile_Rule", "http://192.168.1.201/basic.txt"));
+  ASSERT_TRUE(phone_->set_parameter("Syslog_Server", "192.168.1.210"));
+  phone_->power_on({});
+  world_.engine.run_for(seconds(120));
+  EXPECT_EQ(parameter("GPP_A"), "12345678");
+  ASSERT_EQ(web->access_log().size(), 1u);
+  EXPECT_EQ(web->access_log()[0].status, 200u);
+  EXPECT_EQ(web->access_log()[0].user_agent, "Cisco-CP-6841-3PCC/sip68xx.12-0-1MPP0001-1 (000e08abcdef)");
+  EXPECT_EQ(syslog_->core().count_matching("Successful resync http://192\\.168\\.1\\.201:80/basic\\.txt$"), 1u);
+}
+
+TEST_F(PhoneRuntimeTest, GuideHttpsResyncWithAnEncryptedGzipProfile) {
+  auto web = std::move(*sim::SimHttpServer::start(world_, {kWebServer, 443}, root_, {}, {},
+                                                  server_tls(kValid, false)));
+  world_.network.set_dns_records("prov.example.com", {kWebServer});
+  EncodeOptions packing;
+  packing.gzip = true;
+  packing.key = "Secret";
+  root_.put("/basic.cfg", *encode_profile(as_bytes(guide_file("basic.txt")), packing));
+  PhoneRuntimeSettings settings;
+  settings.tls_context = phone_trust();
+  restart_phone(settings);
+  ASSERT_TRUE(phone_->set_parameter("Profile_Rule", "[--key Secret] https://prov.example.com/basic.cfg"));
+  ASSERT_TRUE(phone_->set_parameter("Syslog_Server", "192.168.1.210"));
+  phone_->power_on({});
+  world_.engine.run_for(seconds(120));
+  EXPECT_EQ(parameter("GPP_A"), "12345678");
+  EXPECT_EQ(syslog_->core().count_matching("Successful resync https://192\\.168\\.1\\.201:443/basic\\.cfg$"), 1u);
+  EXPECT_EQ(syslog_->core().count_matching("Secret"), 0u);  // the key never leaves the phone
+  EXPECT_EQ(web->tls_failures(), 0u);
+}
+
+TEST_F(PhoneRuntimeTest, MutualTlsNeedsTheMic) {
+  auto web = std::move(*sim::SimHttpServer::start(world_, {kWebServer, 443}, root_, {}, {},
+                                                  server_tls(kValid, true)));
+  root_.put("/basic.txt", to_bytes(guide_file("basic.txt")));
+  PhoneRuntimeSettings without_mic;
+  without_mic.tls_context = phone_trust();
+  restart_phone(without_mic);
+  ASSERT_TRUE(phone_->set_parameter("Profile_Rule", "https://192.168.1.201/basic.txt"));
+  ASSERT_TRUE(phone_->set_parameter("Resync_Random_Delay", "0"));
+  phone_->power_on({});
+  world_.engine.run_for(seconds(5));
+  ASSERT_FALSE(phone_->agent().status().recent.empty());
+  EXPECT_EQ(phone_->agent().status().recent.front().error, "tls handshake failed");
+  EXPECT_EQ(web->access_log().size(), 0u);
+  EXPECT_EQ(web->tls_failures(), 1u);
+
+  PhoneRuntimeSettings with_mic = without_mic;
+  with_mic.client_identity = phone_mic();
+  restart_phone(with_mic);
+  phone_->power_on({});
+  world_.engine.run_for(seconds(5));
+  EXPECT_EQ(parameter("GPP_A"), "12345678");
+  EXPECT_EQ(web->access_log().size(), 1u);
+}
+
+TEST_F(PhoneRuntimeTest, ExpiredServerCertificateIsRejectedByThePhonesClock) {
+  const sim::Validity expired{kStart + -400 * kDay, kStart + -1 * kDay};
+  auto web = std::move(*sim::SimHttpServer::start(world_, {kWebServer, 443}, root_, {}, {},
+                                                  server_tls(expired, false)));
+  root_.put("/basic.txt", to_bytes(guide_file("basic.txt")));
+  PhoneRuntimeSettings settings;
+  settings.tls_context = phone_trust();
+  restart_phone(settings);
+  ASSERT_TRUE(phone_->set_parameter("Profile_Rule", "https://192.168.1.201/basic.txt"));
+  ASSERT_TRUE(phone_->set_parameter("Resync_Random_Delay", "0"));
+  phone_->power_on({});
+  world_.engine.run_for(seconds(5));
+  ASSERT_FALSE(phone_->agent().status().recent.empty());
+  EXPECT_EQ(phone_->agent().status().recent.front().error, "certificate rejected");
+  EXPECT_NE(parameter("GPP_A"), "12345678");
+}
+
+TEST_F(PhoneRuntimeTest, HttpNotFoundIsFileNotFound) {
+  auto web = std::move(*sim::SimHttpServer::start(world_, {kWebServer, 80}, root_));
+  ASSERT_TRUE(phone_->set_parameter("Profile_Rule", "http://192.168.1.201/nothing.cfg"));
+  ASSERT_TRUE(phone_->set_parameter("Resync_Random_Delay", "0"));
+  phone_->power_on({});
+  world_.engine.run_for(seconds(5));
+  ASSERT_FALSE(phone_->agent().status().recent.empty());
+  EXPECT_EQ(phone_->agent().status().recent.front().error, "file not found");
+  ASSERT_EQ(web->access_log().size(), 1u);
+  EXPECT_EQ(web->access_log()[0].status, 404u);
 }
 
 }  // namespace

@@ -1,0 +1,71 @@
+#pragma once
+
+// SimHttpServer: hosts a srv::HttpServer core on the simulated network, plain (HTTP) or behind
+// the TLS byte engine (HTTPS, optionally requiring the phones' client certificates). One
+// TlsSession per connection; the core sees only plaintext, as it would behind provserver's TLS.
+
+#include <memory>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "firmware-core/fetch/tls_session.h"
+#include "servers/http/http_server.h"
+#include "sim/platform/sim_world.h"
+
+namespace sim {
+
+struct SimHttpsSettings {
+  std::shared_ptr<const fw::TlsContext> context;  // a server context (certificate, client CAs)
+  fw::WallTime world_start;  // the server's clock at t=0, for checking client certificates
+};
+
+class SimHttpServer final : private StreamAcceptor, private StreamHandler {
+ public:
+  // Listens on `listen` (its host must exist). `root` must outlive the server. With `https`,
+  // every connection is TLS. Errors: PortInUse.
+  static fw::Result<std::unique_ptr<SimHttpServer>> start(SimWorld& world, fw::Endpoint listen,
+                                                          srv::HttpRoot& root,
+                                                          srv::HttpServerSettings settings = {},
+                                                          srv::HttpRequestHook hook = {},
+                                                          std::optional<SimHttpsSettings> https = {});
+  ~SimHttpServer() override;
+  SimHttpServer(const SimHttpServer&) = delete;
+  SimHttpServer& operator=(const SimHttpServer&) = delete;
+
+  srv::HttpServer& core() { return server_; }
+  // Every request answered, in order.
+  const std::vector<srv::HttpAccessRecord>& access_log() const { return access_log_; }
+  // TLS handshakes that failed (a phone without MIC, a certificate the phone refused).
+  std::size_t tls_failures() const { return tls_failures_; }
+
+ private:
+  struct Connection {
+    fw::Endpoint remote;
+    std::optional<fw::TlsSession> tls;
+    bool accepted_by_core = false;
+  };
+
+  SimHttpServer(SimWorld& world, fw::Endpoint listen, srv::HttpRoot& root,
+                srv::HttpServerSettings settings, srv::HttpRequestHook hook,
+                std::optional<SimHttpsSettings> https);
+  StreamHandler& on_stream_accepted(StreamEndId end, fw::Endpoint local, fw::Endpoint remote) override;
+  void on_stream_connected(StreamEndId) override {}
+  void on_stream_data(StreamEndId end, fw::ByteSpan bytes) override;
+  void on_stream_closed(StreamEndId end) override;
+  void on_stream_failed(StreamEndId end, fw::StreamFailure failure) override;
+  void flush_tls(StreamEndId end, Connection& connection);
+  void forget(StreamEndId end);
+  void pump();
+  fw::WallTime wall_now() const;
+
+  SimWorld& world_;
+  fw::Endpoint listen_;
+  srv::HttpServer server_;
+  std::optional<SimHttpsSettings> https_;
+  std::unordered_map<StreamEndId, Connection> connections_;
+  std::vector<srv::HttpAccessRecord> access_log_;
+  std::size_t tls_failures_ = 0;
+};
+
+}  // namespace sim
