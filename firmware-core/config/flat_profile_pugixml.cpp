@@ -1,0 +1,209 @@
+// The fast flat-profile reader: pugixml (see flat_profile_reader.h). Built only with
+// PHONESIM_FAST_BACKEND.
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include <pugixml.hpp>
+
+#include "firmware-core/config/flat_profile_reader.h"
+
+namespace fw {
+namespace {
+
+constexpr std::string_view kFlatProfileName = "flat-profile";
+
+// As tinyxml2 with PRESERVE_WHITESPACE and entity processing reads: CDATA kept, entities and
+// character references decoded, CR LF -> LF, attribute values as written, and a whitespace-only
+// text kept when it is an element's only child (`<GPP_A> </GPP_A>`). No declaration, comment or
+// DOCTYPE nodes: they are skipped, as the tinyxml2 reader skips them.
+constexpr unsigned kParseOptions =
+    pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol | pugi::parse_ws_pcdata_single;
+
+// Line numbers from byte offsets. pugixml keeps none, so lines are counted on demand; asked in
+// document order, each byte is scanned once.
+class LineCounter {
+ public:
+  explicit LineCounter(std::string_view xml) : xml_(xml) {}
+
+  int line_at(std::size_t offset) {
+    offset = std::min(offset, xml_.size());
+    if (offset < offset_) {
+      offset_ = 0;
+      line_ = 1;
+    }
+    const char* at = xml_.data() + offset_;
+    const char* end = xml_.data() + offset;
+    while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
+      ++line_;
+      at = static_cast<const char*>(newline) + 1;
+    }
+    offset_ = offset;
+    return line_;
+  }
+  int line_of(const pugi::xml_node& node) {
+    return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())));
+  }
+
+ private:
+  std::string_view xml_;
+  std::size_t offset_ = 0;
+  int line_ = 1;
+};
+
+// The next element after `element` in document order, skipping `element`'s own subtree when
+// `descend` is false. `depth` tracks the nesting (root element = 1).
+pugi::xml_node next_element(pugi::xml_node element, bool descend, std::size_t& depth) {
+  if (descend) {
+    if (pugi::xml_node child = element.first_child(); child) {
+      for (; child; child = child.next_sibling()) {
+        if (child.type() == pugi::node_element) {
+          ++depth;
+          return child;
+        }
+      }
+    }
+  }
+  while (element && element.type() == pugi::node_element) {
+    for (pugi::xml_node sibling = element.next_sibling(); sibling;
+         sibling = sibling.next_sibling()) {
+      if (sibling.type() == pugi::node_element)
+        return sibling;
+    }
+    element = element.parent();
+    --depth;
+  }
+  return {};
+}
+
+pugi::xml_node first_element(const pugi::xml_document& document) {
+  for (pugi::xml_node node = document.first_child(); node; node = node.next_sibling()) {
+    if (node.type() == pugi::node_element)
+      return node;
+  }
+  return {};
+}
+
+// True when two attributes of `element` share a name; tinyxml2 rejects such a document, and the
+// readers must accept the same documents.
+bool has_duplicate_attribute(const pugi::xml_node& element) {
+  for (pugi::xml_attribute a = element.first_attribute(); a; a = a.next_attribute()) {
+    for (pugi::xml_attribute b = a.next_attribute(); b; b = b.next_attribute()) {
+      if (std::strcmp(a.name(), b.name()) == 0)
+        return true;
+    }
+  }
+  return false;
+}
+
+// Checks the size limits over the whole tree before anything is read from it, so that a profile
+// past a limit is rejected as a whole.
+Result<void> check_structure(const pugi::xml_document& document, const ProfileLimits& limits,
+                             LineCounter& lines) {
+  std::size_t depth = 1;
+  std::size_t elements = 0;
+  for (pugi::xml_node element = first_element(document); element;
+       element = next_element(element, true, depth)) {
+    if (++elements > limits.xml_elements_max) {
+      return fail(ErrorCode::ProfileTooManyElements,
+                  line_prefix(lines.line_of(element)) + "more than " +
+                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
+    }
+    if (depth > limits.xml_depth_max) {
+      return fail(ErrorCode::ProfileTooDeep,
+                  line_prefix(lines.line_of(element)) + "elements nested deeper than " +
+                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
+    }
+    if (element.first_attribute() != element.last_attribute() &&
+        has_duplicate_attribute(element)) {
+      return fail(ErrorCode::ParseError,
+                  line_prefix(lines.line_of(element)) + "duplicate attribute");
+    }
+  }
+  return {};
+}
+
+// Fills `node` from `element` (see the tinyxml2 reader's describe()).
+void describe(const pugi::xml_node& element, LineCounter& lines, std::string& joined,
+              FlatProfileNode& node) {
+  node.name = element.name();
+  node.line = lines.line_of(element);
+  node.text = {};
+  node.has_child_elements = false;
+  bool joining = false;
+  for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
+    const pugi::xml_node_type type = child.type();
+    if (type == pugi::node_pcdata || type == pugi::node_cdata) {
+      const std::string_view value = child.value();
+      if (node.text.empty() && !joining) {
+        node.text = value;
+        continue;
+      }
+      if (!joining) {
+        joined.assign(node.text);
+        joining = true;
+      }
+      joined += value;
+    } else if (type == pugi::node_element) {
+      node.has_child_elements = true;
+    }
+  }
+  if (joining)
+    node.text = joined;
+  node.has_access = false;
+  node.access = {};
+  for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
+       attribute = attribute.next_attribute()) {
+    if (std::strcmp(attribute.name(), "ua") == 0) {
+      node.has_access = true;
+      node.access = attribute.value();
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits& limits,
+                                       FlatProfileSink& sink) {
+  pugi::xml_document document;
+  LineCounter lines(xml);
+  const pugi::xml_parse_result parsed =
+      document.load_buffer(xml.data(), xml.size(), kParseOptions, pugi::encoding_utf8);
+  if (!parsed) {
+    return fail(ErrorCode::ParseError,
+                line_prefix(lines.line_at(static_cast<std::size_t>(
+                    std::max<std::ptrdiff_t>(0, parsed.offset)))) +
+                    parsed.description());
+  }
+  if (!first_element(document))
+    return fail(ErrorCode::ParseError, line_prefix(lines.line_at(xml.size())) + "no element");
+  if (auto checked = check_structure(document, limits, lines); !checked)
+    return checked;
+
+  bool found = false;
+  std::size_t depth = 1;
+  std::string joined;
+  FlatProfileNode node;
+  pugi::xml_node element = first_element(document);
+  while (element) {
+    const bool is_profile = element.name() == kFlatProfileName;
+    if (is_profile) {
+      found = true;
+      for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
+        if (child.type() != pugi::node_element)
+          continue;
+        describe(child, lines, joined, node);
+        if (auto sent = sink.node(node); !sent)
+          return sent;
+      }
+    }
+    element = next_element(element, /*descend=*/!is_profile, depth);
+  }
+  if (!found)
+    return fail(ErrorCode::ParseError, "no <flat-profile> element");
+  return {};
+}
+
+}  // namespace fw

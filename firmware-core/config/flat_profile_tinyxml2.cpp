@@ -1,0 +1,128 @@
+// The default flat-profile reader: tinyxml2 (see flat_profile_reader.h).
+
+#include <cstring>
+#include <string>
+
+#include <tinyxml2.h>
+
+#include "firmware-core/config/flat_profile_reader.h"
+
+namespace fw {
+namespace {
+
+constexpr std::string_view kFlatProfileName = "flat-profile";
+
+// The next element after `element` in document order, skipping `element`'s own subtree when
+// `descend` is false. `depth` tracks the nesting (root element = 1).
+const tinyxml2::XMLElement* next_element(const tinyxml2::XMLElement* element, bool descend,
+                                         std::size_t& depth) {
+  if (descend) {
+    if (const tinyxml2::XMLElement* child = element->FirstChildElement()) {
+      ++depth;
+      return child;
+    }
+  }
+  while (element != nullptr) {
+    if (const tinyxml2::XMLElement* sibling = element->NextSiblingElement())
+      return sibling;
+    const tinyxml2::XMLNode* parent = element->Parent();
+    element = parent != nullptr ? parent->ToElement() : nullptr;
+    --depth;
+  }
+  return nullptr;
+}
+
+// Checks the size limits over the whole tree before anything is read from it, so that a profile
+// past a limit is rejected as a whole.
+Result<void> check_structure(const tinyxml2::XMLDocument& document, const ProfileLimits& limits) {
+  std::size_t depth = 1;
+  std::size_t elements = 0;
+  for (const tinyxml2::XMLElement* element = document.RootElement(); element != nullptr;
+       element = next_element(element, true, depth)) {
+    if (++elements > limits.xml_elements_max) {
+      return fail(ErrorCode::ProfileTooManyElements,
+                  line_prefix(element->GetLineNum()) + "more than " +
+                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
+    }
+    if (depth > limits.xml_depth_max) {
+      return fail(ErrorCode::ProfileTooDeep,
+                  line_prefix(element->GetLineNum()) + "elements nested deeper than " +
+                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
+    }
+  }
+  return {};
+}
+
+// Fills `node` from `element`. Text nodes and CDATA sections make up the value; comments between
+// them are dropped. One text child (the usual case) is viewed in place; several are joined in
+// `joined`.
+void describe(const tinyxml2::XMLElement& element, std::string& joined, FlatProfileNode& node) {
+  node.name = element.Name();
+  node.line = element.GetLineNum();
+  node.text = {};
+  node.has_child_elements = false;
+  bool joining = false;
+  for (const tinyxml2::XMLNode* child = element.FirstChild(); child != nullptr;
+       child = child->NextSibling()) {
+    if (const tinyxml2::XMLText* text = child->ToText()) {
+      const std::string_view value = text->Value();
+      if (node.text.empty() && !joining) {
+        node.text = value;
+        continue;
+      }
+      if (!joining) {
+        joined.assign(node.text);
+        joining = true;
+      }
+      joined += value;
+    } else if (child->ToElement() != nullptr) {
+      node.has_child_elements = true;
+    }
+  }
+  if (joining)
+    node.text = joined;
+  const char* access = element.Attribute("ua");
+  node.has_access = access != nullptr;
+  node.access = access != nullptr ? std::string_view(access) : std::string_view();
+}
+
+}  // namespace
+
+Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimits& limits,
+                                        FlatProfileSink& sink) {
+  tinyxml2::XMLDocument document(/*processEntities=*/true, tinyxml2::PRESERVE_WHITESPACE);
+  if (document.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS) {
+    // tinyxml2's own nesting guard (TINYXML2_MAX_ELEMENT_DEPTH) fires before ours can when
+    // xml_depth_max is set above it.
+    const ErrorCode code = document.ErrorID() == tinyxml2::XML_ELEMENT_DEPTH_EXCEEDED
+                               ? ErrorCode::ProfileTooDeep
+                               : ErrorCode::ParseError;
+    return fail(code, line_prefix(document.ErrorLineNum()) + document.ErrorName());
+  }
+  if (auto checked = check_structure(document, limits); !checked)
+    return checked;
+
+  bool found = false;
+  std::size_t depth = 1;
+  std::string joined;
+  FlatProfileNode node;
+  const tinyxml2::XMLElement* element = document.RootElement();
+  while (element != nullptr) {
+    const bool is_profile = element->Name() == kFlatProfileName;
+    if (is_profile) {
+      found = true;
+      for (const tinyxml2::XMLElement* child = element->FirstChildElement(); child != nullptr;
+           child = child->NextSiblingElement()) {
+        describe(*child, joined, node);
+        if (auto sent = sink.node(node); !sent)
+          return sent;
+      }
+    }
+    element = next_element(element, /*descend=*/!is_profile, depth);
+  }
+  if (!found)
+    return fail(ErrorCode::ParseError, "no <flat-profile> element");
+  return {};
+}
+
+}  // namespace fw
