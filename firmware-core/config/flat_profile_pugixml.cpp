@@ -21,6 +21,10 @@ constexpr std::string_view kFlatProfileName = "flat-profile";
 constexpr unsigned kParseOptions =
     pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol | pugi::parse_ws_pcdata_single;
 
+// The deepest nesting tinyxml2 9 parses (its TINYXML2_MAX_ELEMENT_DEPTH guard of 100 counts the
+// document and one level more); deeper is ProfileTooDeep there, so it is here too.
+constexpr std::size_t kTinyxml2DepthMax = 98;
+
 // Line numbers from byte offsets. pugixml keeps none, so lines are counted on demand; asked in
 // document order, each byte is scanned once.
 class LineCounter {
@@ -110,7 +114,7 @@ Result<void> check_structure(const pugi::xml_document& document, const ProfileLi
                   line_prefix(lines.line_of(element)) + "more than " +
                       std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
     }
-    if (depth > limits.xml_depth_max) {
+    if (depth > std::min(limits.xml_depth_max, kTinyxml2DepthMax)) {
       return fail(ErrorCode::ProfileTooDeep,
                   line_prefix(lines.line_of(element)) + "elements nested deeper than " +
                       std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
