@@ -279,11 +279,9 @@ Result<ByteSpan> ProfileDecoder::inflate(ByteSpan compressed, std::size_t inflat
   auto inflated = inflater_ == Inflater::Zlib
                       ? inflate_with_zlib(compressed, inflated_bytes_max)
                       : inflate_with_libdeflate(compressed, inflated_bytes_max);
-  if (!inflated) {
-    inflated_.clear();
+  if (!inflated)
     return fail(std::move(inflated).error());
-  }
-  return ByteSpan(inflated_);
+  return ByteSpan(inflated_).first(*inflated);
 }
 
 namespace {
@@ -311,8 +309,8 @@ Failure trailing_bytes(ByteSpan compressed, std::size_t position) {
 
 }  // namespace
 
-Result<void> ProfileDecoder::inflate_with_zlib(ByteSpan compressed,
-                                               std::size_t inflated_bytes_max) {
+Result<std::size_t> ProfileDecoder::inflate_with_zlib(ByteSpan compressed,
+                                                      std::size_t inflated_bytes_max) {
   Contexts& contexts = *contexts_;
   if (!contexts.inflater_ready)
     return fail(ErrorCode::ProfileTooLarge, "zlib could not allocate its state");
@@ -324,22 +322,28 @@ Result<void> ProfileDecoder::inflate_with_zlib(ByteSpan compressed,
   stream.avail_in = static_cast<uInt>(compressed.size());
 
   // Growth is exact (reserve), never past the limit.
-  const std::size_t size_hint = inflated_size_hint(compressed);
-  inflated_.clear();
+  const std::size_t size_hint = std::min(inflated_size_hint(compressed), inflated_bytes_max);
+  if (inflated_.size() < size_hint) {
+    inflated_.reserve(size_hint);
+    inflated_.resize(size_hint);
+  }
+  // The part of inflated_ this call may fill: a buffer left larger by an earlier profile with a
+  // higher limit does not lift this one's.
+  std::size_t buffer_bytes = std::min(inflated_.size(), inflated_bytes_max);
   std::size_t produced = 0;
   for (;;) {
-    if (produced == inflated_.size() && produced < inflated_bytes_max) {
-      const std::size_t next =
-          std::min(inflated_bytes_max, produced == 0 ? size_hint : produced * 2);
-      if (next > inflated_.capacity())
-        inflated_.reserve(next);  // exact: resize alone may over-allocate
-      inflated_.resize(next);
+    if (produced == buffer_bytes && produced < inflated_bytes_max) {
+      buffer_bytes = std::min(inflated_bytes_max, produced * 2);
+      if (buffer_bytes > inflated_.size()) {
+        inflated_.reserve(buffer_bytes);  // exact: resize alone may over-allocate
+        inflated_.resize(buffer_bytes);
+      }
     }
     // At the limit, one probe byte tells "ends exactly here" from "too large".
     std::uint8_t probe = 0;
-    const bool probing = produced == inflated_.size();
+    const bool probing = produced == buffer_bytes;
     stream.next_out = probing ? &probe : inflated_.data() + produced;
-    stream.avail_out = probing ? 1u : static_cast<uInt>(inflated_.size() - produced);
+    stream.avail_out = probing ? 1u : static_cast<uInt>(buffer_bytes - produced);
     const uInt out_before = stream.avail_out;
     const uInt in_before = stream.avail_in;
     const int status = ::inflate(&stream, Z_NO_FLUSH);
@@ -368,10 +372,9 @@ Result<void> ProfileDecoder::inflate_with_zlib(ByteSpan compressed,
       return fail(ErrorCode::CorruptFile, at_byte(position, "gzip stream makes no progress"));
     }
   }
-  inflated_.resize(produced);
   if (stream.avail_in != 0)
     return trailing_bytes(compressed, compressed.size() - stream.avail_in);
-  return {};
+  return produced;
 }
 
 namespace {
@@ -424,8 +427,8 @@ Result<std::size_t> gzip_header_end(ByteSpan compressed) {
 // sized from the trailer's ISIZE, capped at the limit; if that is too small (ISIZE lies, or the
 // stream is past the limit), one retry with the limit itself decides. Memory stays bounded by
 // inflated_bytes_max, and a gzip bomb fails after at most that many bytes of output, as with zlib.
-Result<void> ProfileDecoder::inflate_with_libdeflate(ByteSpan compressed,
-                                                     std::size_t inflated_bytes_max) {
+Result<std::size_t> ProfileDecoder::inflate_with_libdeflate(ByteSpan compressed,
+                                                            std::size_t inflated_bytes_max) {
 #ifdef PHONESIM_FAST_BACKEND
   Contexts& contexts = *contexts_;
   if (contexts.decompressor == nullptr)
@@ -439,36 +442,36 @@ Result<void> ProfileDecoder::inflate_with_libdeflate(ByteSpan compressed,
   std::size_t body_bytes = 0;
   std::size_t produced = 0;
   for (;;) {
-    if (capacity > inflated_.capacity())
+    if (inflated_.size() < capacity) {
       inflated_.reserve(capacity);  // exact: resize alone may over-allocate
-    inflated_.resize(capacity);
+      inflated_.resize(capacity);
+    }
     const libdeflate_result status = libdeflate_deflate_decompress_ex(
-        contexts.decompressor, body.data(), body.size(), inflated_.data(), inflated_.size(),
-        &body_bytes, &produced);
+        contexts.decompressor, body.data(), body.size(), inflated_.data(),
+        std::min(inflated_.size(), inflated_bytes_max), &body_bytes, &produced);
     if (status == LIBDEFLATE_SUCCESS)
       break;
     if (status != LIBDEFLATE_INSUFFICIENT_SPACE) {
       return fail(ErrorCode::CorruptFile,
                   at_byte(*header_end, "gzip: invalid deflate data or stream cut short"));
     }
-    if (capacity == inflated_bytes_max) {
+    if (capacity >= inflated_bytes_max || inflated_.size() >= inflated_bytes_max) {
       return fail(ErrorCode::ProfileTooLarge, "inflates past inflated_bytes_max " +
                                                   std::to_string(inflated_bytes_max) + " bytes");
     }
     capacity = inflated_bytes_max;
   }
-  inflated_.resize(produced);
   const std::size_t trailer = *header_end + body_bytes;
   if (compressed.size() - trailer < kGzipTrailerBytes)
     return fail(ErrorCode::CorruptFile, at_byte(compressed.size(), "gzip stream cut short"));
-  const std::uint32_t crc = libdeflate_crc32(0, inflated_.data(), inflated_.size());
+  const std::uint32_t crc = libdeflate_crc32(0, inflated_.data(), produced);
   if (crc != read_le32(compressed.data() + trailer))
     return fail(ErrorCode::CorruptFile, at_byte(trailer, "gzip: incorrect data check"));
   if (static_cast<std::uint32_t>(produced) != read_le32(compressed.data() + trailer + 4))
     return fail(ErrorCode::CorruptFile, at_byte(trailer + 4, "gzip: incorrect length check"));
   if (trailer + kGzipTrailerBytes != compressed.size())
     return trailing_bytes(compressed, trailer + kGzipTrailerBytes);
-  return {};
+  return produced;
 #else
   (void)compressed;
   (void)inflated_bytes_max;

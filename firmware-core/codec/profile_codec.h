@@ -103,8 +103,11 @@ class ProfileDecoder {
   Result<ByteSpan> decrypt(ByteSpan downloaded, const std::string& key,
                            KeyDerivation key_derivation, KdfDigest& found);
   Result<ByteSpan> inflate(ByteSpan compressed, std::size_t inflated_bytes_max);
-  Result<void> inflate_with_zlib(ByteSpan compressed, std::size_t inflated_bytes_max);
-  Result<void> inflate_with_libdeflate(ByteSpan compressed, std::size_t inflated_bytes_max);
+  // Both return the inflated size; inflated_ keeps its size between profiles (only its first
+  // that many bytes are the result), so that regrowing it does not zero-fill it every time.
+  Result<std::size_t> inflate_with_zlib(ByteSpan compressed, std::size_t inflated_bytes_max);
+  Result<std::size_t> inflate_with_libdeflate(ByteSpan compressed,
+                                              std::size_t inflated_bytes_max);
 
   Inflater inflater_;
   Bytes decrypted_;  // AES-256-CBC plaintext (gzip or XML)

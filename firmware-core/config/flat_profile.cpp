@@ -20,14 +20,18 @@ std::string element_detail(int line, std::string_view shown_name, std::string_vi
   char digits[16];
   const auto [end, error] = std::to_chars(digits, digits + sizeof digits, line);
   const std::string_view number(digits, error == std::errc() ? end - digits : 0);
+  constexpr std::string_view kLine = "line ";
+  constexpr std::string_view kOpen = ": <";
+  const std::size_t size =
+      kLine.size() + number.size() + kOpen.size() + shown_name.size() + 1 + what.size();
   std::string detail;
-  detail.reserve(5 + number.size() + 3 + shown_name.size() + 1 + what.size());
-  detail += "line ";
-  detail += number;
-  detail += ": <";
-  detail += shown_name;
-  detail += '>';
-  detail += what;
+  detail.resize_and_overwrite(size, [&](char* out, std::size_t) {
+    for (const std::string_view part : {kLine, number, kOpen, shown_name})
+      out = std::copy(part.begin(), part.end(), out);
+    *out++ = '>';
+    std::copy(what.begin(), what.end(), out);
+    return size;
+  });
   return detail;
 }
 

@@ -101,33 +101,6 @@ bool has_duplicate_attribute(const pugi::xml_node& element) {
   return false;
 }
 
-// Checks the size limits over the whole tree before anything is read from it, so that a profile
-// past a limit is rejected as a whole.
-Result<void> check_structure(const pugi::xml_document& document, const ProfileLimits& limits,
-                             LineCounter& lines) {
-  std::size_t depth = 1;
-  std::size_t elements = 0;
-  for (pugi::xml_node element = first_element(document); element;
-       element = next_element(element, true, depth)) {
-    if (++elements > limits.xml_elements_max) {
-      return fail(ErrorCode::ProfileTooManyElements,
-                  line_prefix(lines.line_of(element)) + "more than " +
-                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
-    }
-    if (depth > std::min(limits.xml_depth_max, kTinyxml2DepthMax)) {
-      return fail(ErrorCode::ProfileTooDeep,
-                  line_prefix(lines.line_of(element)) + "elements nested deeper than " +
-                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
-    }
-    if (element.first_attribute() != element.last_attribute() &&
-        has_duplicate_attribute(element)) {
-      return fail(ErrorCode::ParseError,
-                  line_prefix(lines.line_of(element)) + "duplicate attribute");
-    }
-  }
-  return {};
-}
-
 // Fills `node` from `element` (see the tinyxml2 reader's describe()).
 void describe(const pugi::xml_node& element, LineCounter& lines, std::string& joined,
               FlatProfileNode& node) {
@@ -183,27 +156,43 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
   }
   if (!first_element(document))
     return fail(ErrorCode::ParseError, line_prefix(lines.line_at(xml.size())) + "no element");
-  if (auto checked = check_structure(document, limits, lines); !checked)
-    return checked;
-
+  // One walk over every element, as in the tinyxml2 reader.
   bool found = false;
   std::size_t depth = 1;
+  std::size_t elements = 0;
+  std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
+  const std::size_t depth_max = std::min(limits.xml_depth_max, kTinyxml2DepthMax);
   std::string joined;
   FlatProfileNode node;
-  pugi::xml_node element = first_element(document);
-  while (element) {
-    const bool is_profile = element.name() == kFlatProfileName;
-    if (is_profile) {
-      found = true;
-      for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
-        if (child.type() != pugi::node_element)
-          continue;
-        describe(child, lines, joined, node);
+  for (pugi::xml_node element = first_element(document); element;
+       element = next_element(element, /*descend=*/true, depth)) {
+    if (++elements > limits.xml_elements_max) {
+      return fail(ErrorCode::ProfileTooManyElements,
+                  line_prefix(lines.line_of(element)) + "more than " +
+                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
+    }
+    if (depth > depth_max) {
+      return fail(ErrorCode::ProfileTooDeep,
+                  line_prefix(lines.line_of(element)) + "elements nested deeper than " +
+                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
+    }
+    if (element.first_attribute() != element.last_attribute() &&
+        has_duplicate_attribute(element)) {
+      return fail(ErrorCode::ParseError,
+                  line_prefix(lines.line_of(element)) + "duplicate attribute");
+    }
+    if (profile_depth != 0 && depth <= profile_depth)
+      profile_depth = 0;  // left it
+    if (profile_depth != 0) {
+      if (depth == profile_depth + 1) {
+        describe(element, lines, joined, node);
         if (auto sent = sink.node(node); !sent)
           return sent;
       }
+    } else if (element.name() == kFlatProfileName) {
+      profile_depth = depth;
+      found = true;
     }
-    element = next_element(element, /*descend=*/!is_profile, depth);
   }
   if (!found)
     return fail(ErrorCode::ParseError, "no <flat-profile> element");

@@ -38,10 +38,11 @@ class FlatProfileSink {
   ~FlatProfileSink() = default;
 };
 
-// Parses `xml` (already checked for size and NUL bytes), checks the element count and depth over
-// the whole tree before the first sink call, then walks it. Errors: ParseError (malformed XML,
-// detail "line N: ..."; no <flat-profile>), ProfileTooDeep, ProfileTooManyElements, and any error
-// of the sink.
+// Parses `xml` (already checked for size and NUL bytes) and walks every element once, checking
+// the element count and depth and handing the children of each <flat-profile> to `sink`. A
+// limit can be found past after some sink calls: callers keep nothing of a walk that failed.
+// Errors: ParseError (malformed XML, detail "line N: ..."; no <flat-profile>), ProfileTooDeep,
+// ProfileTooManyElements, and any error of the sink.
 Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimits& limits,
                                         FlatProfileSink& sink);
 // The same with pugixml. Only in builds with PHONESIM_FAST_BACKEND (xml_parser_available()).

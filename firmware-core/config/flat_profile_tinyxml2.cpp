@@ -32,27 +32,6 @@ const tinyxml2::XMLElement* next_element(const tinyxml2::XMLElement* element, bo
   return nullptr;
 }
 
-// Checks the size limits over the whole tree before anything is read from it, so that a profile
-// past a limit is rejected as a whole.
-Result<void> check_structure(const tinyxml2::XMLDocument& document, const ProfileLimits& limits) {
-  std::size_t depth = 1;
-  std::size_t elements = 0;
-  for (const tinyxml2::XMLElement* element = document.RootElement(); element != nullptr;
-       element = next_element(element, true, depth)) {
-    if (++elements > limits.xml_elements_max) {
-      return fail(ErrorCode::ProfileTooManyElements,
-                  line_prefix(element->GetLineNum()) + "more than " +
-                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
-    }
-    if (depth > limits.xml_depth_max) {
-      return fail(ErrorCode::ProfileTooDeep,
-                  line_prefix(element->GetLineNum()) + "elements nested deeper than " +
-                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
-    }
-  }
-  return {};
-}
-
 // Fills `node` from `element`. Text nodes and CDATA sections make up the value; comments between
 // them are dropped. One text child (the usual case) is viewed in place; several are joined in
 // `joined`.
@@ -99,26 +78,39 @@ Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimit
                                : ErrorCode::ParseError;
     return fail(code, line_prefix(document.ErrorLineNum()) + document.ErrorName());
   }
-  if (auto checked = check_structure(document, limits); !checked)
-    return checked;
-
+  // One walk over every element: counts and depth for the limits, and the children of each
+  // <flat-profile> (not one nested inside another's parameters) for the sink. A limit error can
+  // come after sink calls; the callers discard everything on error.
   bool found = false;
   std::size_t depth = 1;
+  std::size_t elements = 0;
+  std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
   std::string joined;
   FlatProfileNode node;
-  const tinyxml2::XMLElement* element = document.RootElement();
-  while (element != nullptr) {
-    const bool is_profile = element->Name() == kFlatProfileName;
-    if (is_profile) {
-      found = true;
-      for (const tinyxml2::XMLElement* child = element->FirstChildElement(); child != nullptr;
-           child = child->NextSiblingElement()) {
-        describe(*child, joined, node);
+  for (const tinyxml2::XMLElement* element = document.RootElement(); element != nullptr;
+       element = next_element(element, /*descend=*/true, depth)) {
+    if (++elements > limits.xml_elements_max) {
+      return fail(ErrorCode::ProfileTooManyElements,
+                  line_prefix(element->GetLineNum()) + "more than " +
+                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
+    }
+    if (depth > limits.xml_depth_max) {
+      return fail(ErrorCode::ProfileTooDeep,
+                  line_prefix(element->GetLineNum()) + "elements nested deeper than " +
+                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
+    }
+    if (profile_depth != 0 && depth <= profile_depth)
+      profile_depth = 0;  // left it
+    if (profile_depth != 0) {
+      if (depth == profile_depth + 1) {
+        describe(*element, joined, node);
         if (auto sent = sink.node(node); !sent)
           return sent;
       }
+    } else if (element->Name() == kFlatProfileName) {
+      profile_depth = depth;
+      found = true;
     }
-    element = next_element(element, /*descend=*/!is_profile, depth);
   }
   if (!found)
     return fail(ErrorCode::ParseError, "no <flat-profile> element");

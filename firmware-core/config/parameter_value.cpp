@@ -62,14 +62,30 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
+// What one pass over a value finds: most values are short printable ASCII without leading or
+// trailing spaces, and then need neither folding nor the UTF-8 and control-character checks.
+struct TextScan {
+  bool control = false;    // a byte < 0x20 (tabs and line breaks included) or 0x7F
+  bool non_ascii = false;  // a byte >= 0x80
+};
+
+TextScan scan_text(std::string_view text) {
+  // No early exit, so that the compiler can vectorize the loop.
+  std::uint8_t control = 0;
+  std::uint8_t high = 0;
+  for (const char c : text) {
+    const auto byte = static_cast<std::uint8_t>(c);
+    control |= static_cast<std::uint8_t>(byte < 0x20 || byte == 0x7F);
+    high |= byte;
+  }
+  return TextScan{control != 0, (high & 0x80) != 0};
+}
+
 // True when `raw` changes under the flat-profile whitespace rule (most values do not).
-bool needs_folding(std::string_view raw) {
+bool needs_folding(std::string_view raw, const TextScan& scan) {
   if (raw.empty())
     return false;
-  if (is_space(raw.front()) || is_space(raw.back()))
-    return true;
-  return std::any_of(raw.begin(), raw.end(),
-                     [](char c) { return c == '\t' || c == '\n' || c == '\r'; });
+  return scan.control || is_space(raw.front()) || is_space(raw.back());
 }
 
 // The flat-profile whitespace rule: trim, and line breaks and tabs inside become spaces (a CR LF
@@ -216,16 +232,10 @@ void join_integers(const std::vector<std::uint32_t>& values, std::string& out) {
   }
 }
 
-Result<void> check_text(const ParamSpec& spec, std::string_view text) {
-  // One pass for the usual all-ASCII text; the full checks only when it has other bytes.
-  bool ascii = true;
-  for (char c : text) {
-    const auto byte = static_cast<std::uint8_t>(c);
-    if (byte < 0x20 || byte == 0x7F)
-      return invalid("contains control characters");
-    ascii = ascii && byte < 0x80;
-  }
-  if (!ascii && !is_valid_utf8(text))
+Result<void> check_text(const ParamSpec& spec, std::string_view text, const TextScan& scan) {
+  if (scan.control)
+    return invalid("contains control characters");
+  if (scan.non_ascii && !is_valid_utf8(text))
     return invalid("is not valid UTF-8");
   if (text.size() > spec.text_bytes_max) {
     return fail(ErrorCode::ValueTooLong,
@@ -234,11 +244,11 @@ Result<void> check_text(const ParamSpec& spec, std::string_view text) {
   return {};
 }
 
-// Writes the canonical text for `text` (already whitespace-folded) into `out`; the error detail
-// is only the reason. `text` may be `out` itself (`in_out`): every case parses it completely
-// before writing.
-Result<void> canonical(const ParamSpec& spec, std::string_view text, bool in_out,
-                       std::string& out) {
+// Writes the canonical text for `text` (already whitespace-folded; `scan` describes it) into
+// `out`; the error detail is only the reason. `text` may be `out` itself (`in_out`): every case
+// parses it completely before writing.
+Result<void> canonical(const ParamSpec& spec, std::string_view text, const TextScan& scan,
+                       bool in_out, std::string& out) {
   auto keep = [&]() {
     if (!in_out)
       out.assign(text);
@@ -288,7 +298,7 @@ Result<void> canonical(const ParamSpec& spec, std::string_view text, bool in_out
       return {};
     }
     case ValueType::Text:
-      if (auto checked = check_text(spec, text); !checked)
+      if (auto checked = check_text(spec, text, scan); !checked)
         return checked;
       keep();
       return {};
@@ -311,10 +321,13 @@ Result<void> normalize_into(const ParamSpec& spec, std::string_view raw, std::st
     return fail(ErrorCode::ValueTooLong,
                 describe("is longer than " + std::to_string(kValueBytesMax) + " bytes"));
   }
-  const bool folded = needs_folding(raw);
-  if (folded)
+  TextScan scan = scan_text(raw);
+  const bool folded = needs_folding(raw, scan);
+  if (folded) {
     fold_whitespace(raw, out);
-  auto result = canonical(spec, folded ? std::string_view(out) : raw, folded, out);
+    scan = scan_text(out);
+  }
+  auto result = canonical(spec, folded ? std::string_view(out) : raw, scan, folded, out);
   if (!result)
     return fail(result.error().code, describe(result.error().detail));
   return {};

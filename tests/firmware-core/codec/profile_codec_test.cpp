@@ -488,6 +488,23 @@ TEST_P(ProfileDecoderTest, InflatedSizeAtAndPastTheLimit) {
   EXPECT_LE(decoder.buffer_capacity_bytes(), 2 * 4096 + 64u);
 }
 
+TEST_P(ProfileDecoderTest, SmallerLimitAfterALargerProfileStillHolds) {
+  // The inflate buffer keeps its size between profiles; the limit of each decode still counts.
+  ProfileDecoder decoder(current_inflater);
+  const std::string big = "<" + std::string(50'000, 'x');
+  EXPECT_EQ(decode_ok(decoder, encode(big, true)), big);
+  DecodeLimits limits;
+  limits.inflated_bytes_max = 4096;
+  const std::string at_limit = "<" + std::string(4095, 'x');
+  EXPECT_EQ(decode_ok(decoder, encode(at_limit, true), std::nullopt, KeyDerivation::Sha256ThenMd5,
+                      limits),
+            at_limit);
+  auto past = decoder.decode(encode(at_limit + "x", true), std::nullopt,
+                             KeyDerivation::Sha256ThenMd5, limits);
+  ASSERT_FALSE(past.has_value());
+  EXPECT_EQ(past.error().code, ErrorCode::ProfileTooLarge);
+}
+
 TEST_P(ProfileDecoderTest, DownloadedProfileUsesProfileBytesMaxForInflating) {
   ProfileLimits limits;
   limits.profile_bytes_max = 1000;
