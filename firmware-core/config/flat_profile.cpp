@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <string_view>
+#include <utility>
 
 #include "firmware-core/config/flat_profile_reader.h"
 
@@ -115,6 +116,92 @@ class CollectingSink final : public ParameterSink {
 };
 
 }  // namespace
+
+bool has_entities(std::string_view text) {
+  return text.find('&') != std::string_view::npos;
+}
+
+namespace {
+
+// Appends `code_point` (a Unicode scalar value) as UTF-8.
+void append_utf8(std::uint32_t code_point, std::string& out) {
+  if (code_point < 0x80) {
+    out.push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
+}
+
+// The code point of a character reference's body ("#65", "#x41"), or 0 if it is not a valid
+// one (0 itself is not allowed in XML).
+std::uint32_t character_reference(std::string_view body) {
+  if (body.size() < 2 || body[0] != '#')
+    return 0;
+  const bool hex = body[1] == 'x';
+  const std::string_view digits = body.substr(hex ? 2 : 1);
+  if (digits.empty() || digits.size() > 8)
+    return 0;
+  std::uint32_t value = 0;
+  const auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
+  if (error != std::errc() || end != digits.data() + digits.size())
+    return 0;
+  if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
+    return 0;
+  return value;
+}
+
+}  // namespace
+
+void append_decoded(std::string_view text, std::string& out) {
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"apos", '\''}, {"quot", '"'}};
+  // Longest reference body considered: "#x10FFFF" and a few leading zeros.
+  constexpr std::size_t kReferenceBytesMax = 12;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t ampersand = text.find('&', start);
+    if (ampersand == std::string_view::npos)
+      break;
+    out.append(text.substr(start, ampersand - start));
+    const std::size_t semicolon = text.substr(0, ampersand + 2 + kReferenceBytesMax)
+                                      .find(';', ampersand + 1);
+    bool decoded = false;
+    if (semicolon != std::string_view::npos) {
+      const std::string_view body = text.substr(ampersand + 1, semicolon - ampersand - 1);
+      for (const auto& [name, character] : kEntities) {
+        if (body == name) {
+          out.push_back(character);
+          decoded = true;
+          break;
+        }
+      }
+      if (!decoded) {
+        if (const std::uint32_t code_point = character_reference(body); code_point != 0) {
+          append_utf8(code_point, out);
+          decoded = true;
+        }
+      }
+    }
+    if (decoded) {
+      start = semicolon + 1;
+    } else {
+      out.push_back('&');
+      start = ampersand + 1;
+    }
+  }
+  out.append(text.substr(start));
+}
 
 std::string line_prefix(int line) {
   return "line " + std::to_string(line) + ": ";

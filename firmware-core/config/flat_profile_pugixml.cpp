@@ -14,12 +14,12 @@ namespace {
 
 constexpr std::string_view kFlatProfileName = "flat-profile";
 
-// As tinyxml2 with PRESERVE_WHITESPACE and entity processing reads: CDATA kept, entities and
-// character references decoded, CR LF -> LF, attribute values as written, and a whitespace-only
-// text kept when it is an element's only child (`<GPP_A> </GPP_A>`). No declaration, comment or
-// DOCTYPE nodes: they are skipped, as the tinyxml2 reader skips them.
+// As tinyxml2 with PRESERVE_WHITESPACE reads: CDATA kept, CR LF -> LF, attribute values as
+// written, and a whitespace-only text kept when it is an element's only child
+// (`<GPP_A> </GPP_A>`). Entities are left to the reader (flat_profile_reader.h). No declaration,
+// comment or DOCTYPE nodes: they are skipped, as the tinyxml2 reader skips them.
 constexpr unsigned kParseOptions =
-    pugi::parse_cdata | pugi::parse_escapes | pugi::parse_eol | pugi::parse_ws_pcdata_single;
+    pugi::parse_cdata | pugi::parse_eol | pugi::parse_ws_pcdata_single;
 
 // The deepest nesting tinyxml2 9 parses (its TINYXML2_MAX_ELEMENT_DEPTH guard of 100 counts the
 // document and one level more); deeper is ProfileTooDeep there, so it is here too.
@@ -102,39 +102,28 @@ bool has_duplicate_attribute(const pugi::xml_node& element) {
 }
 
 // Fills `node` from `element` (see the tinyxml2 reader's describe()).
-void describe(const pugi::xml_node& element, LineCounter& lines, std::string& joined,
-              FlatProfileNode& node) {
+void describe(const pugi::xml_node& element, LineCounter& lines, TextJoiner& text,
+              std::string& access, FlatProfileNode& node) {
   node.name = element.name();
   node.line = lines.line_of(element);
-  node.text = {};
   node.has_child_elements = false;
-  bool joining = false;
+  text.reset();
   for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
     const pugi::xml_node_type type = child.type();
     if (type == pugi::node_pcdata || type == pugi::node_cdata) {
-      const std::string_view value = child.value();
-      if (node.text.empty() && !joining) {
-        node.text = value;
-        continue;
-      }
-      if (!joining) {
-        joined.assign(node.text);
-        joining = true;
-      }
-      joined += value;
+      text.add(child.value(), type == pugi::node_cdata);
     } else if (type == pugi::node_element) {
       node.has_child_elements = true;
     }
   }
-  if (joining)
-    node.text = joined;
+  node.text = text.text();
   node.has_access = false;
   node.access = {};
   for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
        attribute = attribute.next_attribute()) {
     if (std::strcmp(attribute.name(), "ua") == 0) {
       node.has_access = true;
-      node.access = attribute.value();
+      node.access = decoded_attribute(attribute.value(), access);
       break;
     }
   }
@@ -162,7 +151,8 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
   std::size_t elements = 0;
   std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
   const std::size_t depth_max = std::min(limits.xml_depth_max, kTinyxml2DepthMax);
-  std::string joined;
+  TextJoiner text;
+  std::string access;
   FlatProfileNode node;
   for (pugi::xml_node element = first_element(document); element;
        element = next_element(element, /*descend=*/true, depth)) {
@@ -185,7 +175,7 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
       profile_depth = 0;  // left it
     if (profile_depth != 0) {
       if (depth == profile_depth + 1) {
-        describe(element, lines, joined, node);
+        describe(element, lines, text, access, node);
         if (auto sent = sink.node(node); !sent)
           return sent;
       }

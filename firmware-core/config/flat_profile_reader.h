@@ -70,6 +70,73 @@ Result<void> walk_flat_profile(ByteSpan profile, const ParameterRegistry& regist
                                std::vector<ProfileIssue>& unknown_elements,
                                std::vector<ProfileIssue>& invalid_elements);
 
+// Entities are decoded here, not by the parsers, so that both readers give the same text
+// (tinyxml2 9 leaves a stale byte where an unknown entity was): &lt; &gt; &amp; &apos; &quot;
+// and character references &#N; &#xH; to a Unicode scalar value (not 0, not a surrogate) become
+// their character; anything else starting with '&' stays as written. CDATA is never decoded.
+
+// True when `text` holds a '&' (most values do not, and are then used as they are).
+bool has_entities(std::string_view text);
+// Appends `text` to `out` with its entities decoded.
+void append_decoded(std::string_view text, std::string& out);
+
+// Joins the text and CDATA children of one element into its value, decoding entities in the
+// text parts. One part without entities (the usual case) is viewed in place, not copied.
+class TextJoiner {
+ public:
+  // Starts a new element.
+  void reset() {
+    parts_ = 0;
+    joined_.clear();
+  }
+  // Adds the next text (`cdata` false) or CDATA part. `part` must outlive text().
+  void add(std::string_view part, bool cdata) {
+    if (parts_ == 0) {
+      first_ = part;
+      first_cdata_ = cdata;
+    } else {
+      if (parts_ == 1)
+        append(first_, first_cdata_);
+      append(part, cdata);
+    }
+    ++parts_;
+  }
+  // The value; valid until the next reset() or add().
+  std::string_view text() {
+    if (parts_ == 0)
+      return {};
+    if (parts_ == 1) {
+      if (first_cdata_ || !has_entities(first_))
+        return first_;
+      append(first_, false);
+    }
+    return joined_;
+  }
+
+ private:
+  void append(std::string_view part, bool cdata) {
+    if (cdata)
+      joined_.append(part);
+    else
+      append_decoded(part, joined_);
+  }
+
+  std::size_t parts_ = 0;
+  std::string_view first_;
+  bool first_cdata_ = false;
+  std::string joined_;
+};
+
+// `raw` (an attribute value) with its entities decoded: `raw` itself when it has none, else a
+// view of `buffer`.
+inline std::string_view decoded_attribute(std::string_view raw, std::string& buffer) {
+  if (!has_entities(raw))
+    return raw;
+  buffer.clear();
+  append_decoded(raw, buffer);
+  return buffer;
+}
+
 // "line N: " for error details.
 std::string line_prefix(int line);
 

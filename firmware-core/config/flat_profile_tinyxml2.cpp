@@ -33,43 +33,33 @@ const tinyxml2::XMLElement* next_element(const tinyxml2::XMLElement* element, bo
 }
 
 // Fills `node` from `element`. Text nodes and CDATA sections make up the value; comments between
-// them are dropped. One text child (the usual case) is viewed in place; several are joined in
-// `joined`.
-void describe(const tinyxml2::XMLElement& element, std::string& joined, FlatProfileNode& node) {
+// them are dropped.
+void describe(const tinyxml2::XMLElement& element, TextJoiner& text, std::string& access,
+              FlatProfileNode& node) {
   node.name = element.Name();
   node.line = element.GetLineNum();
-  node.text = {};
   node.has_child_elements = false;
-  bool joining = false;
+  text.reset();
   for (const tinyxml2::XMLNode* child = element.FirstChild(); child != nullptr;
        child = child->NextSibling()) {
-    if (const tinyxml2::XMLText* text = child->ToText()) {
-      const std::string_view value = text->Value();
-      if (node.text.empty() && !joining) {
-        node.text = value;
-        continue;
-      }
-      if (!joining) {
-        joined.assign(node.text);
-        joining = true;
-      }
-      joined += value;
+    if (const tinyxml2::XMLText* part = child->ToText()) {
+      text.add(part->Value(), part->CData());
     } else if (child->ToElement() != nullptr) {
       node.has_child_elements = true;
     }
   }
-  if (joining)
-    node.text = joined;
-  const char* access = element.Attribute("ua");
-  node.has_access = access != nullptr;
-  node.access = access != nullptr ? std::string_view(access) : std::string_view();
+  node.text = text.text();
+  const char* ua = element.Attribute("ua");
+  node.has_access = ua != nullptr;
+  node.access = ua != nullptr ? decoded_attribute(ua, access) : std::string_view();
 }
 
 }  // namespace
 
 Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimits& limits,
                                         FlatProfileSink& sink) {
-  tinyxml2::XMLDocument document(/*processEntities=*/true, tinyxml2::PRESERVE_WHITESPACE);
+  // Entities are decoded by the reader (flat_profile_reader.h), the same for both parsers.
+  tinyxml2::XMLDocument document(/*processEntities=*/false, tinyxml2::PRESERVE_WHITESPACE);
   if (document.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS) {
     // tinyxml2's own nesting guard (TINYXML2_MAX_ELEMENT_DEPTH) fires before ours can when
     // xml_depth_max is set above it.
@@ -85,7 +75,8 @@ Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimit
   std::size_t depth = 1;
   std::size_t elements = 0;
   std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
-  std::string joined;
+  TextJoiner text;
+  std::string access;
   FlatProfileNode node;
   for (const tinyxml2::XMLElement* element = document.RootElement(); element != nullptr;
        element = next_element(element, /*descend=*/true, depth)) {
@@ -103,7 +94,7 @@ Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimit
       profile_depth = 0;  // left it
     if (profile_depth != 0) {
       if (depth == profile_depth + 1) {
-        describe(*element, joined, node);
+        describe(*element, text, access, node);
         if (auto sent = sink.node(node); !sent)
           return sent;
       }

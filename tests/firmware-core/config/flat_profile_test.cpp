@@ -142,6 +142,27 @@ TEST_P(FlatProfileTest, DecodesEntitiesAndCdata) {
   EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("<raw & text>"));
 }
 
+TEST_P(FlatProfileTest, KeepsUnknownEntitiesAndBadReferencesAsWritten) {
+  // tinyxml2 9 itself would leave a stale byte in place of "&et;"; the reader decodes entities
+  // itself, the same way for both parsers.
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile><GPP_A>&amp;&lt;&et;&#74;&#}2e&#0;&#xD800;&#x110000;&</GPP_A></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 1u);
+  EXPECT_EQ(parsed.elements[0].text,
+            std::optional<std::string>("&<&et;J&#}2e&#0;&#xD800;&#x110000;&"));
+}
+
+TEST_P(FlatProfileTest, DecodesReferencesToUtf8AndAcrossTextParts) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile><GPP_A>&#xe4;&#8364;&#x1F600;</GPP_A>"
+      "<GPP_B>a&amp;<![CDATA[&amp;]]><!-- c -->&lt;b</GPP_B>"
+      "<GPP_C ua=\"&#114;w\">x</GPP_C></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 3u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80"));
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("a&&amp;<b"));
+  EXPECT_EQ(parsed.elements[2].access, std::optional<Access>(Access::ReadWrite));
+}
+
 TEST_P(FlatProfileTest, IgnoresGroupAttributes) {
   ParsedProfile parsed = parse_ok(
       "<flat-profile><Profile_Rule group=\"Provisioning/Configuration_Profile\">x</Profile_Rule>"
