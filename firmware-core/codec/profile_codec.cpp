@@ -384,20 +384,18 @@ std::uint32_t read_le32(const std::uint8_t* bytes) {
          static_cast<std::uint32_t>(bytes[2]) << 16 | static_cast<std::uint32_t>(bytes[3]) << 24;
 }
 
-// The end of the RFC 1952 header (optional extra field, name, comment and header CRC), checked
-// as zlib checks it, so that both inflaters reject the same files.
-Result<std::size_t> gzip_header_end(ByteSpan compressed) {
+// The end of the RFC 1952 header (optional extra field, name, comment and header CRC), or nullopt
+// when it is cut short or its CRC does not match (zlib then says which).
+std::optional<std::size_t> gzip_header_end(ByteSpan compressed) {
   const std::uint8_t flags = compressed[3];
   std::size_t position = kGzipHeaderBytesMin;
-  auto cut_short = [&] { return fail(ErrorCode::CorruptFile, at_byte(compressed.size(),
-                                                                      "gzip stream cut short")); };
   if ((flags & kGzipFlagExtra) != 0) {
     if (compressed.size() - position < 2)
-      return cut_short();
+      return std::nullopt;
     const std::size_t extra_bytes = compressed[position] | compressed[position + 1] << 8;
     position += 2;
     if (compressed.size() - position < extra_bytes)
-      return cut_short();
+      return std::nullopt;
     position += extra_bytes;
   }
   for (const std::uint8_t flag : {kGzipFlagName, kGzipFlagComment}) {
@@ -406,16 +404,16 @@ Result<std::size_t> gzip_header_end(ByteSpan compressed) {
     const auto* begin = compressed.data() + position;
     const void* nul = std::memchr(begin, 0, compressed.size() - position);
     if (nul == nullptr)
-      return cut_short();
+      return std::nullopt;
     position += static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - begin) + 1;
   }
   if ((flags & kGzipFlagHeaderCrc) != 0) {
     if (compressed.size() - position < 2)
-      return cut_short();
+      return std::nullopt;
     const auto crc = static_cast<std::uint32_t>(
         crc32(0, compressed.data(), static_cast<uInt>(position)) & 0xffffu);
     if (crc != static_cast<std::uint32_t>(compressed[position] | compressed[position + 1] << 8))
-      return fail(ErrorCode::CorruptFile, at_byte(position, "gzip: header crc mismatch"));
+      return std::nullopt;
     position += 2;
   }
   return position;
@@ -425,17 +423,25 @@ Result<std::size_t> gzip_header_end(ByteSpan compressed) {
 
 // libdeflate has no streaming inflate: it needs the whole output buffer up front. The buffer is
 // sized from the trailer's ISIZE, capped at the limit; if that is too small (ISIZE lies, or the
-// stream is past the limit), one retry with the limit itself decides. Memory stays bounded by
-// inflated_bytes_max, and a gzip bomb fails after at most that many bytes of output, as with zlib.
+// stream is past the limit), one retry with the limit itself. Memory stays bounded by
+// inflated_bytes_max.
+//
+// libdeflate only ever decides that a file is good. Every file it does not fully accept (bad
+// header, bad or cut stream, past the limit, CRC or length mismatch, trailing bytes) is handed to
+// zlib's bounded streaming inflate, which gives the error: so both inflaters reject exactly the
+// same files with the same errors (libdeflate reads a cut stream as if zeros followed and would
+// report some as too large). Good files never take that path; a gzip bomb costs one libdeflate
+// and one zlib pass up to the limit, with memory bounded by it.
 Result<std::size_t> ProfileDecoder::inflate_with_libdeflate(ByteSpan compressed,
                                                             std::size_t inflated_bytes_max) {
 #ifdef PHONESIM_FAST_BACKEND
   Contexts& contexts = *contexts_;
+  auto zlib_decides = [&] { return inflate_with_zlib(compressed, inflated_bytes_max); };
   if (contexts.decompressor == nullptr)
-    return fail(ErrorCode::ProfileTooLarge, "libdeflate could not allocate its state");
-  auto header_end = gzip_header_end(compressed);
+    return zlib_decides();
+  const std::optional<std::size_t> header_end = gzip_header_end(compressed);
   if (!header_end)
-    return fail(std::move(header_end).error());
+    return zlib_decides();
   const ByteSpan body = compressed.subspan(*header_end);
 
   std::size_t capacity = std::min(inflated_size_hint(compressed), inflated_bytes_max);
@@ -451,26 +457,18 @@ Result<std::size_t> ProfileDecoder::inflate_with_libdeflate(ByteSpan compressed,
         std::min(inflated_.size(), inflated_bytes_max), &body_bytes, &produced);
     if (status == LIBDEFLATE_SUCCESS)
       break;
-    if (status != LIBDEFLATE_INSUFFICIENT_SPACE) {
-      return fail(ErrorCode::CorruptFile,
-                  at_byte(*header_end, "gzip: invalid deflate data or stream cut short"));
-    }
-    if (capacity >= inflated_bytes_max || inflated_.size() >= inflated_bytes_max) {
-      return fail(ErrorCode::ProfileTooLarge, "inflates past inflated_bytes_max " +
-                                                  std::to_string(inflated_bytes_max) + " bytes");
+    if (status != LIBDEFLATE_INSUFFICIENT_SPACE || capacity >= inflated_bytes_max ||
+        inflated_.size() >= inflated_bytes_max) {
+      return zlib_decides();
     }
     capacity = inflated_bytes_max;
   }
   const std::size_t trailer = *header_end + body_bytes;
-  if (compressed.size() - trailer < kGzipTrailerBytes)
-    return fail(ErrorCode::CorruptFile, at_byte(compressed.size(), "gzip stream cut short"));
-  const std::uint32_t crc = libdeflate_crc32(0, inflated_.data(), produced);
-  if (crc != read_le32(compressed.data() + trailer))
-    return fail(ErrorCode::CorruptFile, at_byte(trailer, "gzip: incorrect data check"));
-  if (static_cast<std::uint32_t>(produced) != read_le32(compressed.data() + trailer + 4))
-    return fail(ErrorCode::CorruptFile, at_byte(trailer + 4, "gzip: incorrect length check"));
-  if (trailer + kGzipTrailerBytes != compressed.size())
-    return trailing_bytes(compressed, trailer + kGzipTrailerBytes);
+  if (compressed.size() - trailer != kGzipTrailerBytes ||
+      libdeflate_crc32(0, inflated_.data(), produced) != read_le32(compressed.data() + trailer) ||
+      static_cast<std::uint32_t>(produced) != read_le32(compressed.data() + trailer + 4)) {
+    return zlib_decides();
+  }
   return produced;
 #else
   (void)compressed;

@@ -32,8 +32,11 @@ inline constexpr std::size_t kXmlDepthMax = 16;         // <flat-profile> wrappe
 inline constexpr std::size_t kXmlElementsMax = 20'000;  // ~10x the parameters a phone has
 
 // Which XML parser reads profiles. tinyxml2 is the default and always built in; pugixml (several
-// times faster) only in builds with PHONESIM_FAST_BACKEND. Both give the same results (the
-// flat-profile tests run against each); only the wording of a ParseError's detail differs.
+// times faster) only in builds with PHONESIM_FAST_BACKEND. On well-formed XML both give the same
+// results (the flat-profile tests run against each, flat_profile_fuzz compares them); only the
+// wording of a ParseError's detail differs. On malformed XML their leniency differs: tinyxml2
+// stops reading at a stray end tag at document level and keeps what it read, pugixml rejects
+// such a document with ParseError.
 enum class XmlParser : std::uint8_t { Tinyxml2, Pugixml };
 
 // True when this build includes `parser`. Call before selecting a parser other than the default;
