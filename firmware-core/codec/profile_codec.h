@@ -47,9 +47,10 @@ enum class KdfDigest : std::uint8_t { Sha256, Md5 };
 // per-phone setting, to reproduce phones that reject files made by newer OpenSSL).
 enum class KeyDerivation : std::uint8_t { Sha256ThenMd5, Md5Only };
 
-// Which library inflates gzip. zlib is the default and always built in; libdeflate (about three
-// times faster, whole-buffer only) only in builds with PHONESIM_FAST_BACKEND. Both accept and
-// reject the same files with the same errors; only the wording of a deflate-data error differs.
+// Which library inflates gzip. zlib is the default and always built in; libdeflate (two to three
+// times faster, whole-buffer only) only in builds with PHONESIM_FAST_BACKEND. Both accept the
+// same files and reject the others with the same errors: libdeflate only ever accepts, and any
+// file it does not fully accept is decided by zlib (profile_codec.cpp).
 enum class Inflater : std::uint8_t { Zlib, Libdeflate };
 
 // True when this build includes `inflater`. Call before selecting one other than the default; a

@@ -158,7 +158,8 @@ TEST_P(FlatProfileTest, DecodesReferencesToUtf8AndAcrossTextParts) {
       "<GPP_B>a&amp;<![CDATA[&amp;]]><!-- c -->&lt;b</GPP_B>"
       "<GPP_C ua=\"&#114;w\">x</GPP_C></flat-profile>");
   ASSERT_EQ(parsed.elements.size(), 3u);
-  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80"));
+  EXPECT_EQ(parsed.elements[0].text,
+            std::optional<std::string>("\xc3\xa4\xe2\x82\xac\xf0\x9f\x98\x80"));
   EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("a&&amp;<b"));
   EXPECT_EQ(parsed.elements[2].access, std::optional<Access>(Access::ReadWrite));
 }
