@@ -3,8 +3,13 @@
 //
 //   raw/...   OpenSSL, zlib and tinyxml2 alone on the same bytes, contexts reused and keys
 //             already derived: the least each step costs
-//   ours/...  ProfileDecoder::decode and apply_downloaded_profile; the label names the peer (a
-//             chain "a+b+c" is the sum of those steps) for the closing ratio table
+//   ours/...  ProfileDecoder::decode and apply_downloaded_profile with the default backend (zlib,
+//             tinyxml2); the label names the peer (a chain "a+b+c" is the sum of those steps)
+//             for the closing ratio table
+//   fast/...  the same with the fast backend (libdeflate, pugixml; PHONESIM_FAST_BACKEND builds):
+//             decode against its raw steps, the pipeline against the default pipeline
+//
+// `bench_codec --write DIR` writes the generated profile sets instead (scripts/gen-profiles).
 //
 // Forms, each made with encode_profile from the generated profiles: plain, gzip, gzip_aes (key
 // kKey, fixed salt, SHA-256 key derivation). See README.md for the command and the figures.
@@ -13,6 +18,7 @@
 #include <array>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +26,11 @@
 #include <openssl/evp.h>
 #include <tinyxml2.h>
 #include <zlib.h>
+
+#ifdef PHONESIM_FAST_BACKEND
+#include <libdeflate.h>
+#include <pugixml.hpp>
+#endif
 
 #include <benchmark/benchmark.h>
 
@@ -48,7 +59,7 @@ const fw::ParameterRegistry& registry() {
 
 // One generated profile in the three forms a server sends, plus what the raw peers need.
 struct Profile {
-  std::string name;  // "small", "large"
+  std::string name;  // "small", "typical", "large"
   std::string xml;
   fw::Bytes plain{};     // encode_profile without layers: the XML itself
   fw::Bytes gzip{};      // gzip
@@ -66,6 +77,30 @@ constexpr std::array<Form, 3> kForms = {{{"plain", &Profile::plain, false},
                                          {"gzip", &Profile::gzip, false},
                                          {"gzip_aes", &Profile::gzip_aes, true}}};
 
+// Which libraries decode and parse: the default or the fast backend.
+struct Backend {
+  std::string_view prefix;  // "ours", "fast"
+  fw::Inflater inflater;
+  fw::XmlParser parser;
+  std::string_view raw_inflate;  // the raw peers of its steps
+  std::string_view raw_parse;
+};
+constexpr Backend kDefaultBackend{"ours", fw::Inflater::Zlib, fw::XmlParser::Tinyxml2,
+                                  "raw/zlib_inflate", "raw/tinyxml2_parse"};
+constexpr Backend kFastBackend{"fast", fw::Inflater::Libdeflate, fw::XmlParser::Pugixml,
+                               "raw/libdeflate_inflate", "raw/pugixml_parse"};
+
+bool fast_backend_built_in() {
+  return fw::inflater_available(fw::Inflater::Libdeflate) &&
+         fw::xml_parser_available(fw::XmlParser::Pugixml);
+}
+
+fw::ProfileLimits limits_for(const Backend& backend) {
+  fw::ProfileLimits limits;
+  limits.xml_parser = backend.parser;
+  return limits;
+}
+
 std::optional<std::string> key_for(const Form& form) {
   return form.encrypted ? std::optional<std::string>(kKey) : std::nullopt;
 }
@@ -75,10 +110,11 @@ std::string run_name(std::string_view kind, std::string_view form, const Profile
 }
 
 // The raw steps a form's decoding is made of: its peer.
-std::string raw_steps(const Form& form, const Profile& profile) {
+std::string raw_steps(const Form& form, const Profile& profile,
+                      const Backend& backend = kDefaultBackend) {
   if (form.name == "plain")
     return run_name("raw/memcpy", "plain", profile);
-  std::string steps = run_name("raw/zlib_inflate", "gzip", profile);
+  std::string steps = run_name(backend.raw_inflate, "gzip", profile);
   if (form.encrypted)
     steps = run_name("raw/aes_decrypt", "gzip_aes", profile) + kPeerSeparator + steps;
   return steps;
@@ -111,20 +147,32 @@ bool prepare(Profile& profile) {
     std::fprintf(stderr, "EVP_BytesToKey failed\n");
     return false;
   }
-  fw::ProfileDecoder decoder;
-  for (const Form& form : kForms) {
-    auto plain = decoder.decode(profile.*form.bytes, key_for(form));
-    if (!plain || fw::as_text(*plain) != profile.xml) {
-      std::fprintf(stderr, "%s profile, %s: does not decode to the XML\n", profile.name.c_str(),
-                   std::string(form.name).c_str());
-      return false;
-    }
-    fw::ConfigStore store(registry());
-    if (!fw::apply_downloaded_profile(store, decoder, profile.*form.bytes, key_for(form),
-                                      fw::KeyDerivation::Sha256ThenMd5)) {
-      std::fprintf(stderr, "%s profile, %s: does not apply\n", profile.name.c_str(),
-                   std::string(form.name).c_str());
-      return false;
+  std::optional<fw::ConfigStore> default_store;
+  for (const Backend* backend : {&kDefaultBackend, &kFastBackend}) {
+    if (backend == &kFastBackend && !fast_backend_built_in())
+      break;
+    fw::ProfileDecoder decoder(backend->inflater);
+    for (const Form& form : kForms) {
+      auto plain = decoder.decode(profile.*form.bytes, key_for(form));
+      if (!plain || fw::as_text(*plain) != profile.xml) {
+        std::fprintf(stderr, "%s profile, %s, %s: does not decode to the XML\n",
+                     profile.name.c_str(), std::string(form.name).c_str(),
+                     std::string(backend->prefix).c_str());
+        return false;
+      }
+      fw::ConfigStore store(registry());
+      auto report = fw::apply_downloaded_profile(store, decoder, profile.*form.bytes,
+                                                 key_for(form), fw::KeyDerivation::Sha256ThenMd5,
+                                                 limits_for(*backend));
+      // Both backends must give the same configuration.
+      if (!report || (default_store && !(store == *default_store))) {
+        std::fprintf(stderr, "%s profile, %s, %s: does not apply, or applies differently\n",
+                     profile.name.c_str(), std::string(form.name).c_str(),
+                     std::string(backend->prefix).c_str());
+        return false;
+      }
+      if (!default_store)
+        default_store = store;
     }
   }
   // On stderr, so that --benchmark_format=json keeps stdout parseable.
@@ -193,6 +241,39 @@ void raw_zlib_inflate(benchmark::State& state, const Profile& profile) {
   set_bytes(state, profile.gzip.size());
 }
 
+#ifdef PHONESIM_FAST_BACKEND
+// libdeflate's whole-buffer gzip inflation into a buffer of the right size; decompressor
+// allocated once.
+void raw_libdeflate_inflate(benchmark::State& state, const Profile& profile) {
+  libdeflate_decompressor* decompressor = libdeflate_alloc_decompressor();
+  fw::Bytes out(profile.xml.size());
+  for (auto _ : state) {
+    if (libdeflate_gzip_decompress(decompressor, profile.gzip.data(), profile.gzip.size(),
+                                   out.data(), out.size(), nullptr) != LIBDEFLATE_SUCCESS) {
+      state.SkipWithError("libdeflate_gzip_decompress failed");
+      break;
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  libdeflate_free_decompressor(decompressor);
+  set_bytes(state, profile.gzip.size());
+}
+
+// pugixml's parse with its default options (fresh document).
+void raw_pugixml_parse(benchmark::State& state, const Profile& profile) {
+  for (auto _ : state) {
+    pugi::xml_document document;
+    if (!document.load_buffer(profile.xml.data(), profile.xml.size())) {
+      state.SkipWithError("pugixml parse failed");
+      break;
+    }
+    benchmark::DoNotOptimize(document.first_child());
+  }
+  set_bytes(state, profile.xml.size());
+}
+#endif
+
 // The parse every decoded profile goes through (fresh document, as in bench_config).
 void raw_tinyxml2_parse(benchmark::State& state, const Profile& profile) {
   for (auto _ : state) {
@@ -221,10 +302,11 @@ void raw_memcpy(benchmark::State& state, const Profile& profile) {
 // --- Ours ---------------------------------------------------------------------------------------
 
 // Bytes processed: the download (the encoded form).
-void ours_decode(benchmark::State& state, const Profile& profile, const Form& form) {
+void ours_decode(benchmark::State& state, const Profile& profile, const Form& form,
+                 const Backend& backend) {
   const fw::Bytes& bytes = profile.*form.bytes;
   const std::optional<std::string> key = key_for(form);
-  fw::ProfileDecoder decoder;
+  fw::ProfileDecoder decoder(backend.inflater);
   for (auto _ : state) {
     auto plain = decoder.decode(bytes, key);
     if (!plain) {
@@ -234,19 +316,22 @@ void ours_decode(benchmark::State& state, const Profile& profile, const Form& fo
     benchmark::DoNotOptimize(plain->data());
   }
   set_bytes(state, bytes.size());
-  state.SetLabel(peer_label(raw_steps(form, profile)));
+  state.SetLabel(peer_label(raw_steps(form, profile, backend)));
 }
 
 // Download to configuration: decode, then apply onto a factory store (parse, validate,
-// normalize, diff, build, swap). The peer stops at tinyxml2's parse.
-void ours_pipeline(benchmark::State& state, const Profile& profile, const Form& form) {
+// normalize, diff, build, swap). The default pipeline's peer stops at tinyxml2's parse; the
+// fast pipeline's peer is the default pipeline.
+void ours_pipeline(benchmark::State& state, const Profile& profile, const Form& form,
+                   const Backend& backend) {
   const fw::Bytes& bytes = profile.*form.bytes;
   const std::optional<std::string> key = key_for(form);
-  fw::ProfileDecoder decoder;
+  const fw::ProfileLimits limits = limits_for(backend);
+  fw::ProfileDecoder decoder(backend.inflater);
   for (auto _ : state) {
     fw::ConfigStore store(registry());
-    auto report =
-        fw::apply_downloaded_profile(store, decoder, bytes, key, fw::KeyDerivation::Sha256ThenMd5);
+    auto report = fw::apply_downloaded_profile(store, decoder, bytes, key,
+                                               fw::KeyDerivation::Sha256ThenMd5, limits);
     if (!report) {
       state.SkipWithError("apply_downloaded_profile failed");
       break;
@@ -255,6 +340,10 @@ void ours_pipeline(benchmark::State& state, const Profile& profile, const Form& 
     benchmark::DoNotOptimize(store);
   }
   set_bytes(state, bytes.size());
+  if (&backend != &kDefaultBackend) {
+    state.SetLabel(peer_label(run_name("ours/pipeline", form.name, profile)));
+    return;
+  }
   const std::string peer = form.name == "plain"
                                ? run_name("raw/tinyxml2_parse", "xml", profile)
                                : raw_steps(form, profile) + kPeerSeparator +
@@ -265,32 +354,98 @@ void ours_pipeline(benchmark::State& state, const Profile& profile, const Form& 
 }  // namespace
 }  // namespace bench
 
+namespace bench {
+namespace {
+
+constexpr const char* kUsage =
+    "usage: bench_codec [--write DIR] [benchmark flags]\n"
+    "  --write DIR  write the generated profile sets to DIR and exit: for each of small, typical\n"
+    "               and large, NAME.xml (plain), NAME.xml.gz (gzip) and NAME.cfg (gzip, then\n"
+    "               openssl enc -aes-256-cbc -md sha256 -k MyOwnSecret, fixed salt); the same\n"
+    "               bytes on every run and build\n"
+    "  otherwise    run the benchmarks (--benchmark_filter=..., --benchmark_repetitions=N, ...)\n";
+
+bool write_file(const std::string& path, const fw::Bytes& bytes) {
+  std::ofstream out(path, std::ios::binary);
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
+  return static_cast<bool>(out);
+}
+
+int write_profiles(const std::string& directory, Profile* profiles, std::size_t count) {
+  for (std::size_t i = 0; i < count; ++i) {
+    const Profile& profile = profiles[i];
+    const std::string base = directory + "/" + profile.name;
+    if (!write_file(base + ".xml", profile.plain) || !write_file(base + ".xml.gz", profile.gzip) ||
+        !write_file(base + ".cfg", profile.gzip_aes)) {
+      std::fprintf(stderr, "bench_codec: cannot write %s.*\n", base.c_str());
+      return 1;
+    }
+    std::printf("%s.xml %zu B, %s.xml.gz %zu B, %s.cfg %zu B\n", base.c_str(),
+                profile.plain.size(), base.c_str(), profile.gzip.size(), base.c_str(),
+                profile.gzip_aes.size());
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace bench
+
 int main(int argc, char** argv) {
   using namespace bench;
+  std::string write_directory;
+  for (int i = 1; i < argc; ++i) {
+    const std::string_view arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    }
+    if (arg == "--write") {
+      if (i + 1 >= argc) {
+        std::fputs(kUsage, stderr);
+        return 2;
+      }
+      write_directory = argv[i + 1];
+    }
+  }
   const Display display = display_from_flags(argc, argv);
-  benchmark::Initialize(&argc, argv);
-  if (benchmark::ReportUnrecognizedArguments(argc, argv))
-    return 1;
-
-  // Registered benchmarks keep references to these until the end of main.
-  static Profile profiles[] = {
-      {.name = std::string(kSmallProfile.name), .xml = generate_profile(registry(), kSmallProfile)},
-      {.name = std::string(kLargeProfile.name), .xml = generate_profile(registry(), kLargeProfile)},
-  };
-  for (Profile& profile : profiles) {
-    if (!prepare(profile))
+  if (write_directory.empty()) {
+    benchmark::Initialize(&argc, argv);
+    if (benchmark::ReportUnrecognizedArguments(argc, argv))
       return 1;
   }
 
+  // Registered benchmarks keep references to these until the end of main.
+  static Profile profiles[std::size(kProfileShapes)];
+  for (std::size_t i = 0; i < std::size(kProfileShapes); ++i) {
+    profiles[i].name = std::string(kProfileShapes[i].name);
+    profiles[i].xml = generate_profile(registry(), kProfileShapes[i]);
+    if (!prepare(profiles[i]))
+      return 1;
+  }
+  if (!write_directory.empty())
+    return write_profiles(write_directory, profiles, std::size(profiles));
+
+  const bool fast = fast_backend_built_in();
   for (const Profile& profile : profiles) {
     add(run_name("raw/memcpy", "plain", profile), raw_memcpy, profile);
     add(run_name("raw/aes_decrypt", "gzip_aes", profile), raw_aes_decrypt, profile);
     add(run_name("raw/zlib_inflate", "gzip", profile), raw_zlib_inflate, profile);
     add(run_name("raw/tinyxml2_parse", "xml", profile), raw_tinyxml2_parse, profile);
-    for (const Form& form : kForms)
-      add(run_name("ours/decode", form.name, profile), ours_decode, profile, form);
-    for (const Form& form : kForms)
-      add(run_name("ours/pipeline", form.name, profile), ours_pipeline, profile, form);
+#ifdef PHONESIM_FAST_BACKEND
+    add(run_name("raw/libdeflate_inflate", "gzip", profile), raw_libdeflate_inflate, profile);
+    add(run_name("raw/pugixml_parse", "xml", profile), raw_pugixml_parse, profile);
+#endif
+    for (const Backend* backend : {&kDefaultBackend, &kFastBackend}) {
+      if (backend == &kFastBackend && !fast)
+        break;
+      const std::string decode = std::string(backend->prefix) + "/decode";
+      const std::string pipeline = std::string(backend->prefix) + "/pipeline";
+      for (const Form& form : kForms)
+        add(run_name(decode, form.name, profile), ours_decode, profile, form, *backend);
+      for (const Form& form : kForms)
+        add(run_name(pipeline, form.name, profile), ours_pipeline, profile, form, *backend);
+    }
   }
 
   run_benchmarks(display);

@@ -44,7 +44,7 @@ const fw::ParameterRegistry& registry() {
 // --- Profiles -----------------------------------------------------------------------------------
 
 struct Profile {
-  std::string name;  // "small", "large"
+  std::string name;  // "small", "typical"
   std::string xml;
   fw::ConfigStore store;  // a factory store after applying `xml`
   std::string exported;   // export_complete(store)
@@ -275,8 +275,8 @@ int main(int argc, char** argv) {
        generate_profile(registry(), kSmallProfile),
        fw::ConfigStore(registry()),
        {}},
-      {std::string(kLargeProfile.name),
-       generate_profile(registry(), kLargeProfile),
+      {std::string(kTypicalProfile.name),
+       generate_profile(registry(), kTypicalProfile),
        fw::ConfigStore(registry()),
        {}},
   };

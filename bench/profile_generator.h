@@ -20,14 +20,17 @@
 namespace bench {
 
 struct ProfileShape {
-  std::string_view name;     // "small", "large": the benchmark argument
+  std::string_view name;     // "small", "typical", "large": the benchmark argument
   std::size_t elements = 0;  // elements under <flat-profile>
   std::uint64_t seed = 0;
 };
 
-// limits.md §1: 100 elements / 5,992 B and 2,000 elements / 114,730 B.
+// limits.md §1: 100 elements / 5,992 B and 2,000 elements / 114,730 B; the large one is a full
+// cfg.xml dump of a multi-line phone, just under kProfileBytesMax (1 MiB) and kXmlElementsMax.
 inline constexpr ProfileShape kSmallProfile{"small", 100, 2};
-inline constexpr ProfileShape kLargeProfile{"large", 2000, 1};
+inline constexpr ProfileShape kTypicalProfile{"typical", 2000, 1};
+inline constexpr ProfileShape kLargeProfile{"large", 17000, 3};
+inline constexpr ProfileShape kProfileShapes[] = {kSmallProfile, kTypicalProfile, kLargeProfile};
 
 // The flat-profile XML for `shape`. The same shape and registry give the same bytes.
 std::string generate_profile(const fw::ParameterRegistry& registry, const ProfileShape& shape);

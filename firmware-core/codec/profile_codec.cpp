@@ -3,6 +3,9 @@
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <zlib.h>
+#ifdef PHONESIM_FAST_BACKEND
+#include <libdeflate.h>
+#endif
 
 #include <algorithm>
 #include <climits>
@@ -24,6 +27,10 @@ constexpr std::uint8_t kGzipMagic1 = 0x8b;
 constexpr std::uint8_t kGzipMethodDeflate = 8;
 constexpr std::uint8_t kGzipReservedFlags = 0xe0;
 constexpr std::uint8_t kGzipOsUnix = 3;
+constexpr std::uint8_t kGzipFlagHeaderCrc = 0x02;
+constexpr std::uint8_t kGzipFlagExtra = 0x04;
+constexpr std::uint8_t kGzipFlagName = 0x08;
+constexpr std::uint8_t kGzipFlagComment = 0x10;
 // zlib windowBits: 15 (32 KB window) + 16 = gzip wrapper only (no zlib, no raw deflate).
 constexpr int kGzipWindowBits = 15 + 16;
 constexpr int kDeflateMemoryLevel = 8;
@@ -99,9 +106,15 @@ struct ProfileDecoder::Contexts {
   EVP_MD* md5 = EVP_MD_fetch(nullptr, "MD5", nullptr);  // absent from a FIPS-only provider
   z_stream inflater{};
   bool inflater_ready = false;
+#ifdef PHONESIM_FAST_BACKEND
+  libdeflate_decompressor* decompressor = libdeflate_alloc_decompressor();
+#endif
 
   Contexts() { inflater_ready = inflateInit2(&inflater, kGzipWindowBits) == Z_OK; }
   ~Contexts() {
+#ifdef PHONESIM_FAST_BACKEND
+    libdeflate_free_decompressor(decompressor);
+#endif
     if (inflater_ready)
       inflateEnd(&inflater);
     EVP_MD_free(md5);
@@ -115,7 +128,22 @@ struct ProfileDecoder::Contexts {
   const EVP_MD* digest(KdfDigest which) const { return which == KdfDigest::Sha256 ? sha256 : md5; }
 };
 
-ProfileDecoder::ProfileDecoder() : contexts_(std::make_unique<Contexts>()) {}
+bool inflater_available(Inflater inflater) {
+  switch (inflater) {
+    case Inflater::Zlib:
+      return true;
+    case Inflater::Libdeflate:
+#ifdef PHONESIM_FAST_BACKEND
+      return true;
+#else
+      return false;
+#endif
+  }
+  return false;
+}
+
+ProfileDecoder::ProfileDecoder(Inflater inflater)
+    : contexts_(std::make_unique<Contexts>()), inflater_(inflater) {}
 ProfileDecoder::~ProfileDecoder() = default;
 
 Result<ByteSpan> ProfileDecoder::decode(ByteSpan downloaded, const std::optional<std::string>& key,
@@ -240,7 +268,6 @@ Result<ByteSpan> ProfileDecoder::decrypt(ByteSpan downloaded, const std::string&
 }
 
 Result<ByteSpan> ProfileDecoder::inflate(ByteSpan compressed, std::size_t inflated_bytes_max) {
-  Contexts& contexts = *contexts_;
   if (compressed.size() < kGzipHeaderBytesMin)
     return fail(ErrorCode::CorruptFile, "gzip header cut short");
   if (compressed[2] != kGzipMethodDeflate)
@@ -249,6 +276,42 @@ Result<ByteSpan> ProfileDecoder::inflate(ByteSpan compressed, std::size_t inflat
     return fail(ErrorCode::CorruptFile, at_byte(3, "reserved gzip header flags set"));
   if (compressed.size() > UINT_MAX)
     return fail(ErrorCode::ProfileTooLarge, "gzip stream too large for one zlib call");
+  auto inflated = inflater_ == Inflater::Zlib
+                      ? inflate_with_zlib(compressed, inflated_bytes_max)
+                      : inflate_with_libdeflate(compressed, inflated_bytes_max);
+  if (!inflated)
+    return fail(std::move(inflated).error());
+  return ByteSpan(inflated_).first(*inflated);
+}
+
+namespace {
+
+// The first inflate buffer size: the trailer's ISIZE (the length mod 2^32; untrusted, so
+// capped by the caller), to inflate usual profiles without regrowing.
+std::size_t inflated_size_hint(ByteSpan compressed) {
+  std::size_t size_hint = kInflateBufferBytesInitial;
+  if (compressed.size() >= kGzipHeaderBytesMin + kGzipTrailerBytes) {
+    const std::uint8_t* isize = compressed.data() + compressed.size() - 4;
+    size_hint = std::max<std::size_t>(size_hint, static_cast<std::size_t>(isize[0]) |
+                                                     static_cast<std::size_t>(isize[1]) << 8 |
+                                                     static_cast<std::size_t>(isize[2]) << 16 |
+                                                     static_cast<std::size_t>(isize[3]) << 24);
+  }
+  return size_hint;
+}
+
+Failure trailing_bytes(ByteSpan compressed, std::size_t position) {
+  const bool member = is_gzip(compressed.subspan(position));
+  return fail(ErrorCode::CorruptFile,
+              at_byte(position, member ? "a second gzip member (only one is accepted)"
+                                       : "trailing bytes after the gzip member"));
+}
+
+}  // namespace
+
+Result<std::size_t> ProfileDecoder::inflate_with_zlib(ByteSpan compressed,
+                                                      std::size_t inflated_bytes_max) {
+  Contexts& contexts = *contexts_;
   if (!contexts.inflater_ready)
     return fail(ErrorCode::ProfileTooLarge, "zlib could not allocate its state");
 
@@ -258,37 +321,34 @@ Result<ByteSpan> ProfileDecoder::inflate(ByteSpan compressed, std::size_t inflat
   stream.next_in = const_cast<Bytef*>(compressed.data());  // zlib does not write through it
   stream.avail_in = static_cast<uInt>(compressed.size());
 
-  // First size from the trailer's ISIZE (the length mod 2^32; untrusted, so capped), to inflate
-  // usual profiles without regrowing. Growth is exact (reserve), never past the limit.
-  std::size_t size_hint = kInflateBufferBytesInitial;
-  if (compressed.size() >= kGzipHeaderBytesMin + kGzipTrailerBytes) {
-    const std::uint8_t* isize = compressed.data() + compressed.size() - 4;
-    size_hint = std::max<std::size_t>(size_hint, static_cast<std::size_t>(isize[0]) |
-                                                     static_cast<std::size_t>(isize[1]) << 8 |
-                                                     static_cast<std::size_t>(isize[2]) << 16 |
-                                                     static_cast<std::size_t>(isize[3]) << 24);
+  // Growth is exact (reserve), never past the limit.
+  const std::size_t size_hint = std::min(inflated_size_hint(compressed), inflated_bytes_max);
+  if (inflated_.size() < size_hint) {
+    inflated_.reserve(size_hint);
+    inflated_.resize(size_hint);
   }
-  inflated_.clear();
+  // The part of inflated_ this call may fill: a buffer left larger by an earlier profile with a
+  // higher limit does not lift this one's.
+  std::size_t buffer_bytes = std::min(inflated_.size(), inflated_bytes_max);
   std::size_t produced = 0;
   for (;;) {
-    if (produced == inflated_.size() && produced < inflated_bytes_max) {
-      const std::size_t next =
-          std::min(inflated_bytes_max, produced == 0 ? size_hint : produced * 2);
-      if (next > inflated_.capacity())
-        inflated_.reserve(next);  // exact: resize alone may over-allocate
-      inflated_.resize(next);
+    if (produced == buffer_bytes && produced < inflated_bytes_max) {
+      buffer_bytes = std::min(inflated_bytes_max, produced * 2);
+      if (buffer_bytes > inflated_.size()) {
+        inflated_.reserve(buffer_bytes);  // exact: resize alone may over-allocate
+        inflated_.resize(buffer_bytes);
+      }
     }
     // At the limit, one probe byte tells "ends exactly here" from "too large".
     std::uint8_t probe = 0;
-    const bool probing = produced == inflated_.size();
+    const bool probing = produced == buffer_bytes;
     stream.next_out = probing ? &probe : inflated_.data() + produced;
-    stream.avail_out = probing ? 1u : static_cast<uInt>(inflated_.size() - produced);
+    stream.avail_out = probing ? 1u : static_cast<uInt>(buffer_bytes - produced);
     const uInt out_before = stream.avail_out;
     const uInt in_before = stream.avail_in;
     const int status = ::inflate(&stream, Z_NO_FLUSH);
     const std::size_t written = out_before - stream.avail_out;
     if (probing && written > 0) {
-      inflated_.clear();
       return fail(ErrorCode::ProfileTooLarge, "inflates past inflated_bytes_max " +
                                                   std::to_string(inflated_bytes_max) + " bytes");
     }
@@ -300,32 +360,121 @@ Result<ByteSpan> ProfileDecoder::inflate(ByteSpan compressed, std::size_t inflat
     if (status == Z_DATA_ERROR || status == Z_NEED_DICT) {
       std::string what = "gzip: ";
       what += stream.msg != nullptr ? stream.msg : "invalid stream";
-      inflated_.clear();
       return fail(ErrorCode::CorruptFile, at_byte(position, what));
     }
     if (status == Z_MEM_ERROR) {
-      inflated_.clear();
       return fail(ErrorCode::ProfileTooLarge, "zlib ran out of memory");
     }
     if (stream.avail_in == 0 && stream.avail_out != 0) {
-      inflated_.clear();
       return fail(ErrorCode::CorruptFile, at_byte(position, "gzip stream cut short"));
     }
     if (written == 0 && stream.avail_in == in_before) {
-      inflated_.clear();
       return fail(ErrorCode::CorruptFile, at_byte(position, "gzip stream makes no progress"));
     }
   }
-  inflated_.resize(produced);
-  if (stream.avail_in != 0) {
-    const std::size_t position = compressed.size() - stream.avail_in;
-    const bool member = is_gzip(compressed.subspan(position));
-    inflated_.clear();
-    return fail(ErrorCode::CorruptFile,
-                at_byte(position, member ? "a second gzip member (only one is accepted)"
-                                         : "trailing bytes after the gzip member"));
+  if (stream.avail_in != 0)
+    return trailing_bytes(compressed, compressed.size() - stream.avail_in);
+  return produced;
+}
+
+namespace {
+
+std::uint32_t read_le32(const std::uint8_t* bytes) {
+  return static_cast<std::uint32_t>(bytes[0]) | static_cast<std::uint32_t>(bytes[1]) << 8 |
+         static_cast<std::uint32_t>(bytes[2]) << 16 | static_cast<std::uint32_t>(bytes[3]) << 24;
+}
+
+// The end of the RFC 1952 header (optional extra field, name, comment and header CRC), or nullopt
+// when it is cut short or its CRC does not match (zlib then says which).
+std::optional<std::size_t> gzip_header_end(ByteSpan compressed) {
+  const std::uint8_t flags = compressed[3];
+  std::size_t position = kGzipHeaderBytesMin;
+  if ((flags & kGzipFlagExtra) != 0) {
+    if (compressed.size() - position < 2)
+      return std::nullopt;
+    const std::size_t extra_bytes = compressed[position] | compressed[position + 1] << 8;
+    position += 2;
+    if (compressed.size() - position < extra_bytes)
+      return std::nullopt;
+    position += extra_bytes;
   }
-  return ByteSpan(inflated_);
+  for (const std::uint8_t flag : {kGzipFlagName, kGzipFlagComment}) {
+    if ((flags & flag) == 0)
+      continue;
+    const auto* begin = compressed.data() + position;
+    const void* nul = std::memchr(begin, 0, compressed.size() - position);
+    if (nul == nullptr)
+      return std::nullopt;
+    position += static_cast<std::size_t>(static_cast<const std::uint8_t*>(nul) - begin) + 1;
+  }
+  if ((flags & kGzipFlagHeaderCrc) != 0) {
+    if (compressed.size() - position < 2)
+      return std::nullopt;
+    const auto crc = static_cast<std::uint32_t>(
+        crc32(0, compressed.data(), static_cast<uInt>(position)) & 0xffffu);
+    if (crc != static_cast<std::uint32_t>(compressed[position] | compressed[position + 1] << 8))
+      return std::nullopt;
+    position += 2;
+  }
+  return position;
+}
+
+}  // namespace
+
+// libdeflate has no streaming inflate: it needs the whole output buffer up front. The buffer is
+// sized from the trailer's ISIZE, capped at the limit; if that is too small (ISIZE lies, or the
+// stream is past the limit), one retry with the limit itself. Memory stays bounded by
+// inflated_bytes_max.
+//
+// libdeflate only ever decides that a file is good. Every file it does not fully accept (bad
+// header, bad or cut stream, past the limit, CRC or length mismatch, trailing bytes) is handed to
+// zlib's bounded streaming inflate, which gives the error: so both inflaters reject exactly the
+// same files with the same errors (libdeflate reads a cut stream as if zeros followed and would
+// report some as too large). Good files never take that path; a gzip bomb costs one libdeflate
+// and one zlib pass up to the limit, with memory bounded by it.
+Result<std::size_t> ProfileDecoder::inflate_with_libdeflate(ByteSpan compressed,
+                                                            std::size_t inflated_bytes_max) {
+#ifdef PHONESIM_FAST_BACKEND
+  Contexts& contexts = *contexts_;
+  auto zlib_decides = [&] { return inflate_with_zlib(compressed, inflated_bytes_max); };
+  if (contexts.decompressor == nullptr)
+    return zlib_decides();
+  const std::optional<std::size_t> header_end = gzip_header_end(compressed);
+  if (!header_end)
+    return zlib_decides();
+  const ByteSpan body = compressed.subspan(*header_end);
+
+  std::size_t capacity = std::min(inflated_size_hint(compressed), inflated_bytes_max);
+  std::size_t body_bytes = 0;
+  std::size_t produced = 0;
+  for (;;) {
+    if (inflated_.size() < capacity) {
+      inflated_.reserve(capacity);  // exact: resize alone may over-allocate
+      inflated_.resize(capacity);
+    }
+    const libdeflate_result status = libdeflate_deflate_decompress_ex(
+        contexts.decompressor, body.data(), body.size(), inflated_.data(),
+        std::min(inflated_.size(), inflated_bytes_max), &body_bytes, &produced);
+    if (status == LIBDEFLATE_SUCCESS)
+      break;
+    if (status != LIBDEFLATE_INSUFFICIENT_SPACE || capacity >= inflated_bytes_max ||
+        inflated_.size() >= inflated_bytes_max) {
+      return zlib_decides();
+    }
+    capacity = inflated_bytes_max;
+  }
+  const std::size_t trailer = *header_end + body_bytes;
+  if (compressed.size() - trailer != kGzipTrailerBytes ||
+      libdeflate_crc32(0, inflated_.data(), produced) != read_le32(compressed.data() + trailer) ||
+      static_cast<std::uint32_t>(produced) != read_le32(compressed.data() + trailer + 4)) {
+    return zlib_decides();
+  }
+  return produced;
+#else
+  (void)compressed;
+  (void)inflated_bytes_max;
+  return fail(ErrorCode::CorruptFile, "libdeflate is not built in (PHONESIM_FAST_BACKEND)");
+#endif
 }
 
 namespace {

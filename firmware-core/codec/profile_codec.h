@@ -47,6 +47,16 @@ enum class KdfDigest : std::uint8_t { Sha256, Md5 };
 // per-phone setting, to reproduce phones that reject files made by newer OpenSSL).
 enum class KeyDerivation : std::uint8_t { Sha256ThenMd5, Md5Only };
 
+// Which library inflates gzip. zlib is the default and always built in; libdeflate (two to three
+// times faster, whole-buffer only) only in builds with PHONESIM_FAST_BACKEND. Both accept the
+// same files and reject the others with the same errors: libdeflate only ever accepts, and any
+// file it does not fully accept is decided by zlib (profile_codec.cpp).
+enum class Inflater : std::uint8_t { Zlib, Libdeflate };
+
+// True when this build includes `inflater`. Call before selecting one other than the default; a
+// decoder made with one that is not built in fails every gzip file with CorruptFile.
+bool inflater_available(Inflater inflater);
+
 // What decode() found, for `phonesim profile inspect`, traces and status pages.
 struct DecodedLayers {
   bool encrypted = false;
@@ -62,7 +72,7 @@ struct DecodedLayers {
 // kept, so steady-state decoding does not allocate. Not thread-safe.
 class ProfileDecoder {
  public:
-  ProfileDecoder();
+  explicit ProfileDecoder(Inflater inflater = Inflater::Zlib);
   ~ProfileDecoder();
   ProfileDecoder(const ProfileDecoder&) = delete;
   ProfileDecoder& operator=(const ProfileDecoder&) = delete;
@@ -94,7 +104,13 @@ class ProfileDecoder {
   Result<ByteSpan> decrypt(ByteSpan downloaded, const std::string& key,
                            KeyDerivation key_derivation, KdfDigest& found);
   Result<ByteSpan> inflate(ByteSpan compressed, std::size_t inflated_bytes_max);
+  // Both return the inflated size; inflated_ keeps its size between profiles (only its first
+  // that many bytes are the result), so that regrowing it does not zero-fill it every time.
+  Result<std::size_t> inflate_with_zlib(ByteSpan compressed, std::size_t inflated_bytes_max);
+  Result<std::size_t> inflate_with_libdeflate(ByteSpan compressed,
+                                              std::size_t inflated_bytes_max);
 
+  Inflater inflater_;
   Bytes decrypted_;  // AES-256-CBC plaintext (gzip or XML)
   Bytes inflated_;   // inflated XML, or a copy of a plain XML download
   DecodedLayers layers_;

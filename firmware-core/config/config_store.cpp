@@ -111,34 +111,32 @@ void ConfigStore::replace(ConfigStore&& next) noexcept {
   values_.swap(next.values_);
 }
 
-ConfigDraft::ConfigDraft(const ConfigStore& base) : registry_(base.registry_) {
+ConfigDraft::ConfigDraft(const ConfigStore& base)
+    : registry_(base.registry_), slots_(base.registry_->size(), 0) {
   entries_.reserve(base.records_.size());
   for (const ConfigStore::Record& record : base.records_) {
     entries_.push_back({record.id, record.access, std::string(base.value(record.id))});
+    slots_[record.id] = static_cast<std::uint16_t>(entries_.size());
   }
 }
 
 const ConfigDraft::Entry* ConfigDraft::find(ParamId id) const {
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
-                             [](const Entry& entry, ParamId key) { return entry.id < key; });
-  return (it != entries_.end() && it->id == id) ? &*it : nullptr;
+  return slots_[id] != 0 ? &entries_[slots_[id] - 1u] : nullptr;
 }
 
 ConfigDraft::Entry& ConfigDraft::entry(ParamId id) {
-  auto it = std::lower_bound(entries_.begin(), entries_.end(), id,
-                             [](const Entry& entry, ParamId key) { return entry.id < key; });
-  if (it == entries_.end() || it->id != id) {
+  if (slots_[id] == 0) {
     const ParamSpec& spec = registry_->spec(id);
-    it = entries_.insert(it, Entry{id, spec.default_access, std::string(spec.default_value)});
+    entries_.push_back(Entry{id, spec.default_access, std::string(spec.default_value)});
+    slots_[id] = static_cast<std::uint16_t>(entries_.size());
   }
-  return *it;
+  return entries_[slots_[id] - 1u];
 }
 
 Result<void> ConfigDraft::set_value(ParamId id, std::string_view raw) {
-  auto normalized = normalize(registry_->spec(id), raw);
-  if (!normalized)
-    return fail(std::move(normalized).error());
-  entry(id).value = std::move(*normalized);
+  if (auto normalized = normalize_into(registry_->spec(id), raw, scratch_); !normalized)
+    return normalized;
+  entry(id).value.swap(scratch_);
   return {};
 }
 
@@ -158,12 +156,16 @@ Access ConfigDraft::access(ParamId id) const {
 
 ConfigStore ConfigDraft::build() const {
   ConfigStore store(*registry_);
+  auto overrides = [&](const Entry& e, bool& value_overridden) {
+    const ParamSpec& spec = registry_->spec(e.id);
+    value_overridden = e.value != spec.default_value;
+    return value_overridden || e.access != spec.default_access;
+  };
   std::size_t records = 0;
   std::size_t value_bytes = 0;
   for (const Entry& e : entries_) {
-    const ParamSpec& spec = registry_->spec(e.id);
-    const bool value_overridden = e.value != spec.default_value;
-    if (!value_overridden && e.access == spec.default_access)
+    bool value_overridden = false;
+    if (!overrides(e, value_overridden))
       continue;
     ++records;
     if (value_overridden)
@@ -172,10 +174,12 @@ ConfigStore ConfigDraft::build() const {
   // Exact sizes: a store lives long and is never appended to.
   store.records_.reserve(records);
   store.values_.reserve(value_bytes);
-  for (const Entry& e : entries_) {
-    const ParamSpec& spec = registry_->spec(e.id);
-    const bool value_overridden = e.value != spec.default_value;
-    if (!value_overridden && e.access == spec.default_access)
+  for (const std::uint16_t slot : slots_) {
+    if (slot == 0)
+      continue;
+    const Entry& e = entries_[slot - 1u];
+    bool value_overridden = false;
+    if (!overrides(e, value_overridden))
       continue;
     ConfigStore::Record record{e.id, e.access, value_overridden, 0, 0};
     if (value_overridden) {

@@ -1,173 +1,265 @@
 #include "firmware-core/config/flat_profile.h"
 
 #include <algorithm>
+#include <charconv>
 #include <string_view>
+#include <utility>
 
-#include <tinyxml2.h>
+#include "firmware-core/config/flat_profile_reader.h"
 
 namespace fw {
 namespace {
-
-constexpr std::string_view kFlatProfileName = "flat-profile";
-
-std::string line_prefix(int line) {
-  return "line " + std::to_string(line) + ": ";
-}
 
 bool is_blank(std::string_view text) {
   return std::all_of(text.begin(), text.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; });
 }
 
-// The next element after `element` in document order, skipping `element`'s own subtree when
-// `descend` is false. `depth` tracks the nesting (root element = 1).
-const tinyxml2::XMLElement* next_element(const tinyxml2::XMLElement* element, bool descend,
-                                         std::size_t& depth) {
-  if (descend) {
-    if (const tinyxml2::XMLElement* child = element->FirstChildElement()) {
-      ++depth;
-      return child;
-    }
-  }
-  while (element != nullptr) {
-    if (const tinyxml2::XMLElement* sibling = element->NextSiblingElement())
-      return sibling;
-    const tinyxml2::XMLNode* parent = element->Parent();
-    element = parent != nullptr ? parent->ToElement() : nullptr;
-    --depth;
-  }
-  return nullptr;
+// "line N: <name>" + what, built with one allocation: unknown elements are common (a third of
+// a real cfg.xml dump), so their reports are on the hot path.
+std::string element_detail(int line, std::string_view shown_name, std::string_view what) {
+  char digits[16];
+  const auto [end, error] = std::to_chars(digits, digits + sizeof digits, line);
+  const std::string_view number(digits, error == std::errc() ? end - digits : 0);
+  constexpr std::string_view kLine = "line ";
+  constexpr std::string_view kOpen = ": <";
+  const std::size_t size =
+      kLine.size() + number.size() + kOpen.size() + shown_name.size() + 1 + what.size();
+  std::string detail;
+  detail.resize_and_overwrite(size, [&](char* out, std::size_t) {
+    for (const std::string_view part : {kLine, number, kOpen, shown_name})
+      out = std::copy(part.begin(), part.end(), out);
+    *out++ = '>';
+    std::copy(what.begin(), what.end(), out);
+    return size;
+  });
+  return detail;
 }
 
-// Checks the size limits over the whole tree before anything is read from it, so that a profile
-// past a limit is rejected as a whole. Returns the number of elements.
-Result<std::size_t> check_structure(const tinyxml2::XMLDocument& document,
-                                    const ProfileLimits& limits) {
-  std::size_t depth = 1;
-  std::size_t elements = 0;
-  for (const tinyxml2::XMLElement* element = document.RootElement(); element != nullptr;
-       element = next_element(element, true, depth)) {
-    if (++elements > limits.xml_elements_max) {
-      return fail(ErrorCode::ProfileTooManyElements,
-                  line_prefix(element->GetLineNum()) + "more than " +
-                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
+// Classifies the reader's nodes against the registry and hands parameters on.
+class ClassifyingSink final : public FlatProfileSink {
+ public:
+  ClassifyingSink(const ParameterRegistry& registry, const ProfileLimits& limits,
+                  ParameterSink& parameters, std::vector<ProfileIssue>& unknown,
+                  std::vector<ProfileIssue>& invalid)
+      : registry_(registry),
+        limits_(limits),
+        parameters_(parameters),
+        unknown_(unknown),
+        invalid_(invalid) {}
+
+  Result<void> node(const FlatProfileNode& node) override {
+    if (node.text.size() > limits_.value_bytes_max) {
+      return fail(ErrorCode::ValueTooLong,
+                  element_detail(node.line, displayable_text(node.name),
+                                 ": " + std::to_string(node.text.size()) +
+                                     " bytes of text exceed value_bytes_max (" +
+                                     std::to_string(limits_.value_bytes_max) + ")"));
     }
-    if (depth > limits.xml_depth_max) {
-      return fail(ErrorCode::ProfileTooDeep,
-                  line_prefix(element->GetLineNum()) + "elements nested deeper than " +
-                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
-    }
-  }
-  return elements;
-}
-
-// Reads one child of <flat-profile> into `parsed`. Fails only when a limit is exceeded.
-Result<void> read_parameter(const tinyxml2::XMLElement& element, const ParameterRegistry& registry,
-                            const ProfileLimits& limits, ParsedProfile& parsed) {
-  const std::string_view name = element.Name();
-  const int line = element.GetLineNum();
-
-  // Text nodes and CDATA sections make up the value; comments between them are dropped.
-  std::string text;
-  bool has_child_elements = false;
-  for (const tinyxml2::XMLNode* node = element.FirstChild(); node != nullptr;
-       node = node->NextSibling()) {
-    if (const tinyxml2::XMLText* text_node = node->ToText()) {
-      text += text_node->Value();
-    } else if (node->ToElement() != nullptr) {
-      has_child_elements = true;
-    }
-  }
-  if (text.size() > limits.value_bytes_max) {
-    return fail(ErrorCode::ValueTooLong, line_prefix(line) + "<" + displayable_text(name) +
-                                             ">: " + std::to_string(text.size()) +
-                                             " bytes of text exceed value_bytes_max (" +
-                                             std::to_string(limits.value_bytes_max) + ")");
-  }
-
-  auto report = [&](std::vector<ProfileIssue>& list, ErrorCode code, std::string what) {
-    std::string shown = displayable_text(name);
-    std::string detail = line_prefix(line) + "<" + shown + ">" + what;
-    list.push_back(ProfileIssue{std::move(shown), line, Error{code, std::move(detail)}});
-  };
-
-  const std::optional<ParamId> id = registry.find(name);
-  if (!id) {
-    report(parsed.unknown_elements, ErrorCode::UnknownParameter, "");
-    return {};
-  }
-  ProfileElement parameter;
-  parameter.id = *id;
-  parameter.line = line;
-  if (const char* ua = element.Attribute("ua")) {
-    parameter.access = parse_access(ua);
-    if (!parameter.access) {
-      report(parsed.invalid_elements, ErrorCode::InvalidValue,
-             ": ua '" + displayable_text(ua) + "' is not na, ro or rw");
+    const std::optional<ParamId> id = registry_.find(node.name);
+    if (!id) {
+      report(unknown_, node, ErrorCode::UnknownParameter, "");
       return {};
     }
-  }
-  if (has_child_elements) {
-    report(parsed.invalid_elements, ErrorCode::InvalidValue, ": contains child elements");
+    std::optional<Access> access;
+    if (node.has_access) {
+      access = parse_access(node.access);
+      if (!access) {
+        report(invalid_, node, ErrorCode::InvalidValue,
+               ": ua '" + displayable_text(node.access) + "' is not na, ro or rw");
+        return {};
+      }
+    }
+    if (node.has_child_elements) {
+      report(invalid_, node, ErrorCode::InvalidValue, ": contains child elements");
+      return {};
+    }
+    // decisions.md: an empty element that carries a `ua` changes only the access.
+    const bool access_only = access && is_blank(node.text);
+    parameters_.parameter(*id, node.line, access_only ? nullptr : &node.text, access);
     return {};
   }
-  // decisions.md: an empty element that carries a `ua` changes only the access.
-  if (!(parameter.access && is_blank(text)))
-    parameter.text = std::move(text);
-  parsed.elements.push_back(std::move(parameter));
-  return {};
+
+ private:
+  static void report(std::vector<ProfileIssue>& list, const FlatProfileNode& node, ErrorCode code,
+                     std::string_view what) {
+    std::string shown = displayable_text(node.name);
+    std::string detail = element_detail(node.line, shown, what);
+    list.push_back(ProfileIssue{std::move(shown), node.line, Error{code, std::move(detail)}});
+  }
+
+  const ParameterRegistry& registry_;
+  const ProfileLimits& limits_;
+  ParameterSink& parameters_;
+  std::vector<ProfileIssue>& unknown_;
+  std::vector<ProfileIssue>& invalid_;
+};
+
+// Collects parameters into a ParsedProfile (copies of their texts: the document goes away).
+class CollectingSink final : public ParameterSink {
+ public:
+  explicit CollectingSink(std::vector<ProfileElement>& elements) : elements_(elements) {}
+
+  void parameter(ParamId id, int line, const std::string_view* text,
+                 std::optional<Access> access) override {
+    ProfileElement element;
+    element.id = id;
+    element.line = line;
+    if (text != nullptr)
+      element.text.emplace(*text);
+    element.access = access;
+    elements_.push_back(std::move(element));
+  }
+
+ private:
+  std::vector<ProfileElement>& elements_;
+};
+
+}  // namespace
+
+bool has_entities(std::string_view text) {
+  return text.find('&') != std::string_view::npos;
+}
+
+namespace {
+
+// Appends `code_point` (a Unicode scalar value) as UTF-8.
+void append_utf8(std::uint32_t code_point, std::string& out) {
+  if (code_point < 0x80) {
+    out.push_back(static_cast<char>(code_point));
+  } else if (code_point < 0x800) {
+    out.push_back(static_cast<char>(0xC0 | (code_point >> 6)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else if (code_point < 0x10000) {
+    out.push_back(static_cast<char>(0xE0 | (code_point >> 12)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  } else {
+    out.push_back(static_cast<char>(0xF0 | (code_point >> 18)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 12) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | ((code_point >> 6) & 0x3F)));
+    out.push_back(static_cast<char>(0x80 | (code_point & 0x3F)));
+  }
+}
+
+// The code point of a character reference's body ("#65", "#x41"), or 0 if it is not a valid
+// one (0 itself is not allowed in XML).
+std::uint32_t character_reference(std::string_view body) {
+  if (body.size() < 2 || body[0] != '#')
+    return 0;
+  const bool hex = body[1] == 'x';
+  const std::string_view digits = body.substr(hex ? 2 : 1);
+  if (digits.empty() || digits.size() > 8)
+    return 0;
+  std::uint32_t value = 0;
+  const auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), value, hex ? 16 : 10);
+  if (error != std::errc() || end != digits.data() + digits.size())
+    return 0;
+  if (value > 0x10FFFF || (value >= 0xD800 && value <= 0xDFFF))
+    return 0;
+  return value;
 }
 
 }  // namespace
 
-Result<ParsedProfile> parse_flat_profile(ByteSpan profile, const ParameterRegistry& registry,
-                                         const ProfileLimits& limits) {
+void append_decoded(std::string_view text, std::string& out) {
+  static constexpr std::pair<std::string_view, char> kEntities[] = {
+      {"lt", '<'}, {"gt", '>'}, {"amp", '&'}, {"apos", '\''}, {"quot", '"'}};
+  // Longest reference body considered: "#x10FFFF" and a few leading zeros.
+  constexpr std::size_t kReferenceBytesMax = 12;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t ampersand = text.find('&', start);
+    if (ampersand == std::string_view::npos)
+      break;
+    out.append(text.substr(start, ampersand - start));
+    const std::size_t semicolon = text.substr(0, ampersand + 2 + kReferenceBytesMax)
+                                      .find(';', ampersand + 1);
+    bool decoded = false;
+    if (semicolon != std::string_view::npos) {
+      const std::string_view body = text.substr(ampersand + 1, semicolon - ampersand - 1);
+      for (const auto& [name, character] : kEntities) {
+        if (body == name) {
+          out.push_back(character);
+          decoded = true;
+          break;
+        }
+      }
+      if (!decoded) {
+        if (const std::uint32_t code_point = character_reference(body); code_point != 0) {
+          append_utf8(code_point, out);
+          decoded = true;
+        }
+      }
+    }
+    if (decoded) {
+      start = semicolon + 1;
+    } else {
+      out.push_back('&');
+      start = ampersand + 1;
+    }
+  }
+  out.append(text.substr(start));
+}
+
+std::string line_prefix(int line) {
+  return "line " + std::to_string(line) + ": ";
+}
+
+bool xml_parser_available(XmlParser parser) {
+  switch (parser) {
+    case XmlParser::Tinyxml2:
+      return true;
+    case XmlParser::Pugixml:
+#ifdef PHONESIM_FAST_BACKEND
+      return true;
+#else
+      return false;
+#endif
+  }
+  return false;
+}
+
+Result<void> walk_flat_profile(ByteSpan profile, const ParameterRegistry& registry,
+                               const ProfileLimits& limits, ParameterSink& parameters,
+                               std::vector<ProfileIssue>& unknown_elements,
+                               std::vector<ProfileIssue>& invalid_elements) {
   if (profile.size() > limits.profile_bytes_max) {
     return fail(ErrorCode::ProfileTooLarge, std::to_string(profile.size()) +
                                                 " bytes exceed profile_bytes_max (" +
                                                 std::to_string(limits.profile_bytes_max) + ")");
   }
   const std::string_view text = as_text(profile);
-  // tinyxml2 reads a NUL-terminated copy and would silently stop at an embedded NUL.
+  // Both parsers read NUL-terminated text and would silently stop at an embedded NUL.
   if (const std::size_t nul = text.find('\0'); nul != std::string_view::npos) {
     const auto line =
         1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(nul), '\n');
     return fail(ErrorCode::ParseError, line_prefix(static_cast<int>(line)) + "NUL byte");
   }
-
-  tinyxml2::XMLDocument document(/*processEntities=*/true, tinyxml2::PRESERVE_WHITESPACE);
-  if (document.Parse(text.data(), text.size()) != tinyxml2::XML_SUCCESS) {
-    // tinyxml2's own nesting guard (TINYXML2_MAX_ELEMENT_DEPTH) fires before ours can when
-    // xml_depth_max is set above it.
-    const ErrorCode code = document.ErrorID() == tinyxml2::XML_ELEMENT_DEPTH_EXCEEDED
-                               ? ErrorCode::ProfileTooDeep
-                               : ErrorCode::ParseError;
-    return fail(code, line_prefix(document.ErrorLineNum()) + document.ErrorName());
+  ClassifyingSink sink(registry, limits, parameters, unknown_elements, invalid_elements);
+  switch (limits.xml_parser) {
+    case XmlParser::Tinyxml2:
+      return read_flat_profile_tinyxml2(text, limits, sink);
+    case XmlParser::Pugixml:
+#ifdef PHONESIM_FAST_BACKEND
+      return read_flat_profile_pugixml(text, limits, sink);
+#else
+      break;
+#endif
   }
-  auto element_count = check_structure(document, limits);
-  if (!element_count)
-    return fail(std::move(element_count).error());
+  return fail(ErrorCode::ParseError, "XML parser not built in (PHONESIM_FAST_BACKEND)");
+}
 
+Result<ParsedProfile> parse_flat_profile(ByteSpan profile, const ParameterRegistry& registry,
+                                         const ProfileLimits& limits) {
   ParsedProfile parsed;
-  parsed.elements.reserve(*element_count);
-  bool found = false;
-  std::size_t depth = 1;
-  const tinyxml2::XMLElement* element = document.RootElement();
-  while (element != nullptr) {
-    const bool is_profile = element->Name() == kFlatProfileName;
-    if (is_profile) {
-      found = true;
-      for (const tinyxml2::XMLElement* child = element->FirstChildElement(); child != nullptr;
-           child = child->NextSiblingElement()) {
-        if (auto read = read_parameter(*child, registry, limits, parsed); !read) {
-          return fail(std::move(read).error());
-        }
-      }
-    }
-    element = next_element(element, /*descend=*/!is_profile, depth);
+  CollectingSink sink(parsed.elements);
+  if (auto walked = walk_flat_profile(profile, registry, limits, sink, parsed.unknown_elements,
+                                      parsed.invalid_elements);
+      !walked) {
+    return fail(std::move(walked).error());
   }
-  if (!found)
-    return fail(ErrorCode::ParseError, "no <flat-profile> element");
   return parsed;
 }
 

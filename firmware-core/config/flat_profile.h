@@ -13,6 +13,7 @@
 // applies them (profile_apply.h), so one bad value does not stop the rest of a profile.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,12 +31,26 @@ inline constexpr std::size_t kProfileBytesMax = 1024 * 1024;  // real cfg.xml du
 inline constexpr std::size_t kXmlDepthMax = 16;         // <flat-profile> wrapped a few levels deep
 inline constexpr std::size_t kXmlElementsMax = 20'000;  // ~10x the parameters a phone has
 
+// Which XML parser reads profiles. tinyxml2 is the default and always built in; pugixml (several
+// times faster) only in builds with PHONESIM_FAST_BACKEND. On well-formed XML both give the same
+// results (the flat-profile tests run against each, flat_profile_fuzz compares them); only the
+// wording of a ParseError's detail differs. On malformed XML their leniency differs: tinyxml2
+// stops reading at a stray end tag at document level and keeps what it read, pugixml rejects
+// such a document with ParseError.
+enum class XmlParser : std::uint8_t { Tinyxml2, Pugixml };
+
+// True when this build includes `parser`. Call before selecting a parser other than the default;
+// parsing with one that is not built in fails with ParseError.
+bool xml_parser_available(XmlParser parser);
+
 struct ProfileLimits {
   std::size_t profile_bytes_max = kProfileBytesMax;  // whole document        -> ProfileTooLarge
   std::size_t xml_depth_max = kXmlDepthMax;          // element nesting, root = 1 -> ProfileTooDeep
   std::size_t xml_elements_max =
       kXmlElementsMax;  // elements in the document -> ProfileTooManyElements
   std::size_t value_bytes_max = kValueBytesMax;  // text of one element        -> ValueTooLong
+  // Not a limit, but it travels with them to every call that parses a profile.
+  XmlParser xml_parser = XmlParser::Tinyxml2;
 };
 
 // Something in a profile that was reported and skipped while the rest applied.

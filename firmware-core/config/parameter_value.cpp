@@ -1,5 +1,6 @@
 #include "firmware-core/config/parameter_value.h"
 
+#include <algorithm>
 #include <charconv>
 
 namespace fw {
@@ -61,19 +62,43 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) {
   return true;
 }
 
+// What one pass over a value finds: most values are short printable ASCII without leading or
+// trailing spaces, and then need neither folding nor the UTF-8 and control-character checks.
+struct TextScan {
+  bool control = false;    // a byte < 0x20 (tabs and line breaks included) or 0x7F
+  bool non_ascii = false;  // a byte >= 0x80
+};
+
+TextScan scan_text(std::string_view text) {
+  // No early exit, so that the compiler can vectorize the loop.
+  std::uint8_t control = 0;
+  std::uint8_t high = 0;
+  for (const char c : text) {
+    const auto byte = static_cast<std::uint8_t>(c);
+    control |= static_cast<std::uint8_t>(byte < 0x20 || byte == 0x7F);
+    high |= byte;
+  }
+  return TextScan{control != 0, (high & 0x80) != 0};
+}
+
+// True when `raw` changes under the flat-profile whitespace rule (most values do not).
+bool needs_folding(std::string_view raw, const TextScan& scan) {
+  if (raw.empty())
+    return false;
+  return scan.control || is_space(raw.front()) || is_space(raw.back());
+}
+
 // The flat-profile whitespace rule: trim, and line breaks and tabs inside become spaces (a CR LF
-// pair becomes one space).
-std::string fold_whitespace(std::string_view raw) {
+// pair becomes one space). Writes into `out`, reusing its capacity.
+void fold_whitespace(std::string_view raw, std::string& out) {
   const std::string_view text = trim(raw);
-  std::string out;
-  out.reserve(text.size());
+  out.clear();
   for (std::size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (c == '\r' && i + 1 < text.size() && text[i + 1] == '\n')
       continue;
     out.push_back(is_space(c) ? ' ' : c);
   }
-  return out;
 }
 
 // Length of the well-formed UTF-8 sequence starting at text[i], or 0 if there is none.
@@ -113,15 +138,6 @@ std::size_t utf8_sequence_bytes(std::string_view text, std::size_t i) {
   return length;
 }
 
-bool has_control_characters(std::string_view text) {
-  for (char c : text) {
-    const auto byte = static_cast<std::uint8_t>(c);
-    if (byte < 0x20 || byte == 0x7F)
-      return true;
-  }
-  return false;
-}
-
 Failure invalid(std::string reason) {
   return fail(ErrorCode::InvalidValue, std::move(reason));
 }
@@ -149,6 +165,28 @@ std::string range_reason(std::int64_t min, std::int64_t max) {
   return "is out of range (" + std::to_string(min) + ".." + std::to_string(max) + ")";
 }
 
+// True when `spelling`, lower-cased and with each run of spaces reduced to one, equals `key`
+// (already in that form). Compares on the fly: enumeration values are on the profile hot path.
+bool matches_enumeration_key(std::string_view key, std::string_view spelling) {
+  std::size_t k = 0;
+  bool in_space = false;
+  for (char c : trim(spelling)) {
+    if (is_space(c)) {
+      if (in_space)
+        continue;
+      in_space = true;
+      c = ' ';
+    } else {
+      in_space = false;
+      c = ascii_lower(c);
+    }
+    if (k == key.size() || key[k] != c)
+      return false;
+    ++k;
+  }
+  return k == key.size();
+}
+
 // Lower case with each run of spaces reduced to one, for enumeration matching.
 std::string enumeration_key(std::string_view text) {
   std::string key;
@@ -165,90 +203,112 @@ std::string enumeration_key(std::string_view text) {
   return key;
 }
 
-std::string join_schedule(const Schedule& schedule) {
-  std::string out;
+void append_decimal(std::string& out, std::int64_t value) {
+  char digits[24];
+  const auto [end, error] = std::to_chars(digits, digits + sizeof digits, value);
+  if (error == std::errc())
+    out.append(digits, end);
+}
+
+void join_schedule(const Schedule& schedule, std::string& out) {
+  out.clear();
   for (const ScheduleEntry& entry : schedule.entries()) {
     if (!out.empty())
       out.push_back(',');
-    out += std::to_string(entry.delay_s);
+    append_decimal(out, entry.delay_s);
     if (entry.random_s_max != 0) {
       out.push_back('+');
-      out += std::to_string(entry.random_s_max);
+      append_decimal(out, entry.random_s_max);
     }
   }
-  return out;
 }
 
-std::string join_integers(const std::vector<std::uint32_t>& values) {
-  std::string out;
+void join_integers(const std::vector<std::uint32_t>& values, std::string& out) {
+  out.clear();
   for (std::uint32_t value : values) {
     if (!out.empty())
       out.push_back(',');
-    out += std::to_string(value);
+    append_decimal(out, value);
   }
-  return out;
 }
 
-Result<std::string> normalize_text(const ParamSpec& spec, const std::string& text) {
-  if (has_control_characters(text))
+Result<void> check_text(const ParamSpec& spec, std::string_view text, const TextScan& scan) {
+  if (scan.control)
     return invalid("contains control characters");
-  if (!is_valid_utf8(text))
+  if (scan.non_ascii && !is_valid_utf8(text))
     return invalid("is not valid UTF-8");
   if (text.size() > spec.text_bytes_max) {
     return fail(ErrorCode::ValueTooLong,
                 "is longer than " + std::to_string(spec.text_bytes_max) + " bytes");
   }
-  return text;
+  return {};
 }
 
-// Canonical text for `text` (already whitespace-folded); the error detail is only the reason.
-Result<std::string> canonical(const ParamSpec& spec, const std::string& text) {
+// Writes the canonical text for `text` (already whitespace-folded; `scan` describes it) into
+// `out`; the error detail is only the reason. `text` may be `out` itself (`in_out`): every case
+// parses it completely before writing.
+Result<void> canonical(const ParamSpec& spec, std::string_view text, const TextScan& scan,
+                       bool in_out, std::string& out) {
+  auto keep = [&]() {
+    if (!in_out)
+      out.assign(text);
+  };
   switch (spec.type) {
     case ValueType::Boolean: {
       auto value = parse_boolean(text);
       if (!value)
         return fail(std::move(value).error());
-      return std::string(*value ? "Yes" : "No");
+      out.assign(*value ? "Yes" : "No");
+      return {};
     }
     case ValueType::Integer: {
       auto value = parse_integer(text, spec.integer_min, spec.integer_max);
       if (!value)
         return fail(std::move(value).error());
-      return std::to_string(*value);
+      out.clear();
+      append_decimal(out, *value);
+      return {};
     }
     case ValueType::Hhmm: {
       auto value = parse_hhmm(text);
       if (!value)
         return fail(std::move(value).error());
-      return text;  // exactly four digits or empty: already canonical
+      keep();  // exactly four digits or empty: already canonical
+      return {};
     }
     case ValueType::Schedule: {
       auto value = parse_schedule(text);
       if (!value)
         return fail(std::move(value).error());
-      return join_schedule(*value);
+      join_schedule(*value, out);
+      return {};
     }
     case ValueType::Enumeration: {
       auto value = parse_enumeration(spec, text);
       if (!value)
         return fail(std::move(value).error());
-      return std::string(spec.choices[*value]);
+      out.assign(spec.choices[*value]);
+      return {};
     }
     case ValueType::IntegerList: {
       auto value = parse_integer_list(text, spec.integer_min, spec.integer_max);
       if (!value)
         return fail(std::move(value).error());
-      return join_integers(*value);
+      join_integers(*value, out);
+      return {};
     }
     case ValueType::Text:
-      return normalize_text(spec, text);
+      if (auto checked = check_text(spec, text, scan); !checked)
+        return checked;
+      keep();
+      return {};
   }
   return invalid("has an unknown type");
 }
 
 }  // namespace
 
-Result<std::string> normalize(const ParamSpec& spec, std::string_view raw) {
+Result<void> normalize_into(const ParamSpec& spec, std::string_view raw, std::string& out) {
   auto describe = [&](std::string_view reason) {
     std::string detail(spec.name);
     detail += ": '";
@@ -261,10 +321,23 @@ Result<std::string> normalize(const ParamSpec& spec, std::string_view raw) {
     return fail(ErrorCode::ValueTooLong,
                 describe("is longer than " + std::to_string(kValueBytesMax) + " bytes"));
   }
-  auto result = canonical(spec, fold_whitespace(raw));
+  TextScan scan = scan_text(raw);
+  const bool folded = needs_folding(raw, scan);
+  if (folded) {
+    fold_whitespace(raw, out);
+    scan = scan_text(out);
+  }
+  auto result = canonical(spec, folded ? std::string_view(out) : raw, scan, folded, out);
   if (!result)
     return fail(result.error().code, describe(result.error().detail));
-  return result;
+  return {};
+}
+
+Result<std::string> normalize(const ParamSpec& spec, std::string_view raw) {
+  std::string out;
+  if (auto normalized = normalize_into(spec, raw, out); !normalized)
+    return fail(std::move(normalized).error());
+  return out;
 }
 
 Result<bool> parse_boolean(std::string_view text) {
@@ -379,11 +452,11 @@ Result<std::vector<std::uint32_t>> parse_integer_list(std::string_view text, std
 Result<std::size_t> parse_enumeration(const ParamSpec& spec, std::string_view text) {
   const std::string key = enumeration_key(text);
   for (std::size_t i = 0; i < spec.choices.size(); ++i) {
-    if (key == enumeration_key(spec.choices[i]))
+    if (matches_enumeration_key(key, spec.choices[i]))
       return i;
   }
   for (const EnumAlias& alias : spec.aliases) {
-    if (key == enumeration_key(alias.spelling))
+    if (matches_enumeration_key(key, alias.spelling))
       return std::size_t{alias.choice};
   }
   std::string reason = "is not one of ";
@@ -402,6 +475,11 @@ std::string displayable_value(const ParamSpec& spec, std::string_view value) {
 }
 
 std::string displayable_text(std::string_view text) {
+  // Usual case, names of unknown elements: short printable ASCII, shown as it is.
+  if (text.size() <= kQuotedValueBytesMax &&
+      std::all_of(text.begin(), text.end(), [](char c) { return c >= 0x20 && c < 0x7F; })) {
+    return std::string(text);
+  }
   bool cut = false;
   if (text.size() > kQuotedValueBytesMax) {
     std::size_t end = kQuotedValueBytesMax;

@@ -85,6 +85,10 @@ struct Hhmm {
 // limit), InvalidValue (wrong format, out of range, control characters, invalid UTF-8). The
 // detail reads "<name>: '<value>' <reason>"; secret values are shown as kSecretMask.
 Result<std::string> normalize(const ParamSpec& spec, std::string_view raw);
+// The same, writing the canonical text into `out` and reusing its capacity (a transaction that
+// sets thousands of values allocates for few of them). `raw` must not view `out`. On error `out`
+// holds unspecified text.
+Result<void> normalize_into(const ParamSpec& spec, std::string_view raw, std::string& out);
 
 // Typed parsers. They accept the same spellings as normalize() (after trimming whitespace) and
 // fail with InvalidValue whose detail is only the reason ("is not a boolean (Yes/No)"), so that

@@ -1,7 +1,8 @@
 #include "firmware-core/config/profile_apply.h"
 
-#include <algorithm>
 #include <utility>
+
+#include "firmware-core/config/flat_profile_reader.h"
 
 namespace fw {
 namespace {
@@ -24,13 +25,32 @@ ParameterChange make_change(const ConfigStore& before, const ConfigStore& after,
   return change;
 }
 
-// Moves `issues` into `into`, keeping the result in document (line) order.
-void merge_by_line(std::vector<ProfileIssue>& into, std::vector<ProfileIssue>&& issues) {
-  for (ProfileIssue& issue : issues)
-    into.push_back(std::move(issue));
-  std::stable_sort(into.begin(), into.end(),
-                   [](const ProfileIssue& a, const ProfileIssue& b) { return a.line < b.line; });
-}
+// Validates each parameter into the draft as the reader walks the document, so that a later
+// duplicate wins and no text is copied out of the parser's document.
+class DraftingSink final : public ParameterSink {
+ public:
+  DraftingSink(ConfigDraft& draft, std::vector<ProfileIssue>& invalid_values)
+      : draft_(draft), invalid_values_(invalid_values) {}
+
+  void parameter(ParamId id, int line, const std::string_view* text,
+                 std::optional<Access> access) override {
+    if (text != nullptr) {
+      if (auto set = draft_.set_value(id, *text); !set) {
+        Error error = std::move(set).error();
+        error.detail.insert(0, line_prefix(line));
+        invalid_values_.push_back(ProfileIssue{std::string(draft_.registry().spec(id).name), line,
+                                               std::move(error)});
+        return;  // an invalid element is skipped whole, its `ua` included
+      }
+    }
+    if (access)
+      draft_.set_access(id, *access);
+  }
+
+ private:
+  ConfigDraft& draft_;
+  std::vector<ProfileIssue>& invalid_values_;
+};
 
 }  // namespace
 
@@ -88,31 +108,16 @@ std::vector<ParameterChange> diff_stores(const ConfigStore& before, const Config
 
 Result<ApplyReport> apply_flat_profile(ConfigStore& store, ByteSpan profile,
                                        const ProfileLimits& limits) {
-  auto parsed = parse_flat_profile(profile, store.registry(), limits);
-  if (!parsed)
-    return fail(std::move(parsed).error());
-
+  // Everything goes into the draft and the report; the store is touched only after the whole
+  // profile was read without error.
   ApplyReport report;
-  report.unknown_elements = std::move(parsed->unknown_elements);
-  report.invalid_values = std::move(parsed->invalid_elements);
-
-  // Validate every element into a draft in document order, so that a later duplicate wins.
   ConfigDraft draft(store);
-  std::vector<ProfileIssue> invalid_values;
-  for (const ProfileElement& element : parsed->elements) {
-    if (element.text) {
-      if (auto set = draft.set_value(element.id, *element.text); !set) {
-        const std::string_view name = store.registry().spec(element.id).name;
-        Error error = std::move(set).error();
-        error.detail = "line " + std::to_string(element.line) + ": " + error.detail;
-        invalid_values.push_back(ProfileIssue{std::string(name), element.line, std::move(error)});
-        continue;  // an invalid element is skipped whole, its `ua` included
-      }
-    }
-    if (element.access)
-      draft.set_access(element.id, *element.access);
+  DraftingSink sink(draft, report.invalid_values);
+  if (auto walked = walk_flat_profile(profile, store.registry(), limits, sink,
+                                      report.unknown_elements, report.invalid_values);
+      !walked) {
+    return fail(std::move(walked).error());
   }
-  merge_by_line(report.invalid_values, std::move(invalid_values));
 
   ConfigStore next = draft.build();
   report.changes = diff_stores(store, next);

@@ -3,7 +3,8 @@
 //   - a failure is one of the decoder's documented errors;
 //   - a success's plaintext is within inflated_bytes_max and its layers match the key given;
 //   - the plaintext re-encodes with the layers found (same digest) and decodes back to itself;
-//   - decoding the same bytes again with the reused decoder gives the same answer.
+//   - decoding the same bytes again with the reused decoder gives the same answer;
+//   - with the fast backend built in, libdeflate gives the same plaintext or the same error code.
 //
 // Input: byte 0 selects the mode (bit 0: a key is given; bit 1: Md5Only; bit 2: which key), the
 // rest is the download. Seeds in corpus/profile_codec_fuzz/ are the guide's basic.txt in every
@@ -51,6 +52,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
 
   static fw::ProfileDecoder decoder;  // reused across inputs, as in the firmware
   auto plain = decoder.decode(downloaded, key, derivation, limits);
+  // With the fast backend built in, libdeflate must accept and reject exactly what zlib does.
+  if (fw::inflater_available(fw::Inflater::Libdeflate)) {
+    static fw::ProfileDecoder fast(fw::Inflater::Libdeflate);
+    auto fast_plain = fast.decode(downloaded, key, derivation, limits);
+    check(fast.buffer_capacity_bytes() <=
+          limits.encoded_bytes_max + 16 + limits.inflated_bytes_max);
+    check(fast_plain.has_value() == plain.has_value());
+    if (plain)
+      check(fw::as_text(*fast_plain) == fw::as_text(*plain));
+    else
+      check(fast_plain.error().code == plain.error().code);
+  }
   check(decoder.buffer_capacity_bytes() <=
         limits.encoded_bytes_max + 16 + limits.inflated_bytes_max);
   if (!plain) {

@@ -21,6 +21,36 @@ namespace {
 
 using test::id;
 
+// Every test runs once per inflater built in (zlib, and libdeflate with PHONESIM_FAST_BACKEND):
+// both must accept and reject the same files with the same errors. The helpers below read the
+// current one.
+Inflater current_inflater = Inflater::Zlib;
+
+class InflaterTest : public ::testing::TestWithParam<Inflater> {
+ protected:
+  void SetUp() override { current_inflater = GetParam(); }
+};
+class ProfileCodecTest : public InflaterTest {};
+class ProfileDecoderTest : public InflaterTest {};
+
+std::vector<Inflater> built_in_inflaters() {
+  std::vector<Inflater> inflaters;
+  for (Inflater inflater : {Inflater::Zlib, Inflater::Libdeflate}) {
+    if (inflater_available(inflater))
+      inflaters.push_back(inflater);
+  }
+  return inflaters;
+}
+
+std::string inflater_name(const ::testing::TestParamInfo<Inflater>& info) {
+  return info.param == Inflater::Zlib ? "zlib" : "libdeflate";
+}
+
+INSTANTIATE_TEST_SUITE_P(Inflaters, ProfileCodecTest, ::testing::ValuesIn(built_in_inflaters()),
+                         inflater_name);
+INSTANTIATE_TEST_SUITE_P(Inflaters, ProfileDecoderTest, ::testing::ValuesIn(built_in_inflaters()),
+                         inflater_name);
+
 // The guide's basic.txt (provisioning-methods.de.txt, "Profilverwaltung").
 constexpr std::string_view kBasicTxt =
     "<flat-profile>\n  <GPP_A> 12345678\n</GPP_A>\n</flat-profile>\n";
@@ -118,7 +148,7 @@ ConfigStore store_with_gpp_a() {
 void expect_rejected(const Bytes& downloaded, const std::optional<std::string>& key, ErrorCode code,
                      KeyDerivation kdf = KeyDerivation::Sha256ThenMd5,
                      const ProfileLimits& limits = {}) {
-  ProfileDecoder decoder;
+  ProfileDecoder decoder(current_inflater);
   ConfigStore store = store_with_gpp_a();
   const ConfigStore before = store;
   auto report = apply_downloaded_profile(store, decoder, downloaded, key, kdf, limits);
@@ -132,8 +162,8 @@ void expect_rejected(const Bytes& downloaded, const std::optional<std::string>& 
 
 // --- Round trips -----------------------------------------------------------------------------
 
-TEST(ProfileCodecTest, RoundTripsEveryLayerCombinationAndDigest) {
-  ProfileDecoder decoder;
+TEST_P(ProfileCodecTest, RoundTripsEveryLayerCombinationAndDigest) {
+  ProfileDecoder decoder(current_inflater);
   for (bool gzip : {false, true}) {
     for (bool encrypted : {false, true}) {
       for (KdfDigest digest : {KdfDigest::Sha256, KdfDigest::Md5}) {
@@ -162,7 +192,7 @@ TEST(ProfileCodecTest, RoundTripsEveryLayerCombinationAndDigest) {
   }
 }
 
-TEST(ProfileCodecTest, EncodesDeterministicGzipHeader) {
+TEST_P(ProfileCodecTest, EncodesDeterministicGzipHeader) {
   const Bytes first = encode(kBasicTxt, true);
   EXPECT_EQ(first, encode(kBasicTxt, true));
   ASSERT_GE(first.size(), 10u);
@@ -177,7 +207,7 @@ TEST(ProfileCodecTest, EncodesDeterministicGzipHeader) {
   EXPECT_EQ(ByteSpan(encrypted).subspan(8, 8)[0], kSalt[0]);
 }
 
-TEST(ProfileCodecTest, EncoderLimitsAtAndPastTheLimit) {
+TEST_P(ProfileCodecTest, EncoderLimitsAtAndPastTheLimit) {
   EncodeOptions options;
   const std::string at_limit = "<" + std::string(kInflatedProfileBytesMax - 1, 'x');
   EXPECT_TRUE(encode_profile(as_bytes(at_limit), options).has_value());
@@ -194,12 +224,12 @@ TEST(ProfileCodecTest, EncoderLimitsAtAndPastTheLimit) {
 
 // --- The guide's example ---------------------------------------------------------------------
 
-TEST(ProfileDecoderTest, GuideBasicCfgAppliesThroughDownloadedProfile) {
+TEST_P(ProfileDecoderTest, GuideBasicCfgAppliesThroughDownloadedProfile) {
   // gzip basic.txt; openssl enc -aes-256-cbc -k MyOwnSecret -in basic.txt -out basic.cfg;
   // rule [--key MyOwnSecret] tftp://192.168.1.200/basic.cfg
   for (bool gzip : {false, true}) {
     const Bytes basic_cfg = encode(kBasicTxt, gzip, std::string(kGuideKey));
-    ProfileDecoder decoder;
+    ProfileDecoder decoder(current_inflater);
     ConfigStore store;
     auto report = apply_downloaded_profile(store, decoder, basic_cfg, std::string(kGuideKey),
                                            KeyDerivation::Sha256ThenMd5);
@@ -209,13 +239,13 @@ TEST(ProfileDecoderTest, GuideBasicCfgAppliesThroughDownloadedProfile) {
   }
 }
 
-TEST(ProfileDecoderTest, DownloadedProfileKeepsStoreOnApplyError) {
+TEST_P(ProfileDecoderTest, DownloadedProfileKeepsStoreOnApplyError) {
   const Bytes not_a_profile = encode("<html>no flat profile</html>", true, std::string(kOtherKey));
   expect_rejected(not_a_profile, std::string(kOtherKey), ErrorCode::ParseError);
 }
 
-TEST(ProfileDecoderTest, AcceptsByteOrderMarkAndWhitespaceBeforeXml) {
-  ProfileDecoder decoder;
+TEST_P(ProfileDecoderTest, AcceptsByteOrderMarkAndWhitespaceBeforeXml) {
+  ProfileDecoder decoder(current_inflater);
   const std::string xml = "\xef\xbb\xbf \r\n\t" + std::string(kBasicTxt);
   EXPECT_EQ(decode_ok(decoder, to_bytes(xml)), xml);
   EXPECT_EQ(decode_ok(decoder, encode(xml, false, std::string(kOtherKey)), std::string(kOtherKey)),
@@ -224,16 +254,16 @@ TEST(ProfileDecoderTest, AcceptsByteOrderMarkAndWhitespaceBeforeXml) {
 
 // --- Keys and digests ------------------------------------------------------------------------
 
-TEST(ProfileDecoderTest, WrongKeyIsDecryptFailed) {
+TEST_P(ProfileDecoderTest, WrongKeyIsDecryptFailed) {
   const Bytes cfg = encode(kBasicTxt, true, std::string(kGuideKey));
   expect_rejected(cfg, std::string("NotMySecret"), ErrorCode::DecryptFailed);
   const Bytes plain_cfg = encode(kBasicTxt, false, std::string(kGuideKey));
   expect_rejected(plain_cfg, std::string("NotMySecret"), ErrorCode::DecryptFailed);
 }
 
-TEST(ProfileDecoderTest, ErrorDetailNeverNamesTheKey) {
+TEST_P(ProfileDecoderTest, ErrorDetailNeverNamesTheKey) {
   const Bytes cfg = encode(kBasicTxt, true, std::string(kGuideKey));
-  ProfileDecoder decoder;
+  ProfileDecoder decoder(current_inflater);
   for (const std::string key : {"wrong-key-1", "SHA256", "MD5", "decrypt"}) {
     auto result = decoder.decode(cfg, key);
     ASSERT_FALSE(result.has_value());
@@ -243,22 +273,22 @@ TEST(ProfileDecoderTest, ErrorDetailNeverNamesTheKey) {
   }
 }
 
-TEST(ProfileDecoderTest, Md5OnlyRejectsSha256File) {
+TEST_P(ProfileDecoderTest, Md5OnlyRejectsSha256File) {
   const Bytes cfg = encode(kBasicTxt, true, std::string(kGuideKey), KdfDigest::Sha256);
   expect_rejected(cfg, std::string(kGuideKey), ErrorCode::DecryptFailed, KeyDerivation::Md5Only);
 }
 
-TEST(ProfileDecoderTest, KeyRequiredForEncryptedFile) {
+TEST_P(ProfileDecoderTest, KeyRequiredForEncryptedFile) {
   expect_rejected(encode(kBasicTxt, true, std::string(kGuideKey)), std::nullopt,
                   ErrorCode::KeyRequired);
 }
 
-TEST(ProfileDecoderTest, KeyWithPlainFileIsNotEncrypted) {
+TEST_P(ProfileDecoderTest, KeyWithPlainFileIsNotEncrypted) {
   expect_rejected(encode(kBasicTxt, false), std::string(kGuideKey), ErrorCode::NotEncrypted);
   expect_rejected(encode(kBasicTxt, true), std::string(kGuideKey), ErrorCode::NotEncrypted);
 }
 
-TEST(ProfileDecoderTest, BadPaddingIsDecryptFailed) {
+TEST_P(ProfileDecoderTest, BadPaddingIsDecryptFailed) {
   // The right key, but the last plaintext byte (the PKCS#7 pad length) is 0: invalid padding.
   std::string padded_wrong(kBasicTxt);
   padded_wrong.resize((padded_wrong.size() / 16 + 1) * 16, '\0');
@@ -287,12 +317,12 @@ TEST(ProfileDecoderTest, BadPaddingIsDecryptFailed) {
   expect_rejected(cfg, std::string(kGuideKey), ErrorCode::DecryptFailed);
 }
 
-TEST(ProfileDecoderTest, EncryptedEmptyPlaintextIsDecryptFailed) {
+TEST_P(ProfileDecoderTest, EncryptedEmptyPlaintextIsDecryptFailed) {
   expect_rejected(encrypt_bytes({}, std::string(kOtherKey)), std::string(kOtherKey),
                   ErrorCode::DecryptFailed);
 }
 
-TEST(ProfileDecoderTest, CiphertextNotWholeBlocksIsCorruptFile) {
+TEST_P(ProfileDecoderTest, CiphertextNotWholeBlocksIsCorruptFile) {
   Bytes cfg = encode(kBasicTxt, true, std::string(kGuideKey));
   cfg.push_back(0);
   expect_rejected(cfg, std::string(kGuideKey), ErrorCode::CorruptFile);
@@ -302,7 +332,7 @@ TEST(ProfileDecoderTest, CiphertextNotWholeBlocksIsCorruptFile) {
 
 // --- Truncation at every offset --------------------------------------------------------------
 
-TEST(ProfileDecoderTest, TruncatedEncryptedFileAtEveryOffset) {
+TEST_P(ProfileDecoderTest, TruncatedEncryptedFileAtEveryOffset) {
   for (bool gzip : {false, true}) {
     const Bytes cfg = encode(kBasicTxt, gzip, std::string(kGuideKey));
     for (std::size_t cut = 0; cut < cfg.size(); ++cut) {
@@ -318,7 +348,7 @@ TEST(ProfileDecoderTest, TruncatedEncryptedFileAtEveryOffset) {
   }
 }
 
-TEST(ProfileDecoderTest, TruncatedGzipAtEveryOffset) {
+TEST_P(ProfileDecoderTest, TruncatedGzipAtEveryOffset) {
   const Bytes gz = encode(kBasicTxt, true);
   for (std::size_t cut = 0; cut < gz.size(); ++cut) {
     SCOPED_TRACE(::testing::Message() << "cut at " << cut);
@@ -327,9 +357,31 @@ TEST(ProfileDecoderTest, TruncatedGzipAtEveryOffset) {
   }
 }
 
+TEST_P(ProfileDecoderTest, CutStreamUnderTheLimitIsCorruptFileNotTooLarge) {
+  // Found by profile_codec_fuzz: a gzip stream cut after 89 bytes. zlib runs out of input before
+  // 64 KiB of output; libdeflate, which reads a cut stream as if zeros followed, filled its
+  // buffer. Both must say the file is cut (CorruptFile), not too large.
+  const Bytes cut = {
+      0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x02, 0x03, 0xed, 0xc1,
+      0x01, 0x0d, 0x00, 0x00, 0x00, 0xc2, 0xa0, 0xf7, 0x4f, 0x6d, 0x0f, 0x07,
+      0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x5d, 0x02, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x04,
+      0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+      0x00, 0x00, 0x00, 0x00, 0x00,
+  };
+  ProfileDecoder decoder(current_inflater);
+  DecodeLimits limits;
+  limits.inflated_bytes_max = 64 * 1024;
+  auto result = decoder.decode(cut, std::nullopt, KeyDerivation::Sha256ThenMd5, limits);
+  ASSERT_FALSE(result.has_value());
+  EXPECT_EQ(result.error().code, ErrorCode::CorruptFile) << result.error().to_string();
+}
+
 // --- Malformed gzip --------------------------------------------------------------------------
 
-TEST(ProfileDecoderTest, BadGzipHeaderIsCorruptFile) {
+TEST_P(ProfileDecoderTest, BadGzipHeaderIsCorruptFile) {
   Bytes gz = encode(kBasicTxt, true);
   Bytes bad_method = gz;
   bad_method[2] = 7;
@@ -345,15 +397,15 @@ TEST(ProfileDecoderTest, BadGzipHeaderIsCorruptFile) {
                   ErrorCode::CorruptFile);
 }
 
-TEST(ProfileDecoderTest, RawDeflateIsCorruptFile) {
+TEST_P(ProfileDecoderTest, RawDeflateIsCorruptFile) {
   expect_rejected(deflate_with(kBasicTxt, -15), std::nullopt, ErrorCode::CorruptFile);
   // Encrypted raw deflate does not look like gzip or XML after decryption: no candidate fits.
   expect_rejected(encrypt_bytes(deflate_with(kBasicTxt, -15), std::string(kOtherKey)),
                   std::string(kOtherKey), ErrorCode::DecryptFailed);
 }
 
-TEST(ProfileDecoderTest, ZlibWrappedIsCorruptFile) {
-  ProfileDecoder decoder;
+TEST_P(ProfileDecoderTest, ZlibWrappedIsCorruptFile) {
+  ProfileDecoder decoder(current_inflater);
   auto result = decoder.decode(deflate_with(kBasicTxt, 15), std::nullopt);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::CorruptFile);
@@ -361,10 +413,10 @@ TEST(ProfileDecoderTest, ZlibWrappedIsCorruptFile) {
   expect_rejected(deflate_with(kBasicTxt, 15), std::nullopt, ErrorCode::CorruptFile);
 }
 
-TEST(ProfileDecoderTest, CrcMismatchIsCorruptFile) {
+TEST_P(ProfileDecoderTest, CrcMismatchIsCorruptFile) {
   Bytes gz = encode(kBasicTxt, true);
   gz[gz.size() - 8] ^= 0x01;
-  ProfileDecoder decoder;
+  ProfileDecoder decoder(current_inflater);
   auto result = decoder.decode(gz, std::nullopt);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::CorruptFile);
@@ -372,10 +424,10 @@ TEST(ProfileDecoderTest, CrcMismatchIsCorruptFile) {
   expect_rejected(gz, std::nullopt, ErrorCode::CorruptFile);
 }
 
-TEST(ProfileDecoderTest, LengthMismatchIsCorruptFile) {
+TEST_P(ProfileDecoderTest, LengthMismatchIsCorruptFile) {
   Bytes gz = encode(kBasicTxt, true);
   gz[gz.size() - 4] ^= 0x01;
-  ProfileDecoder decoder;
+  ProfileDecoder decoder(current_inflater);
   auto result = decoder.decode(gz, std::nullopt);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::CorruptFile);
@@ -383,7 +435,7 @@ TEST(ProfileDecoderTest, LengthMismatchIsCorruptFile) {
   expect_rejected(gz, std::nullopt, ErrorCode::CorruptFile);
 }
 
-TEST(ProfileDecoderTest, TrailingGarbageIsCorruptFile) {
+TEST_P(ProfileDecoderTest, TrailingGarbageIsCorruptFile) {
   Bytes gz = encode(kBasicTxt, true);
   Bytes garbage = gz;
   garbage.push_back('x');
@@ -395,18 +447,18 @@ TEST(ProfileDecoderTest, TrailingGarbageIsCorruptFile) {
                   ErrorCode::CorruptFile);
 }
 
-TEST(ProfileDecoderTest, SecondGzipMemberIsCorruptFile) {
+TEST_P(ProfileDecoderTest, SecondGzipMemberIsCorruptFile) {
   Bytes two = encode(kBasicTxt, true);
   const Bytes second = encode(kBasicTxt, true);
   two.insert(two.end(), second.begin(), second.end());
-  ProfileDecoder decoder;
+  ProfileDecoder decoder(current_inflater);
   auto result = decoder.decode(two, std::nullopt);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::CorruptFile);
   EXPECT_NE(result.error().detail.find("second gzip member"), std::string::npos);
 }
 
-TEST(ProfileDecoderTest, NotAnyFormatIsCorruptFile) {
+TEST_P(ProfileDecoderTest, NotAnyFormatIsCorruptFile) {
   expect_rejected({}, std::nullopt, ErrorCode::CorruptFile);
   expect_rejected(to_bytes("GPP_A=1"), std::nullopt, ErrorCode::CorruptFile);
   expect_rejected(to_bytes("\xef\xbb\xbf"), std::nullopt, ErrorCode::CorruptFile);
@@ -415,11 +467,11 @@ TEST(ProfileDecoderTest, NotAnyFormatIsCorruptFile) {
 
 // --- Limits ----------------------------------------------------------------------------------
 
-TEST(ProfileDecoderTest, EncodedSizeAtAndPastTheLimit) {
+TEST_P(ProfileDecoderTest, EncodedSizeAtAndPastTheLimit) {
   DecodeLimits limits;
   limits.encoded_bytes_max = 100;
   const std::string at_limit = "<" + std::string(99, 'x');
-  ProfileDecoder decoder;
+  ProfileDecoder decoder(current_inflater);
   EXPECT_EQ(
       decode_ok(decoder, to_bytes(at_limit), std::nullopt, KeyDerivation::Sha256ThenMd5, limits),
       at_limit);
@@ -433,11 +485,11 @@ TEST(ProfileDecoderTest, EncodedSizeAtAndPastTheLimit) {
   expect_rejected(oversize, std::nullopt, ErrorCode::ProfileTooLarge);
 }
 
-TEST(ProfileDecoderTest, InflatedSizeAtAndPastTheLimit) {
+TEST_P(ProfileDecoderTest, InflatedSizeAtAndPastTheLimit) {
   DecodeLimits limits;
   limits.inflated_bytes_max = 4096;
   const std::string at_limit = "<" + std::string(4095, 'x');
-  ProfileDecoder decoder;
+  ProfileDecoder decoder(current_inflater);
   for (bool encrypted : {false, true}) {
     std::optional<std::string> key;
     if (encrypted)
@@ -458,7 +510,24 @@ TEST(ProfileDecoderTest, InflatedSizeAtAndPastTheLimit) {
   EXPECT_LE(decoder.buffer_capacity_bytes(), 2 * 4096 + 64u);
 }
 
-TEST(ProfileDecoderTest, DownloadedProfileUsesProfileBytesMaxForInflating) {
+TEST_P(ProfileDecoderTest, SmallerLimitAfterALargerProfileStillHolds) {
+  // The inflate buffer keeps its size between profiles; the limit of each decode still counts.
+  ProfileDecoder decoder(current_inflater);
+  const std::string big = "<" + std::string(50'000, 'x');
+  EXPECT_EQ(decode_ok(decoder, encode(big, true)), big);
+  DecodeLimits limits;
+  limits.inflated_bytes_max = 4096;
+  const std::string at_limit = "<" + std::string(4095, 'x');
+  EXPECT_EQ(decode_ok(decoder, encode(at_limit, true), std::nullopt, KeyDerivation::Sha256ThenMd5,
+                      limits),
+            at_limit);
+  auto past = decoder.decode(encode(at_limit + "x", true), std::nullopt,
+                             KeyDerivation::Sha256ThenMd5, limits);
+  ASSERT_FALSE(past.has_value());
+  EXPECT_EQ(past.error().code, ErrorCode::ProfileTooLarge);
+}
+
+TEST_P(ProfileDecoderTest, DownloadedProfileUsesProfileBytesMaxForInflating) {
   ProfileLimits limits;
   limits.profile_bytes_max = 1000;
   const std::string big = "<flat-profile>" + std::string(1000, ' ') + "</flat-profile>";
@@ -466,11 +535,11 @@ TEST(ProfileDecoderTest, DownloadedProfileUsesProfileBytesMaxForInflating) {
                   KeyDerivation::Sha256ThenMd5, limits);
 }
 
-TEST(ProfileDecoderTest, GzipBombStopsAtLimitWithoutAllocatingIt) {
+TEST_P(ProfileDecoderTest, GzipBombStopsAtLimitWithoutAllocatingIt) {
   constexpr std::size_t kBombBytes = 100u * 1024 * 1024;
   const Bytes bomb = gzip_of_zeros(kBombBytes);
   ASSERT_LT(bomb.size(), 200u * 1024);  // about 100 KB on the wire
-  ProfileDecoder decoder;
+  ProfileDecoder decoder(current_inflater);
   auto result = decoder.decode(bomb, std::nullopt);
   ASSERT_FALSE(result.has_value());
   EXPECT_EQ(result.error().code, ErrorCode::ProfileTooLarge);
@@ -486,8 +555,8 @@ TEST(ProfileDecoderTest, GzipBombStopsAtLimitWithoutAllocatingIt) {
 
 // --- Reuse -----------------------------------------------------------------------------------
 
-TEST(ProfileDecoderTest, ReusesBuffersAcrossManyProfiles) {
-  ProfileDecoder decoder;
+TEST_P(ProfileDecoderTest, ReusesBuffersAcrossManyProfiles) {
+  ProfileDecoder decoder(current_inflater);
   std::vector<Bytes> files;
   std::vector<std::string> xmls;
   for (int i = 0; i < 20; ++i) {
@@ -515,8 +584,8 @@ TEST(ProfileDecoderTest, ReusesBuffersAcrossManyProfiles) {
   EXPECT_EQ(decoder.buffer_capacity_bytes(), capacity);
 }
 
-TEST(ProfileDecoderTest, FailedDecodeKeepsLastLayers) {
-  ProfileDecoder decoder;
+TEST_P(ProfileDecoderTest, FailedDecodeKeepsLastLayers) {
+  ProfileDecoder decoder(current_inflater);
   decode_ok(decoder, encode(kBasicTxt, true));
   EXPECT_FALSE(decoder.decode(to_bytes("nope"), std::nullopt).has_value());
   EXPECT_TRUE(decoder.layers().compressed);

@@ -1,0 +1,192 @@
+// The fast flat-profile reader: pugixml (see flat_profile_reader.h). Built only with
+// PHONESIM_FAST_BACKEND.
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+#include <pugixml.hpp>
+
+#include "firmware-core/config/flat_profile_reader.h"
+
+namespace fw {
+namespace {
+
+constexpr std::string_view kFlatProfileName = "flat-profile";
+
+// As tinyxml2 with PRESERVE_WHITESPACE reads: CDATA kept, CR LF -> LF, attribute values as
+// written, and a whitespace-only text kept when it is an element's only child
+// (`<GPP_A> </GPP_A>`). Entities are left to the reader (flat_profile_reader.h). No declaration,
+// comment or DOCTYPE nodes: they are skipped, as the tinyxml2 reader skips them.
+constexpr unsigned kParseOptions =
+    pugi::parse_cdata | pugi::parse_eol | pugi::parse_ws_pcdata_single;
+
+// The deepest nesting tinyxml2 9 parses (its TINYXML2_MAX_ELEMENT_DEPTH guard of 100 counts the
+// document and one level more); deeper is ProfileTooDeep there, so it is here too.
+constexpr std::size_t kTinyxml2DepthMax = 98;
+
+// Line numbers from byte offsets. pugixml keeps none, so lines are counted on demand; asked in
+// document order, each byte is scanned once.
+class LineCounter {
+ public:
+  explicit LineCounter(std::string_view xml) : xml_(xml) {}
+
+  int line_at(std::size_t offset) {
+    offset = std::min(offset, xml_.size());
+    if (offset < offset_) {
+      offset_ = 0;
+      line_ = 1;
+    }
+    const char* at = xml_.data() + offset_;
+    const char* end = xml_.data() + offset;
+    while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
+      ++line_;
+      at = static_cast<const char*>(newline) + 1;
+    }
+    offset_ = offset;
+    return line_;
+  }
+  int line_of(const pugi::xml_node& node) {
+    return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())));
+  }
+
+ private:
+  std::string_view xml_;
+  std::size_t offset_ = 0;
+  int line_ = 1;
+};
+
+// The next element after `element` in document order, skipping `element`'s own subtree when
+// `descend` is false. `depth` tracks the nesting (root element = 1).
+pugi::xml_node next_element(pugi::xml_node element, bool descend, std::size_t& depth) {
+  if (descend) {
+    if (pugi::xml_node child = element.first_child(); child) {
+      for (; child; child = child.next_sibling()) {
+        if (child.type() == pugi::node_element) {
+          ++depth;
+          return child;
+        }
+      }
+    }
+  }
+  while (element && element.type() == pugi::node_element) {
+    for (pugi::xml_node sibling = element.next_sibling(); sibling;
+         sibling = sibling.next_sibling()) {
+      if (sibling.type() == pugi::node_element)
+        return sibling;
+    }
+    element = element.parent();
+    --depth;
+  }
+  return {};
+}
+
+pugi::xml_node first_element(const pugi::xml_document& document) {
+  for (pugi::xml_node node = document.first_child(); node; node = node.next_sibling()) {
+    if (node.type() == pugi::node_element)
+      return node;
+  }
+  return {};
+}
+
+// True when two attributes of `element` share a name; tinyxml2 rejects such a document, and the
+// readers must accept the same documents.
+bool has_duplicate_attribute(const pugi::xml_node& element) {
+  for (pugi::xml_attribute a = element.first_attribute(); a; a = a.next_attribute()) {
+    for (pugi::xml_attribute b = a.next_attribute(); b; b = b.next_attribute()) {
+      if (std::strcmp(a.name(), b.name()) == 0)
+        return true;
+    }
+  }
+  return false;
+}
+
+// Fills `node` from `element` (see the tinyxml2 reader's describe()).
+void describe(const pugi::xml_node& element, LineCounter& lines, TextJoiner& text,
+              std::string& access, FlatProfileNode& node) {
+  node.name = element.name();
+  node.line = lines.line_of(element);
+  node.has_child_elements = false;
+  text.reset();
+  for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
+    const pugi::xml_node_type type = child.type();
+    if (type == pugi::node_pcdata || type == pugi::node_cdata) {
+      text.add(child.value(), type == pugi::node_cdata);
+    } else if (type == pugi::node_element) {
+      node.has_child_elements = true;
+    }
+  }
+  node.text = text.text();
+  node.has_access = false;
+  node.access = {};
+  for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
+       attribute = attribute.next_attribute()) {
+    if (std::strcmp(attribute.name(), "ua") == 0) {
+      node.has_access = true;
+      node.access = decoded_attribute(attribute.value(), access);
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits& limits,
+                                       FlatProfileSink& sink) {
+  pugi::xml_document document;
+  LineCounter lines(xml);
+  const pugi::xml_parse_result parsed =
+      document.load_buffer(xml.data(), xml.size(), kParseOptions, pugi::encoding_utf8);
+  if (!parsed) {
+    return fail(ErrorCode::ParseError,
+                line_prefix(lines.line_at(static_cast<std::size_t>(
+                    std::max<std::ptrdiff_t>(0, parsed.offset)))) +
+                    parsed.description());
+  }
+  if (!first_element(document))
+    return fail(ErrorCode::ParseError, line_prefix(lines.line_at(xml.size())) + "no element");
+  // One walk over every element, as in the tinyxml2 reader.
+  bool found = false;
+  std::size_t depth = 1;
+  std::size_t elements = 0;
+  std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
+  const std::size_t depth_max = std::min(limits.xml_depth_max, kTinyxml2DepthMax);
+  TextJoiner text;
+  std::string access;
+  FlatProfileNode node;
+  for (pugi::xml_node element = first_element(document); element;
+       element = next_element(element, /*descend=*/true, depth)) {
+    if (++elements > limits.xml_elements_max) {
+      return fail(ErrorCode::ProfileTooManyElements,
+                  line_prefix(lines.line_of(element)) + "more than " +
+                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
+    }
+    if (depth > depth_max) {
+      return fail(ErrorCode::ProfileTooDeep,
+                  line_prefix(lines.line_of(element)) + "elements nested deeper than " +
+                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
+    }
+    if (element.first_attribute() != element.last_attribute() &&
+        has_duplicate_attribute(element)) {
+      return fail(ErrorCode::ParseError,
+                  line_prefix(lines.line_of(element)) + "duplicate attribute");
+    }
+    if (profile_depth != 0 && depth <= profile_depth)
+      profile_depth = 0;  // left it
+    if (profile_depth != 0) {
+      if (depth == profile_depth + 1) {
+        describe(element, lines, text, access, node);
+        if (auto sent = sink.node(node); !sent)
+          return sent;
+      }
+    } else if (element.name() == kFlatProfileName) {
+      profile_depth = depth;
+      found = true;
+    }
+  }
+  if (!found)
+    return fail(ErrorCode::ParseError, "no <flat-profile> element");
+  return {};
+}
+
+}  // namespace fw

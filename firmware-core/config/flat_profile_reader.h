@@ -1,0 +1,143 @@
+#pragma once
+
+// The XML side of reading a flat profile, behind one interface with two parsers (tinyxml2, the
+// default, and pugixml, built in with PHONESIM_FAST_BACKEND). Internal to config/: callers use
+// parse_flat_profile() and apply_flat_profile(), which add the registry and the values.
+//
+// Both readers give the same elements, texts, attributes and line numbers for the same bytes;
+// tests/firmware-core/config/flat_profile_test.cpp runs every case against each of them.
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "firmware-core/base/result.h"
+#include "firmware-core/config/flat_profile.h"
+
+namespace fw {
+
+// One child element of a <flat-profile>, as the XML parser sees it. The views point into the
+// parser's document and stay valid only during the sink call.
+struct FlatProfileNode {
+  std::string_view name;
+  int line = 0;           // 1-based line of the element's start tag
+  std::string_view text;  // its text and CDATA children joined, entities decoded
+  bool has_child_elements = false;
+  bool has_access = false;  // carries a `ua` attribute
+  std::string_view access;  // the `ua` attribute's value, entities decoded
+};
+
+// Receives the children of every <flat-profile>, in document order.
+class FlatProfileSink {
+ public:
+  // Called once per child element. An error stops the walk and is returned by the reader.
+  virtual Result<void> node(const FlatProfileNode& node) = 0;
+
+ protected:
+  ~FlatProfileSink() = default;
+};
+
+// Parses `xml` (already checked for size and NUL bytes) and walks every element once, checking
+// the element count and depth and handing the children of each <flat-profile> to `sink`. A
+// limit can be found past after some sink calls: callers keep nothing of a walk that failed.
+// Errors: ParseError (malformed XML, detail "line N: ..."; no <flat-profile>), ProfileTooDeep,
+// ProfileTooManyElements, and any error of the sink.
+Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimits& limits,
+                                        FlatProfileSink& sink);
+// The same with pugixml. Only in builds with PHONESIM_FAST_BACKEND (xml_parser_available()).
+Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits& limits,
+                                       FlatProfileSink& sink);
+
+// Receives the parameter elements of a profile, in document order, after classification.
+class ParameterSink {
+ public:
+  // A known parameter. `text` is nullptr when the element only sets the access; the view is
+  // valid only during the call. `access` nullopt: no `ua`, keep the current access.
+  virtual void parameter(ParamId id, int line, const std::string_view* text,
+                         std::optional<Access> access) = 0;
+
+ protected:
+  ~ParameterSink() = default;
+};
+
+// What parse_flat_profile() does, without building a ParsedProfile: checks size and NUL bytes,
+// reads with limits.xml_parser, hands known parameters to `parameters` and appends unknown and
+// malformed elements to the lists. Errors: those of parse_flat_profile(); on error the sink and
+// the lists may have received part of the profile.
+Result<void> walk_flat_profile(ByteSpan profile, const ParameterRegistry& registry,
+                               const ProfileLimits& limits, ParameterSink& parameters,
+                               std::vector<ProfileIssue>& unknown_elements,
+                               std::vector<ProfileIssue>& invalid_elements);
+
+// Entities are decoded here, not by the parsers, so that both readers give the same text
+// (tinyxml2 9 leaves a stale byte where an unknown entity was): &lt; &gt; &amp; &apos; &quot;
+// and character references &#N; &#xH; to a Unicode scalar value (not 0, not a surrogate) become
+// their character; anything else starting with '&' stays as written. CDATA is never decoded.
+
+// True when `text` holds a '&' (most values do not, and are then used as they are).
+bool has_entities(std::string_view text);
+// Appends `text` to `out` with its entities decoded.
+void append_decoded(std::string_view text, std::string& out);
+
+// Joins the text and CDATA children of one element into its value, decoding entities in the
+// text parts. One part without entities (the usual case) is viewed in place, not copied.
+class TextJoiner {
+ public:
+  // Starts a new element.
+  void reset() {
+    parts_ = 0;
+    joined_.clear();
+  }
+  // Adds the next text (`cdata` false) or CDATA part. `part` must outlive text().
+  void add(std::string_view part, bool cdata) {
+    if (parts_ == 0) {
+      first_ = part;
+      first_cdata_ = cdata;
+    } else {
+      if (parts_ == 1)
+        append(first_, first_cdata_);
+      append(part, cdata);
+    }
+    ++parts_;
+  }
+  // The value; valid until the next reset() or add().
+  std::string_view text() {
+    if (parts_ == 0)
+      return {};
+    if (parts_ == 1) {
+      if (first_cdata_ || !has_entities(first_))
+        return first_;
+      append(first_, false);
+    }
+    return joined_;
+  }
+
+ private:
+  void append(std::string_view part, bool cdata) {
+    if (cdata)
+      joined_.append(part);
+    else
+      append_decoded(part, joined_);
+  }
+
+  std::size_t parts_ = 0;
+  std::string_view first_;
+  bool first_cdata_ = false;
+  std::string joined_;
+};
+
+// `raw` (an attribute value) with its entities decoded: `raw` itself when it has none, else a
+// view of `buffer`.
+inline std::string_view decoded_attribute(std::string_view raw, std::string& buffer) {
+  if (!has_entities(raw))
+    return raw;
+  buffer.clear();
+  append_decoded(raw, buffer);
+  return buffer;
+}
+
+// "line N: " for error details.
+std::string line_prefix(int line);
+
+}  // namespace fw

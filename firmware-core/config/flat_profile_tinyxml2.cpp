@@ -1,0 +1,111 @@
+// The default flat-profile reader: tinyxml2 (see flat_profile_reader.h).
+
+#include <cstring>
+#include <string>
+
+#include <tinyxml2.h>
+
+#include "firmware-core/config/flat_profile_reader.h"
+
+namespace fw {
+namespace {
+
+constexpr std::string_view kFlatProfileName = "flat-profile";
+
+// The next element after `element` in document order, skipping `element`'s own subtree when
+// `descend` is false. `depth` tracks the nesting (root element = 1).
+const tinyxml2::XMLElement* next_element(const tinyxml2::XMLElement* element, bool descend,
+                                         std::size_t& depth) {
+  if (descend) {
+    if (const tinyxml2::XMLElement* child = element->FirstChildElement()) {
+      ++depth;
+      return child;
+    }
+  }
+  while (element != nullptr) {
+    if (const tinyxml2::XMLElement* sibling = element->NextSiblingElement())
+      return sibling;
+    const tinyxml2::XMLNode* parent = element->Parent();
+    element = parent != nullptr ? parent->ToElement() : nullptr;
+    --depth;
+  }
+  return nullptr;
+}
+
+// Fills `node` from `element`. Text nodes and CDATA sections make up the value; comments between
+// them are dropped.
+void describe(const tinyxml2::XMLElement& element, TextJoiner& text, std::string& access,
+              FlatProfileNode& node) {
+  node.name = element.Name();
+  node.line = element.GetLineNum();
+  node.has_child_elements = false;
+  text.reset();
+  for (const tinyxml2::XMLNode* child = element.FirstChild(); child != nullptr;
+       child = child->NextSibling()) {
+    if (const tinyxml2::XMLText* part = child->ToText()) {
+      text.add(part->Value(), part->CData());
+    } else if (child->ToElement() != nullptr) {
+      node.has_child_elements = true;
+    }
+  }
+  node.text = text.text();
+  const char* ua = element.Attribute("ua");
+  node.has_access = ua != nullptr;
+  node.access = ua != nullptr ? decoded_attribute(ua, access) : std::string_view();
+}
+
+}  // namespace
+
+Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimits& limits,
+                                        FlatProfileSink& sink) {
+  // Entities are decoded by the reader (flat_profile_reader.h), the same for both parsers.
+  tinyxml2::XMLDocument document(/*processEntities=*/false, tinyxml2::PRESERVE_WHITESPACE);
+  if (document.Parse(xml.data(), xml.size()) != tinyxml2::XML_SUCCESS) {
+    // tinyxml2's own nesting guard (TINYXML2_MAX_ELEMENT_DEPTH) fires before ours can when
+    // xml_depth_max is set above it.
+    const ErrorCode code = document.ErrorID() == tinyxml2::XML_ELEMENT_DEPTH_EXCEEDED
+                               ? ErrorCode::ProfileTooDeep
+                               : ErrorCode::ParseError;
+    return fail(code, line_prefix(document.ErrorLineNum()) + document.ErrorName());
+  }
+  // One walk over every element: counts and depth for the limits, and the children of each
+  // <flat-profile> (not one nested inside another's parameters) for the sink. A limit error can
+  // come after sink calls; the callers discard everything on error.
+  bool found = false;
+  std::size_t depth = 1;
+  std::size_t elements = 0;
+  std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
+  TextJoiner text;
+  std::string access;
+  FlatProfileNode node;
+  for (const tinyxml2::XMLElement* element = document.RootElement(); element != nullptr;
+       element = next_element(element, /*descend=*/true, depth)) {
+    if (++elements > limits.xml_elements_max) {
+      return fail(ErrorCode::ProfileTooManyElements,
+                  line_prefix(element->GetLineNum()) + "more than " +
+                      std::to_string(limits.xml_elements_max) + " elements (xml_elements_max)");
+    }
+    if (depth > limits.xml_depth_max) {
+      return fail(ErrorCode::ProfileTooDeep,
+                  line_prefix(element->GetLineNum()) + "elements nested deeper than " +
+                      std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
+    }
+    if (profile_depth != 0 && depth <= profile_depth)
+      profile_depth = 0;  // left it
+    if (profile_depth != 0) {
+      if (depth == profile_depth + 1) {
+        describe(*element, text, access, node);
+        if (auto sent = sink.node(node); !sent)
+          return sent;
+      }
+    } else if (element->Name() == kFlatProfileName) {
+      profile_depth = depth;
+      found = true;
+    }
+  }
+  if (!found)
+    return fail(ErrorCode::ParseError, "no <flat-profile> element");
+  return {};
+}
+
+}  // namespace fw
