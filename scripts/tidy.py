@@ -104,11 +104,17 @@ def strip_comments_and_strings(text):
     return "".join(out)
 
 
+# Folders that face the real world. firmware-core/target is the device (IO, clocks, entropy);
+# scenarios/cli is the command line, which shows progress and elapsed time on the real clock but
+# never hands it to a simulated world.
+REAL_WORLD = {("firmware-core", "target"), ("scenarios", "cli")}
+
+
 def check_file(path, rel, violations):
     top = rel.parts[0]
-    in_core = top == "firmware-core" and (len(rel.parts) < 2 or rel.parts[1] != "target")
-    deterministic = top in {"firmware-core", "sim", "servers", "scenarios"} and not (
-        top == "firmware-core" and not in_core)
+    real_world = (top, rel.parts[1] if len(rel.parts) > 1 else "") in REAL_WORLD
+    in_core = top == "firmware-core" and not real_world
+    deterministic = top in {"firmware-core", "sim", "servers", "scenarios"} and not real_world
     rules = []
     if deterministic:
         rules += CLOCKS + RANDOMNESS

@@ -98,6 +98,7 @@ void TraceLog::record(fw::Instant t, std::string_view phone, fw::Severity severi
   ++events_;
   if (severity == fw::Severity::Error) ++errors_;
   if (out_ != nullptr && severity >= output_severity_min_) *out_ << line_ << '\n';
+  if (observer_) observer_(TraceEvent{t, phone, severity, component, event, fields});
 }
 
 std::string TraceLog::hash_hex() const { return hex64(hash_); }

@@ -7,6 +7,7 @@
 // Error-severity events are counted so that a run fails unless the scenario expects them.
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <span>
 #include <string>
@@ -16,6 +17,24 @@
 #include "firmware-core/runtime/time.h"
 
 namespace sim {
+
+// One event as observers see it (views valid during the call only).
+struct TraceEvent {
+  fw::Instant t;
+  std::string_view phone;
+  fw::Severity severity;
+  std::string_view component;
+  std::string_view event;
+  std::span<const fw::TraceField> fields;
+
+  // The value of field `key`, or "" when absent.
+  std::string_view field(std::string_view key) const {
+    for (const auto& entry : fields) {
+      if (entry.key == key) return entry.value;
+    }
+    return {};
+  }
+};
 
 class TraceLog {
  public:
@@ -31,6 +50,10 @@ class TraceLog {
   void record(fw::Instant t, std::string_view phone, fw::Severity severity,
               std::string_view component, std::string_view event,
               std::span<const fw::TraceField> fields = {});
+
+  // Sees every event after it is hashed (the scenario runner collects outcomes this way);
+  // observing never changes the trace.
+  void set_observer(std::function<void(const TraceEvent&)> observer) { observer_ = std::move(observer); }
 
   // Writes the closing line {"events":n,"errors":n,"hash":"<16 hex>"} and returns it (without
   // the newline). Further records still hash.
@@ -50,6 +73,7 @@ class TraceLog {
   std::uint64_t events_ = 0;
   std::uint64_t errors_ = 0;
   std::string line_;  // reused buffer
+  std::function<void(const TraceEvent&)> observer_;
 };
 
 // Appends `text` as a JSON string literal (quotes, escapes, control characters as \u00XX).

@@ -1,0 +1,914 @@
+#include "scenarios/run/scenario_runner.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <set>
+#include <unordered_map>
+
+#include "firmware-core/codec/profile_codec.h"
+#include "firmware-core/config/persistent_config.h"
+#include "firmware-core/fetch/tls_session.h"
+#include "firmware-core/macro/macro_table.h"
+#include "firmware-core/runtime/phone_runtime.h"
+#include "servers/content/file_root.h"
+#include "sim/fleet/phone_model.h"
+#include "sim/hosting/sim_http_server.h"
+#include "sim/hosting/sim_syslog_server.h"
+#include "sim/hosting/sim_tftp_server.h"
+#include "sim/pki/certificate_authority.h"
+#include "sim/platform/sim_platform.h"
+#include "sim/trace/pcap_writer.h"
+
+namespace scn {
+namespace {
+
+using fw::Duration;
+using fw::Instant;
+
+constexpr std::uint32_t kPhoneHostGroup = 0;
+constexpr std::uint32_t kServerHostGroup = 1;
+constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;
+constexpr std::int64_t kDaySeconds = 86400;
+// Random streams of the runner's own draws (power-on spread, phone subsets), apart from phones
+// (1..N) and network hosts (Network::kHostEntityBase...).
+constexpr std::uint64_t kRunnerEntityBase = std::uint64_t{1} << 40;
+// How long a phone is down between the power-off and power-on halves of a `reboot` event.
+constexpr Duration kRebootDowntime = fw::seconds(30);
+// Phones whose timeline the report shows.
+constexpr std::size_t kTimelinePhonesMax = 4;
+constexpr std::size_t kTimelineEntriesMax = 200;
+constexpr std::size_t kEvidenceLinesMax = 5;
+
+fw::Failure invalid(const SourceLocation& where, std::string what) {
+  return fw::fail(fw::ErrorCode::InvalidValue, where.to_string() + ": " + what);
+}
+
+std::int64_t whole_seconds(Duration span) { return span.count() / kNanosecondsPerSecond; }
+
+std::string format_share(std::uint64_t part, std::uint64_t whole) {
+  if (whole == 0) return "n/a (0 phones)";
+  std::uint64_t tenths = part * 1000 / whole;
+  return std::to_string(tenths / 10) + "." + std::to_string(tenths % 10) + "% (" + std::to_string(part) +
+         " of " + std::to_string(whole) + ")";
+}
+
+std::string format_ppm(std::uint32_t ppm) {
+  std::string text = std::to_string(ppm / 10'000);
+  std::uint32_t fraction = ppm % 10'000;
+  if (fraction != 0) {
+    std::string digits = std::to_string(fraction + 10'000).substr(1);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    text += "." + digits;
+  }
+  return text + "%";
+}
+
+std::string format_duration(Duration span) {
+  std::int64_t seconds = whole_seconds(span);
+  std::string text;
+  if (seconds >= 3600) text += std::to_string(seconds / 3600) + "h";
+  if (seconds % 3600 >= 60) text += std::to_string(seconds % 3600 / 60) + "m";
+  if (seconds % 60 != 0 || text.empty()) text += std::to_string(seconds % 60) + "s";
+  return text;
+}
+
+// Replaces the identity macros a per-phone file path or content may hold.
+std::string expand_identity(std::string_view text, const fw::PhoneIdentity& identity) {
+  const std::pair<std::string_view, std::string> replacements[] = {
+      {"$MAU", fw::mac_upper_hex(identity.mac)}, {"$MAC", fw::mac_colon_form(identity.mac)},
+      {"$MA", fw::mac_lower_hex(identity.mac)},  {"$SN", identity.serial_number},
+      {"$PSN", identity.product_series},         {"$PN", identity.product_name}};
+  std::string result;
+  std::size_t position = 0;
+  while (position < text.size()) {
+    bool replaced = false;
+    if (text[position] == '$') {
+      for (const auto& [name, value] : replacements) {
+        if (text.substr(position).starts_with(name)) {
+          result += value;
+          position += name.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) result += text[position++];
+  }
+  return result;
+}
+
+bool is_template(std::string_view text) {
+  for (std::string_view name : {"$MA", "$SN", "$PN", "$PSN"}) {
+    if (text.find(name) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
+// The nice bucket width for plots of a run this long (about 100 buckets).
+Duration bucket_width_for(Duration duration) {
+  static constexpr std::int64_t kSteps[] = {1, 5, 10, 30, 60, 300, 600, 1800, 3600, 7200, 21600, 86400};
+  std::int64_t wanted = std::max<std::int64_t>(1, whole_seconds(duration) / 100);
+  for (std::int64_t step : kSteps) {
+    if (step >= wanted) return fw::seconds(step);
+  }
+  return fw::seconds(kSteps[std::size(kSteps) - 1]);
+}
+
+std::uint64_t percentile(std::vector<std::uint64_t> values, unsigned percent) {
+  if (values.empty()) return 0;
+  std::size_t rank = (values.size() * percent + 99) / 100;
+  rank = std::clamp<std::size_t>(rank, 1, values.size()) - 1;
+  std::nth_element(values.begin(), values.begin() + static_cast<std::ptrdiff_t>(rank), values.end());
+  return values[rank];
+}
+
+struct SimPhone {
+  std::size_t group = 0;
+  std::uint64_t index_in_group = 0;
+  std::string name;
+  fw::PhoneIdentity identity;
+  fw::DhcpOptions dhcp;
+  std::unique_ptr<sim::SimPlatform> platform;
+  std::unique_ptr<fw::PhoneRuntime> runtime;
+  fw::PhoneRuntimeSettings settings;
+  // Observed through the trace.
+  std::optional<Instant> powered_at;
+  bool first_success_seen = false;
+  std::uint64_t failures_before_success = 0;
+  std::optional<bool> last_success;
+  std::vector<PhoneTimelineEntry> timeline;  // only for phones shown in the report
+  bool keep_timeline = false;
+};
+
+struct SimServer {
+  const ServerSpec* spec = nullptr;
+  std::unique_ptr<srv::FileRoot> root;
+  std::unique_ptr<sim::SimTftpServer> tftp;
+  std::unique_ptr<sim::SimHttpServer> http;
+  std::unique_ptr<sim::SimSyslogServer> syslog;
+  std::vector<Instant> request_times;   // filled at the end from records
+  std::vector<std::uint64_t> concurrency_samples;
+  std::uint64_t peak_concurrency = 0;
+  // Active faults (timeline `fault` events), consulted by the hooks.
+  std::vector<FaultSpec> faults;
+
+  std::size_t requests_now() const {
+    if (tftp) return tftp->records().size() + tftp->core().active_transfers();
+    if (http) return http->access_log().size();
+    if (syslog) return syslog->core().received_count();
+    return 0;
+  }
+  std::uint64_t open_now() const {
+    if (tftp) return tftp->core().active_transfers();
+    if (http) return http->core().open_connections();
+    return 0;
+  }
+};
+
+class Runner {
+ public:
+  Runner(const Scenario& scenario, const RunOptions& options)
+      : scenario_(scenario),
+        options_(options),
+        seed_(options.seed.value_or(scenario.seed)),
+        world_(seed_, options.trace_out) {}
+
+  fw::Result<RunReport> run() {
+    if (options_.pcap_out) {
+      pcap_.emplace(*options_.pcap_out);
+      world_.network.set_capture(&*pcap_);
+    }
+    world_.trace.set_observer([this](const sim::TraceEvent& event) { observe(event); });
+    configure_network();
+    if (auto built = build_pki(); !built) return fw::fail(built.error());
+    if (auto built = build_servers(); !built) return fw::fail(built.error());
+    if (auto built = build_phones(); !built) return fw::fail(built.error());
+    if (auto planned = plan_timeline(); !planned) return fw::fail(planned.error());
+    plan_assertions();
+    plan_sampling();
+
+    const Instant end = Instant{} + scenario_.duration;
+    if (options_.progress) {
+      Duration step = std::max(fw::seconds(1), scenario_.duration / 200);
+      for (Instant at = Instant{} + step; at < end; at += step) {
+        world_.engine.run_until(at);
+        options_.progress(at.since_epoch(), converged_count());
+      }
+    }
+    world_.engine.run_until(end);
+    for (std::size_t index = 0; index < scenario_.assertions.size(); ++index) {
+      if (!scenario_.assertions[index].by) evaluate(index);
+    }
+    return build_report();
+  }
+
+ private:
+  // --- building the world ---------------------------------------------------------------------
+
+  void configure_network() {
+    sim::LinkSettings link;
+    link.latency = scenario_.network.latency;
+    link.jitter = scenario_.network.jitter;
+    link.loss = {scenario_.network.loss.parts_per_million, Share::kWhole};
+    link.duplicate = {scenario_.network.duplicate.parts_per_million, Share::kWhole};
+    link.reorder = {scenario_.network.reorder.parts_per_million, Share::kWhole};
+    link.bandwidth_bytes_per_s = scenario_.network.bandwidth_bytes_per_s;
+    world_.network.set_default_link(link);
+  }
+
+  fw::Result<void> build_pki() {
+    bool any_https = false;
+    for (const ServerSpec& server : scenario_.servers) any_https |= server.kind == ServerKind::Https;
+    if (!any_https) return {};
+    const sim::Validity roots{scenario_.start + -3650 * kDaySeconds, scenario_.start + 3650 * kDaySeconds};
+    auto provisioning = sim::CertificateAuthority::create_root("phonesim Provisioning Root", roots);
+    auto manufacturer = sim::CertificateAuthority::create_root("phonesim Manufacturer Root", roots);
+    auto untrusted = sim::CertificateAuthority::create_root("phonesim Untrusted Root", roots);
+    if (!provisioning || !manufacturer || !untrusted) {
+      return fw::fail(fw::ErrorCode::InvalidValue, "creating the simulated certificate authorities failed");
+    }
+    provisioning_ca_.emplace(std::move(*provisioning));
+    manufacturer_ca_.emplace(std::move(*manufacturer));
+    untrusted_ca_.emplace(std::move(*untrusted));
+    fw::TlsContextOptions phone_trust;
+    phone_trust.trusted_certificates_pem = {provisioning_ca_->certificate_pem()};
+    auto context = fw::TlsContext::create(phone_trust);
+    if (!context) return fw::fail(context.error());
+    phone_tls_ = *context;
+    return {};
+  }
+
+  fw::Result<void> build_servers() {
+    for (const ServerSpec& spec : scenario_.servers) {
+      if (!world_.network.has_host(spec.address)) {
+        world_.network.add_host(spec.address, spec.name, kServerHostGroup);
+      }
+      if (!spec.host_name.empty()) world_.network.set_dns_records(spec.host_name, {spec.address});
+      auto server = std::make_unique<SimServer>();
+      server->spec = &spec;
+      server->root = std::make_unique<srv::FileRoot>();
+      const fw::Endpoint endpoint{spec.address, spec.port};
+      SimServer* self = server.get();
+      switch (spec.kind) {
+        case ServerKind::Tftp: {
+          auto started = sim::SimTftpServer::start(world_, endpoint, *server->root, {},
+                                                   [self](const srv::TftpRequestInfo&) { return tftp_verdict(*self); });
+          if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
+          server->tftp = std::move(*started);
+          break;
+        }
+        case ServerKind::Http:
+        case ServerKind::Https: {
+          std::optional<sim::SimHttpsSettings> https;
+          if (spec.kind == ServerKind::Https) {
+            auto tls = server_tls(spec);
+            if (!tls) return fw::fail(tls.error());
+            https = std::move(*tls);
+          }
+          auto started = sim::SimHttpServer::start(
+              world_, endpoint, *server->root, {},
+              [self](const srv::HttpRequestInfo&) { return http_fault_reply(*self); }, std::move(https));
+          if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
+          server->http = std::move(*started);
+          break;
+        }
+        case ServerKind::Syslog: {
+          auto started = sim::SimSyslogServer::start(world_, endpoint, scenario_.start);
+          if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
+          server->syslog = std::move(*started);
+          break;
+        }
+      }
+      servers_.push_back(std::move(server));
+    }
+    return {};
+  }
+
+  fw::Result<sim::SimHttpsSettings> server_tls(const ServerSpec& spec) {
+    ServerCertificateSpec certificate_spec = spec.certificate.value_or(ServerCertificateSpec{});
+    sim::Validity validity{certificate_spec.not_before.value_or(scenario_.start + -365 * kDaySeconds),
+                           certificate_spec.not_after.value_or(scenario_.start + 3650 * kDaySeconds)};
+    std::vector<std::string> hosts = certificate_spec.hosts;
+    if (hosts.empty() && !spec.host_name.empty()) hosts.push_back(spec.host_name);
+    fw::Result<sim::IssuedCertificate> issued = fw::fail(fw::ErrorCode::InvalidValue, "no issuer");
+    switch (certificate_spec.issuer) {
+      case CertificateIssuer::Provisioning: issued = provisioning_ca_->issue_server(hosts, {spec.address}, validity); break;
+      case CertificateIssuer::Untrusted: issued = untrusted_ca_->issue_server(hosts, {spec.address}, validity); break;
+      case CertificateIssuer::SelfSigned:
+        issued = sim::make_self_signed_server(hosts.empty() ? spec.address.to_string() : hosts.front(), validity);
+        break;
+    }
+    if (!issued) return invalid(spec.where, "server '" + spec.name + "': certificate: " + issued.error().to_string());
+    auto identity = fw::TlsIdentity::from_pem(issued->certificate_pem(), issued->key_pem());
+    if (!identity) return fw::fail(identity.error());
+    fw::TlsContextOptions options;
+    options.role = fw::TlsRole::Server;
+    options.identity = *identity;
+    options.require_client_certificate = spec.require_client_certificate;
+    options.trusted_certificates_pem = {manufacturer_ca_->certificate_pem()};
+    auto context = fw::TlsContext::create(options);
+    if (!context) return fw::fail(context.error());
+    return sim::SimHttpsSettings{*context, scenario_.start};
+  }
+
+  // Fleet groups scaled to --phones, each group keeping its share (at least one phone each).
+  std::vector<std::uint64_t> group_counts() const {
+    std::vector<std::uint64_t> counts;
+    for (const FleetGroup& group : scenario_.fleet) counts.push_back(group.spec.count);
+    if (!options_.phones || scenario_.phone_count() == 0) return counts;
+    const std::uint64_t total = scenario_.phone_count();
+    std::uint64_t assigned = 0;
+    for (std::size_t index = 0; index < counts.size(); ++index) {
+      counts[index] = std::max<std::uint64_t>(1, counts[index] * *options_.phones / total);
+      assigned += counts[index];
+    }
+    if (assigned < *options_.phones) counts[0] += *options_.phones - assigned;
+    return counts;
+  }
+
+  fw::Result<void> build_phones() {
+    const bool mutual_tls = std::any_of(scenario_.servers.begin(), scenario_.servers.end(),
+                                        [](const ServerSpec& spec) { return spec.require_client_certificate; });
+    const std::vector<std::uint64_t> counts = group_counts();
+    for (std::size_t group_index = 0; group_index < scenario_.fleet.size(); ++group_index) {
+      const FleetGroup& group = scenario_.fleet[group_index];
+      sim::PhoneGroupSpec spec = group.spec;
+      spec.count = counts[group_index];
+      group_first_phone_.push_back(phones_.size());
+      for (std::uint64_t index = 0; index < spec.count; ++index) {
+        auto identity = sim::phone_identity(spec, index);
+        if (!identity) return invalid(group.where, identity.error().detail);
+        auto phone = std::make_unique<SimPhone>();
+        phone->group = group_index;
+        phone->index_in_group = index;
+        phone->name = spec.name + "[" + std::to_string(index) + "]";
+        phone->identity = std::move(*identity);
+        for (const auto& [option, value] : group.dhcp_options) phone->dhcp[option] = fw::to_bytes(value);
+        const auto address = *fw::Ipv4Address::parse(phone->identity.ip_address);
+        if (world_.network.has_host(address)) {
+          return invalid(group.where, "phone " + phone->name + ": address " + address.to_string() + " is taken");
+        }
+        sim::PhoneSettings settings;
+        settings.name = phone->name;
+        settings.address = address;
+        settings.group = kPhoneHostGroup;
+        settings.entity_id = phones_.size() + 1;
+        settings.wall_start = scenario_.start;
+        settings.boot_delay = kRebootDowntime;
+        phone->platform = std::make_unique<sim::SimPlatform>(world_, settings);
+        phone->settings.agent.flavor = group.flavor == Flavor::Spa ? fw::FirmwareFlavor::Spa : fw::FirmwareFlavor::Mpp;
+        phone->settings.agent.key_derivation =
+            group.md5_only ? fw::KeyDerivation::Md5Only : fw::KeyDerivation::Sha256ThenMd5;
+        phone->settings.tls_context = phone_tls_;
+        if (mutual_tls) {
+          auto mic = manufacturer_ca_->issue_phone(
+              {phone->identity.product_name, phone->identity.serial_number,
+               fw::mac_colon_form(phone->identity.mac), fw::mac_lower_hex(phone->identity.mac)},
+              {scenario_.start + -365 * kDaySeconds, scenario_.start + 3650 * kDaySeconds});
+          if (!mic) return fw::fail(mic.error());
+          auto identity_pem = fw::TlsIdentity::from_pem(mic->certificate_pem(), mic->key_pem());
+          if (!identity_pem) return fw::fail(identity_pem.error());
+          phone->settings.client_identity = *identity_pem;
+        }
+        phone->keep_timeline = phones_.size() < kTimelinePhonesMax ||
+                               (index == 0 && timeline_phones_ < kTimelinePhonesMax);
+        if (phone->keep_timeline) ++timeline_phones_;
+        // Factory configuration: the group's parameters, written to the phone's flash.
+        phone->runtime = std::make_unique<fw::PhoneRuntime>(*phone->platform, phone->identity, decoder_,
+                                                            phone->settings);
+        for (const auto& [name, value] : group.parameters) {
+          auto set = phone->runtime->set_parameter(name, value);
+          if (!set) {
+            return invalid(group.where, "fleet group '" + spec.name + "': parameter " + name + ": " +
+                                            set.error().to_string());
+          }
+        }
+        SimPhone* raw = phone.get();
+        phone->platform->set_reboot_handler([this, raw] { start_firmware(*raw); });
+        phone_by_name_.emplace(phone->name, phones_.size());
+        phones_.push_back(std::move(phone));
+      }
+    }
+    return {};
+  }
+
+  // A fresh firmware instance on an already powered platform (boot after power-on or reboot).
+  void start_firmware(SimPhone& phone) {
+    phone.runtime.reset();
+    phone.runtime = std::make_unique<fw::PhoneRuntime>(*phone.platform, phone.identity, decoder_, phone.settings);
+    phone.powered_at = world_.engine.now();
+    phone.runtime->power_on(phone.dhcp);
+  }
+
+  void power_on(SimPhone& phone) {
+    if (phone.platform->powered() && phone.runtime && phone.powered_at) return;  // already running
+    if (!phone.platform->powered()) phone.platform->power_on();
+    start_firmware(phone);
+  }
+
+  void power_off(SimPhone& phone, bool power_lost) {
+    if (!phone.platform->powered()) return;
+    phone.runtime.reset();
+    phone.platform->power_off(power_lost);
+    phone.powered_at.reset();
+  }
+
+  // --- the timeline ---------------------------------------------------------------------------
+
+  std::vector<std::size_t> select(const PhoneSelector& selector, std::uint64_t draw_id) {
+    std::vector<std::size_t> chosen;
+    for (std::size_t index = 0; index < phones_.size(); ++index) {
+      const SimPhone& phone = *phones_[index];
+      if (!selector.group.empty() && scenario_.fleet[phone.group].spec.name != selector.group) continue;
+      if (selector.index && phone.index_in_group != *selector.index) continue;
+      chosen.push_back(index);
+    }
+    if (selector.share) {
+      // A seeded subset: Fisher-Yates with the run's stream for this draw, then the first share.
+      fw::RandomStream random = world_.engine.stream(kRunnerEntityBase + draw_id);
+      for (std::size_t index = chosen.size(); index > 1; --index) {
+        std::swap(chosen[index - 1], chosen[random.below(index)]);
+      }
+      std::uint64_t keep = (chosen.size() * selector.share->parts_per_million + Share::kWhole - 1) / Share::kWhole;
+      chosen.resize(std::min<std::size_t>(chosen.size(), keep));
+      std::sort(chosen.begin(), chosen.end());
+    }
+    return chosen;
+  }
+
+  SimServer* server_named(std::string_view name) {
+    for (auto& server : servers_) {
+      if (server->spec->name == name) return server.get();
+    }
+    return nullptr;
+  }
+
+  fw::Result<void> plan_timeline() {
+    bool has_power_on = false;
+    for (const TimelineEvent& event : scenario_.timeline) has_power_on |= event.kind == TimelineEvent::Kind::PowerOn;
+    if (!has_power_on) {
+      // A scenario without power events powers every phone on at the start.
+      for (auto& phone : phones_) power_on(*phone);
+    }
+    std::uint64_t draw = 0;
+    for (const TimelineEvent& event : scenario_.timeline) {
+      ++draw;
+      const Instant at = Instant{} + event.at;
+      if (event.kind == TimelineEvent::Kind::Fault) {
+        const FaultSpec& fault = *event.fault;
+        SimServer* server = server_named(event.server);
+        const bool http = server && server->http;
+        const bool supported = (fault.kind == FaultSpec::Kind::Status) ||
+                               (fault.kind == FaultSpec::Kind::Drop && !http);
+        if (!supported) {
+          return invalid(event.where, "fault kind not supported by the simulator yet for this server "
+                                      "(supported: status on tftp/http/https, drop on tftp)");
+        }
+      }
+      std::vector<std::size_t> phones = select(event.phones, draw);
+      fw::RandomStream spread = world_.engine.stream(kRunnerEntityBase + (std::uint64_t{1} << 20) + draw);
+      switch (event.kind) {
+        case TimelineEvent::Kind::PowerOn:
+        case TimelineEvent::Kind::PowerOff:
+        case TimelineEvent::Kind::Reboot:
+          for (std::size_t index : phones) {
+            Duration offset{0};
+            if (event.spread.count() > 0) offset = Duration(static_cast<std::int64_t>(
+                                              spread.below(static_cast<std::uint64_t>(event.spread.count()))));
+            SimPhone* phone = phones_[index].get();
+            TimelineEvent::Kind kind = event.kind;
+            world_.engine.schedule_call(at + offset, [this, phone, kind] {
+              if (kind == TimelineEvent::Kind::PowerOn) {
+                power_on(*phone);
+              } else if (kind == TimelineEvent::Kind::PowerOff) {
+                power_off(*phone, true);
+              } else {
+                power_off(*phone, false);
+                world_.engine.schedule_call(world_.engine.now() + kRebootDowntime, [this, phone] { power_on(*phone); });
+              }
+            });
+          }
+          break;
+        case TimelineEvent::Kind::ServerDown:
+        case TimelineEvent::Kind::ServerUp: {
+          const bool up = event.kind == TimelineEvent::Kind::ServerUp;
+          const fw::Ipv4Address address = scenario_.find_server(event.server)->address;
+          world_.engine.schedule_call(at, [this, address, up] { world_.network.set_host_up(address, up); });
+          break;
+        }
+        case TimelineEvent::Kind::SetFile: {
+          SimServer* server = server_named(event.server);
+          const ServedFile file = *event.file;
+          world_.engine.schedule_call(at, [this, server, file] { install_file(*server, file); });
+          break;
+        }
+        case TimelineEvent::Kind::AdminResync:
+        case TimelineEvent::Kind::SipNotify:
+        case TimelineEvent::Kind::Call:
+        case TimelineEvent::Kind::WallClockStep:
+          for (std::size_t index : phones) {
+            SimPhone* phone = phones_[index].get();
+            const TimelineEvent* planned = &event;
+            world_.engine.schedule_call(at, [this, phone, planned] { phone_event(*phone, *planned); });
+          }
+          break;
+        case TimelineEvent::Kind::Fault: {
+          SimServer* server = server_named(event.server);
+          const FaultSpec fault = *event.fault;
+          const Duration lasting = event.fault_for;
+          world_.engine.schedule_call(at, [this, server, fault, lasting] {
+            server->faults.push_back(fault);
+            if (lasting.count() > 0) {
+              world_.engine.schedule_call(world_.engine.now() + lasting, [server] {
+                if (!server->faults.empty()) server->faults.erase(server->faults.begin());
+              });
+            }
+          });
+          break;
+        }
+        case TimelineEvent::Kind::ClearFaults: {
+          SimServer* server = server_named(event.server);
+          world_.engine.schedule_call(at, [server] { server->faults.clear(); });
+          break;
+        }
+      }
+    }
+    // Files present from the start.
+    for (auto& server : servers_) {
+      for (const ServedFile& file : server->spec->files) install_file(*server, file);
+    }
+    return {};
+  }
+
+  void phone_event(SimPhone& phone, const TimelineEvent& event) {
+    if (!phone.runtime || !phone.platform->powered()) return;  // a phone that is off hears nothing
+    switch (event.kind) {
+      case TimelineEvent::Kind::AdminResync: phone.runtime->admin_resync(event.rule); break;
+      case TimelineEvent::Kind::SipNotify: phone.runtime->sip_notify(event.sip_event); break;
+      case TimelineEvent::Kind::Call: {
+        phone.runtime->line_busy(event.line);
+        SimPhone* raw = &phone;
+        const std::size_t line = event.line;
+        world_.engine.schedule_call(world_.engine.now() + event.call_duration, [raw, line] {
+          if (raw->runtime) raw->runtime->line_idle(line);
+        });
+        break;
+      }
+      case TimelineEvent::Kind::WallClockStep:
+        phone.platform->step_wall_clock(phone.platform->wall_clock() + whole_seconds(event.step));
+        phone.runtime->wall_clock_stepped();
+        break;
+      default: break;
+    }
+  }
+
+  // Puts a served file (expanded per phone when its path holds identity macros) on a server.
+  void install_file(SimServer& server, const ServedFile& file) {
+    auto packed = [&](std::string_view content) -> fw::Bytes {
+      fw::EncodeOptions options;
+      options.gzip = file.packing.gzip;
+      options.key = file.packing.key;
+      options.digest = file.packing.digest == "md5" ? fw::KdfDigest::Md5 : fw::KdfDigest::Sha256;
+      // The salt comes from the run's stream, so a run replays and different files differ.
+      fw::RandomStream salt_stream = world_.engine.stream(kRunnerEntityBase + (std::uint64_t{2} << 20) + salt_draws_++);
+      std::uint64_t salt = salt_stream.next();
+      for (std::size_t index = 0; index < options.salt.size(); ++index) {
+        options.salt[index] = static_cast<std::uint8_t>(salt >> (8 * index));
+      }
+      auto encoded = fw::encode_profile(fw::as_bytes(content), options);
+      return encoded ? std::move(*encoded) : fw::to_bytes(content);
+    };
+    if (!is_template(file.path) && !is_template(file.content)) {
+      server.root->put(file.path, packed(file.content));
+      return;
+    }
+    for (const auto& phone : phones_) {
+      server.root->put(expand_identity(file.path, phone->identity), packed(expand_identity(file.content, phone->identity)));
+    }
+  }
+
+  static srv::TftpVerdict tftp_verdict(const SimServer& server) {
+    for (const FaultSpec& fault : server.faults) {
+      if (fault.kind == FaultSpec::Kind::Drop) return srv::TftpVerdict::ignore();
+      if (fault.kind == FaultSpec::Kind::Status) {
+        return fault.status == 404 ? srv::TftpVerdict::refuse(fw::TftpErrorCode::FileNotFound, "File not found")
+                                   : srv::TftpVerdict::refuse(fw::TftpErrorCode::NotDefined, "server busy");
+      }
+    }
+    return srv::TftpVerdict::serve();
+  }
+
+  static std::optional<srv::HttpReply> http_fault_reply(const SimServer& server) {
+    for (const FaultSpec& fault : server.faults) {
+      if (fault.kind != FaultSpec::Kind::Status) continue;
+      srv::HttpReply reply;
+      reply.status = static_cast<unsigned>(fault.status);
+      if (fault.retry_after) reply.headers.push_back({"Retry-After", std::to_string(whole_seconds(*fault.retry_after))});
+      return reply;
+    }
+    return std::nullopt;
+  }
+
+  // --- observing ------------------------------------------------------------------------------
+
+  void observe(const sim::TraceEvent& event) {
+    if (event.component == "agent" || event.component == "provisioning") {
+      auto found = phone_by_name_.find(std::string(event.phone));
+      if (found == phone_by_name_.end()) return;
+      SimPhone& phone = *phones_[found->second];
+      if (event.event == "resync_done") {
+        const bool success = event.field("result") == "success";
+        phone.last_success = success;
+        const Instant at = event.t;
+        std::int64_t bucket = (at.since_epoch() / report_bucket_width()) ;
+        if (success) {
+          ++successes_[bucket];
+          if (!phone.first_success_seen) {
+            phone.first_success_seen = true;
+            if (phone.powered_at) first_resync_delays_.push_back(whole_seconds(at - *phone.powered_at));
+            ++retry_histogram_[phone.failures_before_success];
+          }
+        } else {
+          ++failures_[bucket];
+          ++errors_by_err_[std::string(event.field("error"))];
+          if (!phone.first_success_seen) ++phone.failures_before_success;
+        }
+      }
+    }
+    seen_events_.insert(std::string(event.event));
+    if (!event.phone.empty()) {
+      auto found = phone_by_name_.find(std::string(event.phone));
+      if (found != phone_by_name_.end()) {
+        SimPhone& phone = *phones_[found->second];
+        if (phone.keep_timeline && phone.timeline.size() < kTimelineEntriesMax &&
+            event.severity >= fw::Severity::Info) {
+          std::string text(event.event);
+          for (const auto& field : event.fields) {
+            if (field.key == "detail") continue;
+            text += " " + std::string(field.key) + "=" + std::string(field.value);
+          }
+          phone.timeline.push_back({event.t.since_epoch(), std::move(text)});
+        }
+      }
+    }
+  }
+
+  Duration report_bucket_width() const { return bucket_width_for(scenario_.duration); }
+
+  std::uint64_t converged_count() const {
+    std::uint64_t count = 0;
+    for (const auto& phone : phones_) count += phone->last_success.value_or(false) ? 1 : 0;
+    return count;
+  }
+
+  void plan_sampling() {
+    const Duration width = report_bucket_width();
+    for (Instant at = Instant{} + width; at <= Instant{} + scenario_.duration; at += width) {
+      world_.engine.schedule_call(at, [this] {
+        for (auto& server : servers_) {
+          std::uint64_t open = server->open_now();
+          server->concurrency_samples.push_back(open);
+          server->peak_concurrency = std::max(server->peak_concurrency, open);
+        }
+      });
+    }
+  }
+
+  // --- assertions -----------------------------------------------------------------------------
+
+  void plan_assertions() {
+    results_.resize(scenario_.assertions.size());
+    for (std::size_t index = 0; index < scenario_.assertions.size(); ++index) {
+      const Assertion& assertion = scenario_.assertions[index];
+      if (assertion.by) world_.engine.schedule_call(Instant{} + *assertion.by, [this, index] { evaluate(index); });
+    }
+  }
+
+  std::string configuration_value(SimPhone& phone, std::string_view name) {
+    if (phone.runtime) {
+      auto id = phone.runtime->configuration().registry().find(name);
+      return id ? std::string(phone.runtime->configuration().value(*id)) : std::string();
+    }
+    fw::PersistentConfig stored(phone.platform->flash());  // a phone that is off: what flash holds
+    (void)stored.load();
+    auto id = stored.store().registry().find(name);
+    return id ? std::string(stored.store().value(*id)) : std::string();
+  }
+
+  std::vector<Instant> request_times(const SimServer& server) const {
+    std::vector<Instant> times;
+    if (server.tftp) {
+      for (const auto& record : server.tftp->records()) times.push_back(record.started);
+    } else if (server.http) {
+      for (const auto& record : server.http->access_log()) times.push_back(record.time);
+    } else if (server.syslog) {
+      for (const auto& message : server.syslog->core().messages()) times.push_back(message.received_at);
+    }
+    std::sort(times.begin(), times.end());
+    return times;
+  }
+
+  static std::uint64_t peak_per_window(const std::vector<Instant>& times, Duration window) {
+    std::map<std::int64_t, std::uint64_t> counts;
+    for (Instant time : times) ++counts[time.since_epoch() / window];
+    std::uint64_t peak = 0;
+    for (const auto& [bucket, count] : counts) peak = std::max(peak, count);
+    return peak;
+  }
+
+  void check_count(AssertionResult& result, const Assertion& assertion, std::uint64_t count) {
+    std::string expected;
+    if (assertion.at_least) expected += "at least " + std::to_string(*assertion.at_least);
+    if (assertion.at_most) expected += std::string(expected.empty() ? "" : " and ") + "at most " + std::to_string(*assertion.at_most);
+    result.expected = expected;
+    result.actual = std::to_string(count);
+    result.passed = (!assertion.at_least || count >= *assertion.at_least) && (!assertion.at_most || count <= *assertion.at_most);
+  }
+
+  void evaluate(std::size_t index) {
+    const Assertion& assertion = scenario_.assertions[index];
+    AssertionResult& result = results_[index];
+    result.kind = std::string(to_string(assertion.kind));
+    result.where = assertion.where.to_string();
+    const std::string by = assertion.by ? " by " + format_duration(*assertion.by) : " at the end";
+    std::vector<std::size_t> phones = select(assertion.phones, 1'000'000 + index);
+    switch (assertion.kind) {
+      case Assertion::Kind::Parameter: {
+        std::uint64_t matching = 0;
+        for (std::size_t phone_index : phones) {
+          SimPhone& phone = *phones_[phone_index];
+          std::string value = configuration_value(phone, assertion.parameter);
+          if (value == assertion.equals) {
+            ++matching;
+          } else if (result.evidence.size() < kEvidenceLinesMax) {
+            result.evidence.push_back(phone.name + ": " + assertion.parameter + " = '" + value + "'");
+          }
+        }
+        result.name = assertion.name.empty() ? assertion.parameter + " = '" + assertion.equals + "'" + by : assertion.name;
+        result.expected = "at least " + format_ppm(assertion.share_min.parts_per_million) + " of " +
+                          std::to_string(phones.size()) + " phones have " + assertion.parameter + " = '" + assertion.equals + "'";
+        result.actual = format_share(matching, phones.size());
+        result.passed = !phones.empty() && matching * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
+        break;
+      }
+      case Assertion::Kind::Converged: {
+        std::uint64_t converged = 0;
+        for (std::size_t phone_index : phones) {
+          SimPhone& phone = *phones_[phone_index];
+          if (phone.last_success.value_or(false)) {
+            ++converged;
+          } else if (result.evidence.size() < kEvidenceLinesMax) {
+            std::string why = "never resynced";
+            if (phone.runtime && !phone.runtime->agent().status().recent.empty()) {
+              why = "last resync failed: " + phone.runtime->agent().status().recent.front().error;
+            }
+            result.evidence.push_back(phone.name + ": " + why);
+          }
+        }
+        result.name = assertion.name.empty() ? "converged" + by : assertion.name;
+        result.expected = "last resync succeeded on at least " + format_ppm(assertion.share_min.parts_per_million) +
+                          " of " + std::to_string(phones.size()) + " phones";
+        result.actual = format_share(converged, phones.size());
+        result.passed = !phones.empty() && converged * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
+        break;
+      }
+      case Assertion::Kind::Requests: {
+        SimServer* server = server_named(assertion.server);
+        result.name = assertion.name.empty() ? "requests at " + assertion.server + by : assertion.name;
+        check_count(result, assertion, server ? request_times(*server).size() : 0);
+        break;
+      }
+      case Assertion::Kind::RequestRate: {
+        SimServer* server = server_named(assertion.server);
+        result.name = assertion.name.empty() ? "peak requests per " + format_duration(assertion.window) + " at " + assertion.server + by : assertion.name;
+        check_count(result, assertion, server ? peak_per_window(request_times(*server), assertion.window) : 0);
+        result.expected = "peak per " + format_duration(assertion.window) + ": " + result.expected;
+        break;
+      }
+      case Assertion::Kind::Syslog: {
+        std::uint64_t count = 0;
+        for (auto& server : servers_) {
+          if (!server->syslog || (!assertion.server.empty() && server->spec->name != assertion.server)) continue;
+          count += server->syslog->core().count_matching(assertion.pattern);
+        }
+        result.name = assertion.name.empty() ? "syslog lines matching /" + assertion.pattern + "/" + by : assertion.name;
+        check_count(result, assertion, count);
+        break;
+      }
+      case Assertion::Kind::Errors: {
+        auto found = errors_by_err_.find(assertion.pattern);
+        result.name = assertion.name.empty() ? "failed resyncs with $ERR '" + assertion.pattern + "'" + by : assertion.name;
+        check_count(result, assertion, found == errors_by_err_.end() ? 0 : found->second);
+        break;
+      }
+      case Assertion::Kind::Sometimes: {
+        result.name = assertion.name.empty() ? "sometimes " + assertion.pattern + by : assertion.name;
+        result.expected = "trace event '" + assertion.pattern + "' at least once";
+        result.passed = seen_events_.contains(assertion.pattern);
+        result.actual = result.passed ? "seen" : "never seen";
+        break;
+      }
+    }
+  }
+
+  // --- the report -----------------------------------------------------------------------------
+
+  RunReport build_report() {
+    RunReport report;
+    report.scenario_name = scenario_.name.empty() ? scenario_.file : scenario_.name;
+    report.scenario_file = scenario_.file;
+    report.description = scenario_.description;
+    report.seed = seed_;
+    report.reproduce_command = options_.command_line;
+    report.virtual_duration = scenario_.duration;
+    report.phones = phones_.size();
+    report.events = world_.engine.events_run();
+    report.trace_hash = world_.trace.hash_hex();
+    report.trace_errors = world_.trace.errors();
+    report.assertions = results_;
+    report.bucket_width = report_bucket_width();
+    const std::size_t buckets = static_cast<std::size_t>(scenario_.duration / report.bucket_width) + 1;
+    auto series = [buckets](std::string name, const std::map<std::int64_t, std::uint64_t>& counts) {
+      TimeSeries result{std::move(name), "per bucket", std::vector<std::uint64_t>(buckets, 0)};
+      for (const auto& [bucket, count] : counts) {
+        if (bucket >= 0 && static_cast<std::size_t>(bucket) < buckets) result.values[static_cast<std::size_t>(bucket)] = count;
+      }
+      return result;
+    };
+    report.successes = series("successful resyncs", successes_);
+    report.failures = series("failed resyncs", failures_);
+    for (auto& server : servers_) {
+      std::vector<Instant> times = request_times(*server);
+      std::map<std::int64_t, std::uint64_t> per_bucket;
+      for (Instant time : times) ++per_bucket[time.since_epoch() / report.bucket_width];
+      report.requests_per_server.push_back(series(server->spec->name, per_bucket));
+      TimeSeries concurrency{server->spec->name, "open transfers", server->concurrency_samples};
+      report.concurrency_per_server.push_back(std::move(concurrency));
+      ServerSummary summary;
+      summary.name = server->spec->name;
+      summary.kind = std::string(to_string(server->spec->kind));
+      summary.address = fw::Endpoint{server->spec->address, server->spec->port}.to_string();
+      summary.requests = times.size();
+      summary.peak_per_second = peak_per_window(times, fw::seconds(1));
+      summary.peak_concurrency = server->peak_concurrency;
+      std::vector<std::uint64_t> latencies_ms;
+      if (server->tftp) {
+        for (const auto& record : server->tftp->records()) {
+          if (record.outcome != srv::TftpTransferRecord::Outcome::Completed) ++summary.failures;
+          latencies_ms.push_back(static_cast<std::uint64_t>((record.finished - record.started).count() / 1'000'000));
+        }
+      } else if (server->http) {
+        for (const auto& record : server->http->access_log()) summary.failures += record.status >= 400 ? 1 : 0;
+        summary.failures += server->http->tls_failures();
+      }
+      summary.latency_p50_ms = percentile(latencies_ms, 50);
+      summary.latency_p90_ms = percentile(latencies_ms, 90);
+      summary.latency_p99_ms = percentile(latencies_ms, 99);
+      report.servers.push_back(std::move(summary));
+    }
+    report.first_resync_delay_s = first_resync_delays_;
+    report.retry_histogram = retry_histogram_;
+    report.errors_by_err = errors_by_err_;
+    report.phones_converged = converged_count();
+    for (const auto& phone : phones_) {
+      if (!phone->keep_timeline) continue;
+      report.timelines.push_back({phone->name + " " + fw::mac_colon_form(phone->identity.mac), phone->timeline});
+    }
+    return report;
+  }
+
+  const Scenario& scenario_;
+  const RunOptions& options_;
+  std::uint64_t seed_;
+  sim::SimWorld world_;
+  std::optional<sim::PcapWriter> pcap_;
+  fw::ProfileDecoder decoder_;
+  std::optional<sim::CertificateAuthority> provisioning_ca_;
+  std::optional<sim::CertificateAuthority> manufacturer_ca_;
+  std::optional<sim::CertificateAuthority> untrusted_ca_;
+  std::shared_ptr<const fw::TlsContext> phone_tls_;
+  std::vector<std::unique_ptr<SimServer>> servers_;
+  std::vector<std::unique_ptr<SimPhone>> phones_;
+  std::vector<std::size_t> group_first_phone_;
+  std::unordered_map<std::string, std::size_t> phone_by_name_;
+  std::size_t timeline_phones_ = 0;
+  std::uint64_t salt_draws_ = 0;
+
+  std::map<std::int64_t, std::uint64_t> successes_;
+  std::map<std::int64_t, std::uint64_t> failures_;
+  std::vector<std::int64_t> first_resync_delays_;
+  std::map<std::uint64_t, std::uint64_t> retry_histogram_;
+  std::map<std::string, std::uint64_t> errors_by_err_;
+  std::set<std::string> seen_events_;
+  std::vector<AssertionResult> results_;
+};
+
+}  // namespace
+
+fw::Result<RunReport> run_scenario(const Scenario& scenario, const RunOptions& options) {
+  Runner runner(scenario, options);
+  return runner.run();
+}
+
+}  // namespace scn
