@@ -1,4 +1,5 @@
-// phonesim: the simulator's command-line tool. Each command group lives in its own file; this
+// phonesim: the simulator's command-line tool. Each command group lives in its own file (profile
+// and rule in sim/cli/, run here, above the scenario runner); this
 // only wires them into one CLI11 app and turns parse errors into exit status 2.
 
 #include <exception>
@@ -7,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "scenarios/cli/run_command.h"
 #include "sim/cli/command_status.h"
 #include "sim/cli/profile_command.h"
 #include "sim/cli/rule_command.h"
@@ -24,6 +26,7 @@ int main(int argc, char** argv) {
     std::function<int()> selected;
     sim::cli::add_profile_commands(app, selected, std::cout, std::cerr);
     sim::cli::add_rule_commands(app, selected, std::cout, std::cerr);
+    scn::cli::add_run_command(app, selected, std::cout, std::cerr);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
