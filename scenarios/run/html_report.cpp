@@ -35,16 +35,20 @@ constexpr int kPlotBottom = 46;  // tick labels and the axis title
 constexpr std::size_t kTimeTicksMax = 8;
 constexpr std::size_t kHistogramBinsMax = 24;
 constexpr std::size_t kBarLabelsMax = 14;
+// Above this many bars the counts on top of them would collide.
+constexpr std::size_t kBarValuesMax = 24;
 // Points drawn as dots too, so that a short run (a handful of buckets) is still visible.
 constexpr std::size_t kDottedPointsMax = 48;
 
 constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;
 // Nice steps for time axes and histogram bins, in seconds.
 constexpr std::array<std::int64_t, 22> kTimeSteps_s = {
-    1,    2,    5,    10,    15,    30,    60,    120,   300,    600,    900,
+    1,    2,    5,    10,    15,    30,    60,    120,    300,    600,     900,
     1800, 3600, 7200, 10800, 21600, 43200, 86400, 172800, 604800, 1209600, 2592000};
 
-std::string number(std::int64_t value) { return std::to_string(value); }
+std::string number(std::int64_t value) {
+  return std::to_string(value);
+}
 
 // Plot area inside a chart's viewBox.
 struct Plot {
@@ -157,14 +161,14 @@ void line(std::string& out, int x1, int y1, int x2, int y2, std::string_view css
 void value_axis(std::string& out, const Plot& plot, const NiceScale& scale,
                 std::string_view title) {
   for (std::uint64_t value = 0; value <= scale.maximum; value += scale.step) {
-    const int y = plot.bottom() -
-                  scaled(static_cast<double>(value), static_cast<double>(scale.maximum), plot.height);
+    const int y = plot.bottom() - scaled(static_cast<double>(value),
+                                         static_cast<double>(scale.maximum), plot.height);
     line(out, plot.left, y, plot.left + plot.width, y, value == 0 ? "axis" : "grid");
     text_at(out, plot.left - 6, y + 4, "end", tick_count_text(value));
   }
   const int middle = plot.top + plot.height / 2;
-  out += "<text class=\"title\" text-anchor=\"middle\" transform=\"translate(14 " +
-         number(middle) + ") rotate(-90)\">" + html_escape(title) + "</text>";
+  out += "<text class=\"title\" text-anchor=\"middle\" transform=\"translate(14 " + number(middle) +
+         ") rotate(-90)\">" + html_escape(title) + "</text>";
 }
 
 void axis_title_below(std::string& out, const Plot& plot, std::string_view title) {
@@ -234,8 +238,8 @@ std::string line_chart(const std::vector<Series>& series, fw::Duration bucket_wi
     std::string points;
     std::string dots;
     for (std::size_t i = 0; i < entry.values->size(); ++i) {
-      const int x = plot.left + scaled(static_cast<double>(i) + 0.5, static_cast<double>(buckets),
-                                       plot.width);
+      const int x = plot.left +
+                    scaled(static_cast<double>(i) + 0.5, static_cast<double>(buckets), plot.width);
       const int y = plot.bottom() - scaled(static_cast<double>((*entry.values)[i]),
                                            static_cast<double>(scale.maximum), plot.height);
       points += (i == 0 ? "" : " ") + number(x) + "," + number(y);
@@ -281,14 +285,18 @@ std::string bar_chart(const std::vector<Bar>& bars, bool edge_labels, std::strin
     const int x0 = plot.left + scaled(static_cast<double>(i), count, plot.width);
     const int x1 = plot.left + scaled(static_cast<double>(i + 1), count, plot.width);
     const int gap = edge_labels ? 1 : std::max(2, (x1 - x0) / 5);
-    const int height = scaled(static_cast<double>(bars[i].value),
-                              static_cast<double>(scale.maximum), plot.height);
+    const int height =
+        scaled(static_cast<double>(bars[i].value), static_cast<double>(scale.maximum), plot.height);
     out += "<rect x=\"" + number(x0 + gap) + "\" y=\"" + number(plot.bottom() - height) +
            "\" width=\"" + number(std::max(1, x1 - x0 - 2 * gap)) + "\" height=\"" +
            number(height) + "\" fill=\"";
     out += kBarColour;
     out += "\"><title>" + html_escape(bars[i].label) + ": " + count_text(bars[i].value) +
            "</title></rect>";
+    if (bars.size() <= kBarValuesMax && bars[i].value > 0) {
+      text_at(out, (x0 + x1) / 2, plot.bottom() - height - 4, "middle", count_text(bars[i].value),
+              "value");
+    }
     if (i % label_every == 0) {
       const int x = edge_labels ? x0 : (x0 + x1) / 2;
       if (edge_labels) {
@@ -354,8 +362,8 @@ std::vector<Bar> delay_histogram(const std::vector<std::int64_t>& delays_s,
   std::vector<Bar> bars(bins);
   for (std::size_t i = 0; i < bins; ++i) {
     const std::int64_t start_s = first_s + static_cast<std::int64_t>(i) * bin_s;
-    bars[i].label = start_s < 0 ? "-" + time_tick_text(-start_s, bin_s)
-                                : time_tick_text(start_s, bin_s);
+    bars[i].label =
+        start_s < 0 ? "-" + time_tick_text(-start_s, bin_s) : time_tick_text(start_s, bin_s);
   }
   for (const std::int64_t delay_s : delays_s) {
     ++bars[static_cast<std::size_t>((delay_s - first_s) / bin_s)].value;
@@ -429,13 +437,26 @@ std::string timeline_strip(const RunReport& report) {
     const int y = plot.top + static_cast<int>(row) * kRowHeight + kRowHeight / 2;
     line(out, plot.left, y, plot.left + plot.width, y, "grid");
     text_at(out, plot.left - 8, y + 4, "end", timeline.phone);
-    for (const auto& entry : timeline.entries) {
-      const int x = plot.left + scaled(static_cast<double>(entry.at.count()),
-                                       static_cast<double>(span_ns), plot.width);
-      out += "<circle cx=\"" + number(x) + "\" cy=\"" + number(y) + "\" r=\"5\" class=\"";
-      out += event_class(entry.event);
-      out += "\"><title>" + html_escape(clock_text(entry.at)) + " " + html_escape(entry.event) +
-             "</title></circle>";
+    // Power events as upright bars under the dots, so a resync right after power-on hides
+    // neither.
+    for (const bool power_pass : {true, false}) {
+      for (const auto& entry : timeline.entries) {
+        const std::string_view kind = event_class(entry.event);
+        if ((kind == "power") != power_pass)
+          continue;
+        const int x = plot.left + scaled(static_cast<double>(entry.at.count()),
+                                         static_cast<double>(span_ns), plot.width);
+        const std::string tooltip =
+            "<title>" + clock_text(entry.at) + " " + html_escape(entry.event) + "</title>";
+        if (power_pass) {
+          out += "<rect x=\"" + number(x - 2) + "\" y=\"" + number(y - 10) +
+                 "\" width=\"4\" height=\"20\" class=\"power\">" + tooltip + "</rect>";
+        } else {
+          out += "<circle cx=\"" + number(x) + "\" cy=\"" + number(y) + "\" r=\"5.5\" class=\"";
+          out += kind;
+          out += "\">" + tooltip + "</circle>";
+        }
+      }
     }
   }
   line(out, plot.left, plot.bottom(), plot.left + plot.width, plot.bottom(), "axis");
@@ -485,21 +506,28 @@ tr.fail .status { color: var(--fail); }
 ul.evidence { margin: 0; padding-left: 16px; font-size: 12.5px; }
 figure { margin: 10px 0 22px; break-inside: avoid; page-break-inside: avoid; }
 figcaption { font-weight: 600; margin-bottom: 4px; }
-svg.chart { display: block; width: 100%; height: auto; max-width: 880px; }
+svg.chart { display: block; width: 100%; height: auto; }
 svg.chart text { font-size: 11px; fill: #3d444d; }
 svg.chart text.title { font-size: 12px; fill: var(--muted); }
+svg.chart text.value { font-size: 10px; fill: var(--muted); }
 svg.chart .grid { stroke: #e6e9ed; stroke-width: 1; }
 svg.chart .axis { stroke: #8c959f; stroke-width: 1; }
 svg.chart .empty { fill: #fafbfc; stroke: var(--line); stroke-dasharray: 4 3; }
-svg.chart circle.bad { fill: #d55e00; }
-svg.chart circle.good { fill: #009e73; }
-svg.chart circle.power { fill: #0072b2; }
-svg.chart circle.other { fill: #8c959f; }
-ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 18px; padding: 0; margin: 4px 0 0 64px; }
+svg.chart circle { stroke: #fff; stroke-width: 1.5; }
+.bad { fill: #d55e00; background: #d55e00; }
+.good { fill: #009e73; background: #009e73; }
+.power { fill: #0072b2; background: #0072b2; }
+.other { fill: #8c959f; background: #8c959f; }
+.dot { display: inline-block; width: 10px; height: 10px; border-radius: 50%; }
+.bar { display: inline-block; width: 4px; height: 14px; }
+ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: 4px 18px; padding: 0; margin: 4px 0 0 7%; }
 ul.legend li { display: flex; align-items: center; gap: 6px; font-size: 12px; }
 .swatch { display: inline-block; width: 18px; height: 4px; border-radius: 2px; }
+td.event { background: none; }
 td.event.bad { color: var(--fail); }
 td.event.good { color: var(--pass); }
+td.event.power, td.event.other { color: var(--ink); }
+th.time, td.time { width: 9em; }
 footer { margin-top: 36px; font-size: 12px; color: var(--muted); }
 @media print {
   body { max-width: none; padding: 0; font-size: 12px; }
@@ -513,7 +541,8 @@ void fact(std::string& out, std::string_view term, std::string_view value) {
 }
 
 std::string wall_time_text(double wall_seconds) {
-  const auto milliseconds_count = static_cast<std::int64_t>(std::llround(std::max(wall_seconds, 0.0) * 1000));
+  const auto milliseconds_count =
+      static_cast<std::int64_t>(std::llround(std::max(wall_seconds, 0.0) * 1000));
   const std::string seconds_count = std::to_string(milliseconds_count / 1000);
   const std::string fraction = std::to_string(1000 + milliseconds_count % 1000).substr(1);
   return seconds_count + "." + fraction + " s";
@@ -535,8 +564,8 @@ void header_section(std::string& out, const RunReport& report) {
   fact(out, "assertions held", count_text(held) + " of " + count_text(report.assertions.size()));
   fact(out, "seed", std::to_string(report.seed));
   fact(out, "phones", count_text(report.phones));
-  fact(out, "phones converged", count_text(report.phones_converged) + " of " +
-                                    count_text(report.phones));
+  fact(out, "phones converged",
+       count_text(report.phones_converged) + " of " + count_text(report.phones));
   fact(out, "virtual duration", duration_text(report.virtual_duration));
   fact(out, "wall time", wall_time_text(report.wall_seconds));
   fact(out, "events", count_text(report.events));
@@ -555,8 +584,9 @@ void assertions_section(std::string& out, const RunReport& report) {
     out += "<p class=\"small\">This scenario has no assertions.</p></section>";
     return;
   }
-  out += "<table class=\"assertions\"><thead><tr><th>result</th><th>assertion</th>"
-         "<th>expected</th><th>actual</th><th>evidence</th></tr></thead><tbody>";
+  out +=
+      "<table class=\"assertions\"><thead><tr><th>result</th><th>assertion</th>"
+      "<th>expected</th><th>actual</th><th>evidence</th></tr></thead><tbody>";
   for (const auto& result : report.assertions) {
     out += result.passed ? "<tr class=\"pass\"><td class=\"status\">&#10003; pass</td>"
                          : "<tr class=\"fail\"><td class=\"status\">&#10007; FAIL</td>";
@@ -595,16 +625,17 @@ void servers_section(std::string& out, const RunReport& report) {
   if (report.servers.empty()) {
     out += "<p class=\"small\">No servers in this run.</p>";
   } else {
-    out += "<table><thead><tr><th>server</th><th>kind</th><th>address</th>"
-           "<th class=\"number\">requests</th><th class=\"number\">failures</th>"
-           "<th class=\"number\">peak/s</th><th class=\"number\">peak concurrency</th>"
-           "<th class=\"number\">p50</th><th class=\"number\">p90</th>"
-           "<th class=\"number\">p99</th></tr></thead><tbody>";
+    out +=
+        "<table><thead><tr><th>server</th><th>kind</th><th>address</th>"
+        "<th class=\"number\">requests</th><th class=\"number\">failures</th>"
+        "<th class=\"number\">peak/s</th><th class=\"number\">peak concurrency</th>"
+        "<th class=\"number\">p50</th><th class=\"number\">p90</th>"
+        "<th class=\"number\">p99</th></tr></thead><tbody>";
     for (const auto& server : report.servers) {
       out += "<tr><td>" + html_escape(server.name) + "</td><td>" + html_escape(server.kind) +
              "</td><td>" + html_escape(server.address) + "</td>";
-      for (const std::uint64_t value : {server.requests, server.failures, server.peak_per_second,
-                                        server.peak_concurrency}) {
+      for (const std::uint64_t value :
+           {server.requests, server.failures, server.peak_per_second, server.peak_concurrency}) {
         out += "<td class=\"number\">" + count_text(value) + "</td>";
       }
       for (const std::uint64_t value :
@@ -613,8 +644,9 @@ void servers_section(std::string& out, const RunReport& report) {
       }
       out += "</tr>";
     }
-    out += "</tbody></table><p class=\"small\">Latency: request to last byte, over all "
-           "requests.</p>";
+    out +=
+        "</tbody></table><p class=\"small\">Latency: request to last byte, over all "
+        "requests.</p>";
   }
   const std::string bucket = duration_text(report.bucket_width);
   figure(out, "Requests per " + bucket + " per server",
@@ -643,8 +675,8 @@ void resyncs_section(std::string& out, const RunReport& report) {
          bar_chart(delays, true, last_edge, "delay from power-on to the first successful resync",
                    "phones", "histogram of the first-resync delay after power-on"));
   figure(out, "Failed attempts before the first success",
-         bar_chart(retry_bars(report.retry_histogram), false, {},
-                   "failed attempts before success", "phones", "retry-count histogram"));
+         bar_chart(retry_bars(report.retry_histogram), false, {}, "failed attempts before success",
+                   "phones", "retry-count histogram"));
   std::vector<Bar> errors;
   for (const auto& [text, count] : report.errors_by_err) {
     errors.push_back({text, count});
@@ -662,17 +694,22 @@ void timelines_section(std::string& out, const RunReport& report) {
     out += "<p class=\"small\">No phones were selected for a timeline.</p></section>";
     return;
   }
-  figure(out, "Events over virtual time", timeline_strip(report));
+  figure(out, "Events over virtual time",
+         timeline_strip(report) +
+             "<ul class=\"legend\"><li><span class=\"dot good\"></span>success</li>"
+             "<li><span class=\"dot bad\"></span>failure</li><li><span class=\"bar power\">"
+             "</span>power, reboot</li><li><span class=\"dot other\"></span>other</li></ul>");
   for (const auto& timeline : report.timelines) {
     out += "<section class=\"phone\"><h3>" + html_escape(timeline.phone) + "</h3>";
     if (timeline.entries.empty()) {
       out += "<p class=\"small\">No events.</p></section>";
       continue;
     }
-    out += "<table><thead><tr><th class=\"number\">virtual time</th><th>event</th></tr></thead>"
-           "<tbody>";
+    out +=
+        "<table><thead><tr><th class=\"number time\">virtual time</th><th>event</th></tr></thead>"
+        "<tbody>";
     for (const auto& entry : timeline.entries) {
-      out += "<tr><td class=\"number\">" + clock_text(entry.at) + "</td><td class=\"event ";
+      out += "<tr><td class=\"number time\">" + clock_text(entry.at) + "</td><td class=\"event ";
       out += event_class(entry.event);
       out += "\">" + html_escape(entry.event) + "</td></tr>";
     }
@@ -684,8 +721,9 @@ void timelines_section(std::string& out, const RunReport& report) {
 }  // namespace
 
 std::string html_report(const RunReport& report) {
-  std::string out = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                    "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
+  std::string out =
+      "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">";
   out += "<title>" + html_escape(report.scenario_name) +
          (report.passed() ? " &ndash; passed" : " &ndash; FAILED") + " &ndash; phonesim</title>";
   out += "<style>";

@@ -100,12 +100,23 @@ std::string json_string(std::string_view text) {
   out += '"';
   for (const char c : clean) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
   out += '"';
@@ -118,12 +129,23 @@ std::string html_escape(std::string_view text) {
   out.reserve(clean.size());
   for (const char c : clean) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&#39;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -191,7 +213,8 @@ std::string duration_text(fw::Duration span) {
 
 std::string clock_text(fw::Duration offset) {
   std::string out;
-  std::int64_t milliseconds_count = std::chrono::duration_cast<std::chrono::milliseconds>(offset).count();
+  std::int64_t milliseconds_count =
+      std::chrono::duration_cast<std::chrono::milliseconds>(offset).count();
   if (milliseconds_count < 0) {
     out += '-';
     milliseconds_count = -milliseconds_count;

@@ -283,9 +283,9 @@ fw::Result<void> write_reports(const RunReport& report, const ReportPaths& paths
     std::error_code error;
     std::filesystem::create_directories(*paths.report_directory, error);
     if (error) {
-      return fw::fail(fw::ErrorCode::OutputWriteFailed,
-                      paths.report_directory->string() + ": cannot create directory: " +
-                          error.message());
+      return fw::fail(
+          fw::ErrorCode::OutputWriteFailed,
+          paths.report_directory->string() + ": cannot create directory: " + error.message());
     }
     return write_file(*paths.report_directory / "index.html", html_report(report));
   }

@@ -30,7 +30,7 @@ TEST(HtmlReportTest, HasTheChartsAndTablesAndNothingExternal) {
   EXPECT_NE(html.find(">FAILED<"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"number\">16,912</td>"), std::string::npos);
   EXPECT_NE(html.find("<td class=\"number\">310 ms</td>"), std::string::npos);
-  EXPECT_NE(html.find("<td class=\"number\">0:00:37.412</td>"), std::string::npos);
+  EXPECT_NE(html.find("<td class=\"number time\">0:00:37.412</td>"), std::string::npos);
   EXPECT_EQ(html.find("<script"), std::string::npos);
   EXPECT_EQ(html.find("http://"), std::string::npos);
   EXPECT_EQ(html.find("https://"), std::string::npos);

@@ -8,12 +8,14 @@ namespace {
 TEST(ReportTextTest, PrintableTextReplacesWhatXmlCannotCarry) {
   EXPECT_EQ(printable_text("plain \xE2\x82\xAC \xF0\x9F\x93\x9E\t\n\r"),
             "plain \xE2\x82\xAC \xF0\x9F\x93\x9E\t\n\r");
-  EXPECT_EQ(printable_text(std::string_view("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(printable_text(std::string_view("a\0b", 3)),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(printable_text("\x1B\x7F"), "\xEF\xBF\xBD\xEF\xBF\xBD");
-  EXPECT_EQ(printable_text("\xC3"), "\xEF\xBF\xBD");               // truncated sequence
+  EXPECT_EQ(printable_text("\xC3"), "\xEF\xBF\xBD");                  // truncated sequence
   EXPECT_EQ(printable_text("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");  // overlong '/'
   EXPECT_EQ(printable_text("\xED\xA0\x80"), "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");  // surrogate
-  EXPECT_EQ(printable_text("\xEF\xBF\xBF"), "\xEF\xBF\xBD");       // U+FFFF
+  EXPECT_EQ(printable_text("\xEF\xBF\xBF"), "\xEF\xBF\xBD");                          // U+FFFF
 }
 
 TEST(ReportTextTest, JsonStringAndHtmlEscape) {

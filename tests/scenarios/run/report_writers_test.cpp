@@ -27,7 +27,8 @@ struct JsonValue {
 
   const JsonValue* find(std::string_view key) const {
     for (const auto& [name, value] : members) {
-      if (name == key) return &value;
+      if (name == key)
+        return &value;
     }
     return nullptr;
   }
@@ -40,7 +41,8 @@ class StrictJsonReader {
   // The document's value, or nullptr with error() saying where it went wrong.
   std::unique_ptr<JsonValue> read() {
     auto value = std::make_unique<JsonValue>();
-    if (!value_into(*value, 0)) return nullptr;
+    if (!value_into(*value, 0))
+      return nullptr;
     skip_space();
     if (position_ != text_.size()) {
       failed("trailing text");
@@ -54,7 +56,8 @@ class StrictJsonReader {
   static constexpr int kDepthMax = 64;
 
   bool failed(std::string_view why) {
-    if (error_.empty()) error_ = std::string(why) + " at " + std::to_string(position_);
+    if (error_.empty())
+      error_ = std::string(why) + " at " + std::to_string(position_);
     return false;
   }
   void skip_space() {
@@ -72,21 +75,27 @@ class StrictJsonReader {
     return false;
   }
   bool value_into(JsonValue& value, int depth) {
-    if (depth > kDepthMax) return failed("too deep");
+    if (depth > kDepthMax)
+      return failed("too deep");
     skip_space();
-    if (position_ >= text_.size()) return failed("value expected");
+    if (position_ >= text_.size())
+      return failed("value expected");
     const char c = text_[position_];
     if (c == '{') {
       ++position_;
       value.type = JsonValue::Type::Object;
-      if (consume('}')) return true;
+      if (consume('}'))
+        return true;
       do {
         skip_space();
         std::string key;
-        if (!string_into(key)) return false;
-        if (!consume(':')) return failed("':' expected");
+        if (!string_into(key))
+          return false;
+        if (!consume(':'))
+          return failed("':' expected");
         JsonValue member;
-        if (!value_into(member, depth + 1)) return false;
+        if (!value_into(member, depth + 1))
+          return false;
         value.members.emplace_back(std::move(key), std::move(member));
       } while (consume(','));
       return consume('}') || failed("'}' expected");
@@ -94,10 +103,12 @@ class StrictJsonReader {
     if (c == '[') {
       ++position_;
       value.type = JsonValue::Type::Array;
-      if (consume(']')) return true;
+      if (consume(']'))
+        return true;
       do {
         JsonValue element;
-        if (!value_into(element, depth + 1)) return false;
+        if (!value_into(element, depth + 1))
+          return false;
         value.elements.push_back(std::move(element));
       } while (consume(','));
       return consume(']') || failed("']' expected");
@@ -126,7 +137,8 @@ class StrictJsonReader {
   }
   bool number_into(std::string& out) {
     const std::size_t start = position_;
-    if (position_ < text_.size() && text_[position_] == '-') ++position_;
+    if (position_ < text_.size() && text_[position_] == '-')
+      ++position_;
     if (position_ < text_.size() && text_[position_] == '0') {
       ++position_;
     } else if (!digits()) {
@@ -134,20 +146,23 @@ class StrictJsonReader {
     }
     if (position_ < text_.size() && text_[position_] == '.') {
       ++position_;
-      if (!digits()) return failed("digits expected after '.'");
+      if (!digits())
+        return failed("digits expected after '.'");
     }
     if (position_ < text_.size() && (text_[position_] == 'e' || text_[position_] == 'E')) {
       ++position_;
       if (position_ < text_.size() && (text_[position_] == '+' || text_[position_] == '-')) {
         ++position_;
       }
-      if (!digits()) return failed("exponent digits expected");
+      if (!digits())
+        return failed("exponent digits expected");
     }
     out = text_.substr(start, position_ - start);
     return true;
   }
   bool string_into(std::string& out) {
-    if (position_ >= text_.size() || text_[position_] != '"') return failed("string expected");
+    if (position_ >= text_.size() || text_[position_] != '"')
+      return failed("string expected");
     ++position_;
     while (position_ < text_.size()) {
       const auto byte = static_cast<std::uint8_t>(text_[position_]);
@@ -155,40 +170,49 @@ class StrictJsonReader {
         ++position_;
         return true;
       }
-      if (byte < 0x20) return failed("raw control character in string");
+      if (byte < 0x20)
+        return failed("raw control character in string");
       if (byte == '\\') {
-        if (++position_ >= text_.size()) return failed("escape expected");
+        if (++position_ >= text_.size())
+          return failed("escape expected");
         const char escape = text_[position_++];
         const std::string_view simple = "\"\\/bfnrt";
         const std::string_view meaning = "\"\\/\b\f\n\r\t";
         if (const std::size_t k = simple.find(escape); k != std::string_view::npos) {
           out += meaning[k];
         } else if (escape == 'u') {
-          if (position_ + 4 > text_.size()) return failed("\\u needs four hex digits");
+          if (position_ + 4 > text_.size())
+            return failed("\\u needs four hex digits");
           std::uint32_t code_unit = 0;
           for (int digit_count = 0; digit_count < 4; ++digit_count) {
             const char h = text_[position_++];
             const std::string_view hex = "0123456789abcdef";
             const std::size_t digit = hex.find(static_cast<char>(h | 0x20));
-            if (digit == std::string_view::npos) return failed("bad hex digit");
+            if (digit == std::string_view::npos)
+              return failed("bad hex digit");
             code_unit = code_unit * 16 + static_cast<std::uint32_t>(digit);
           }
-          if (code_unit >= 0x80) return failed("test reader decodes only ASCII \\u escapes");
+          if (code_unit >= 0x80)
+            return failed("test reader decodes only ASCII \\u escapes");
           out += static_cast<char>(code_unit);
         } else {
           return failed("unknown escape");
         }
         continue;
       }
-      if (byte >= 0x80 && !utf8_into(out)) return false;
-      if (byte < 0x80) out += text_[position_++];
+      if (byte >= 0x80 && !utf8_into(out))
+        return false;
+      if (byte < 0x80)
+        out += text_[position_++];
     }
     return failed("unterminated string");
   }
   bool utf8_into(std::string& out) {
     const auto lead = static_cast<std::uint8_t>(text_[position_]);
-    const std::size_t length = (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3
-                               : (lead & 0xF8) == 0xF0 ? 4 : 0;
+    const std::size_t length = (lead & 0xE0) == 0xC0   ? 2
+                               : (lead & 0xF0) == 0xE0 ? 3
+                               : (lead & 0xF8) == 0xF0 ? 4
+                                                       : 0;
     if (length == 0 || lead == 0xC0 || lead == 0xC1 || lead > 0xF4 ||
         position_ + length > text_.size()) {
       return failed("invalid UTF-8");
@@ -306,9 +330,9 @@ TEST(JunitXmlTest, WhereWithoutLineKeepsTheFileOnly) {
   const std::string xml = junit_xml(report);
   tinyxml2::XMLDocument document;
   ASSERT_EQ(document.Parse(xml.c_str(), xml.size()), tinyxml2::XML_SUCCESS);
-  const auto* first =
-      document.FirstChildElement("testsuites")->FirstChildElement("testsuite")->FirstChildElement(
-          "testcase");
+  const auto* first = document.FirstChildElement("testsuites")
+                          ->FirstChildElement("testsuite")
+                          ->FirstChildElement("testcase");
   EXPECT_STREQ(first->Attribute("file"), "built-in");
   EXPECT_EQ(first->Attribute("line"), nullptr);
   EXPECT_EQ(first->NextSiblingElement("testcase")->Attribute("file"), nullptr);
@@ -317,10 +341,9 @@ TEST(JunitXmlTest, WhereWithoutLineKeepsTheFileOnly) {
 TEST(JsonSummaryTest, IsValidJsonWithTheDocumentedFields) {
   const auto summary = read_json(json_summary(testing::sample_run_report()));
   ASSERT_NE(summary, nullptr);
-  for (const std::string_view key :
-       {"scenario", "seed", "passed", "phones", "events", "trace_hash", "reproduce",
-        "virtual_duration_s", "assertions", "servers", "errors_by_err", "retry_histogram",
-        "phones_converged"}) {
+  for (const std::string_view key : {"scenario", "seed", "passed", "phones", "events", "trace_hash",
+                                     "reproduce", "virtual_duration_s", "assertions", "servers",
+                                     "errors_by_err", "retry_histogram", "phones_converged"}) {
     EXPECT_NE(summary->find(key), nullptr) << key;
   }
   EXPECT_EQ(summary->find("scenario")->text, "quickstart");
@@ -413,8 +436,7 @@ TEST_F(WriteReportsTest, UnwritablePathsAreOutputWriteFailed) {
   const auto no_file = write_reports(testing::sample_run_report(), file_in_missing_directory);
   ASSERT_FALSE(no_file);
   EXPECT_EQ(no_file.error().code, fw::ErrorCode::OutputWriteFailed);
-  EXPECT_NE(no_file.error().detail.find("summary.json: cannot open for writing"),
-            std::string::npos)
+  EXPECT_NE(no_file.error().detail.find("summary.json: cannot open for writing"), std::string::npos)
       << no_file.error().detail;
 }
 

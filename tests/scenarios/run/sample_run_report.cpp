@@ -21,17 +21,36 @@ RunReport sample_run_report() {
   report.phones_converged = 973;
 
   report.assertions = {
-      {"converged 99% by 2h", "converged", "quickstart.yaml:61", true, "at least 99% of 1000 phones",
-       "99.6% (996 of 1000)", {}},
-      {"tftp peak below 50/s", "requests", "quickstart.yaml:64", true, "peak at most 50 per second",
-       "41 per second at 12h00m03s", {}},
-      {"all phones converged at the end", "converged", "quickstart.yaml:67", false,
-       "100% of 1000 phones", "97.3% (973 of 1000)",
+      {"converged 99% by 2h",
+       "converged",
+       "quickstart.yaml:61",
+       true,
+       "at least 99% of 1000 phones",
+       "99.6% (996 of 1000)",
+       {}},
+      {"tftp peak below 50/s",
+       "requests",
+       "quickstart.yaml:64",
+       true,
+       "peak at most 50 per second",
+       "41 per second at 12h00m03s",
+       {}},
+      {"all phones converged at the end",
+       "converged",
+       "quickstart.yaml:67",
+       false,
+       "100% of 1000 phones",
+       "97.3% (973 of 1000)",
        {"lobby[17] 00:0e:08:00:00:12: last resync failed: file not found",
         "lobby[211] 00:0e:08:00:00:d4: last resync failed: tls handshake failed",
         "... and 25 more"}},
-      {"no resync while disabled", "invariant", "quickstart.yaml:70", true, "never",
-       "0 violations", {}},
+      {"no resync while disabled",
+       "invariant",
+       "quickstart.yaml:70",
+       true,
+       "never",
+       "0 violations",
+       {}},
   };
 
   report.bucket_width = fw::seconds(600);
@@ -44,9 +63,9 @@ RunReport sample_run_report() {
   report.successes = {"successful resyncs", "per bucket", {}};
   report.failures = {"failed resyncs", "per bucket", {}};
   for (std::size_t i = 0; i < kBuckets; ++i) {
-    const bool tftp_down = i >= 36 && i < 42;                 // 6h to 7h
-    const bool after_power = i >= 72 && i < 76;               // 12h: every phone boots again
-    const std::uint64_t base = 6 + random.below(5);           // periodic resyncs
+    const bool tftp_down = i >= 36 && i < 42;        // 6h to 7h
+    const bool after_power = i >= 72 && i < 76;      // 12h: every phone boots again
+    const std::uint64_t base = 6 + random.below(5);  // periodic resyncs
     const std::uint64_t herd = (i < 3 || after_power) ? 900 - 180 * (i % 4) : 0;
     const std::uint64_t tftp_requests = base + herd + (tftp_down ? 40 : 0);
     tftp.values.push_back(tftp_requests);
@@ -63,8 +82,8 @@ RunReport sample_run_report() {
                                           (random.chance(1, 10) ? 1800 : 0));
   }
   report.retry_histogram = {{0, 812}, {1, 101}, {2, 38}, {3, 14}, {5, 8}};
-  report.errors_by_err = {{"file not found", 31}, {"tftp timeout", 244},
-                          {"tls handshake failed", 9}};
+  report.errors_by_err = {
+      {"file not found", 31}, {"tftp timeout", 244}, {"tls handshake failed", 9}};
   report.servers = {
       {"tftp", "tftp", "192.168.1.200:69", 16'912, 284, 41, 52, 12, 48, 310},
       {"web", "https", "192.168.1.201:443", 7'340, 9, 19, 23, 35, 81, 402},
