@@ -12,7 +12,7 @@
 #include "scenarios/run/report_writers.h"
 #include "scenarios/run/scenario_runner.h"
 
-namespace scn {
+namespace scn::cli {
 namespace {
 
 constexpr int kExitPassed = 0;
@@ -76,11 +76,11 @@ void print_summary(const RunReport& report, std::ostream& out) {
 
 int run_scenario_command(const RunArguments& arguments, std::ostream& out, std::ostream& err) {
   if (arguments.print_quickstart) {
-    out << kQuickstartScenario;
+    out << scn::kQuickstartScenario;
     return kExitPassed;
   }
   LoadResult loaded = arguments.scenario.empty()
-                          ? load_scenario_text(kQuickstartScenario, "quickstart (built in)", ".")
+                          ? load_scenario_text(scn::kQuickstartScenario, "quickstart (built in)", ".")
                           : load_scenario_file(arguments.scenario);
   if (!loaded.scenario) {
     for (const Diagnostic& diagnostic : loaded.errors) err << diagnostic.to_string() << "\n";
@@ -177,4 +177,4 @@ void add_run_command(CLI::App& app, std::function<int()>& selected, std::ostream
   });
 }
 
-}  // namespace scn
+}  // namespace scn::cli

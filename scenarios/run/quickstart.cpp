@@ -55,7 +55,7 @@ fleet:
     model: CP-8841-3PCC
     firmware: sip88xx.12-0-1MPP0001-1
     mac_first: 00:0e:08:10:00:00
-    address_first: 10.0.1.1
+    address_first: 10.1.0.1
     parameters:
       Profile_Rule: "[--key quickstart-secret] https://prov.example.com/office/$MA.cfg"
       Syslog_Server: 192.168.1.210
@@ -65,7 +65,7 @@ fleet:
     model: CP-6841-3PCC
     firmware: sip68xx.12-0-1MPP0001-1
     mac_first: 00:0e:08:20:00:00
-    address_first: 10.0.2.1
+    address_first: 10.2.0.1
     parameters:
       Profile_Rule: tftp://192.168.1.200/lobby.cfg
       Syslog_Server: 192.168.1.210

@@ -269,6 +269,16 @@ std::string json_summary(const RunReport& report) {
 }
 
 fw::Result<void> write_reports(const RunReport& report, const ReportPaths& paths) {
+  // The directory first: the JUnit and JSON files often go into it (scripts/run does that).
+  if (paths.report_directory) {
+    std::error_code error;
+    std::filesystem::create_directories(*paths.report_directory, error);
+    if (error) {
+      return fw::fail(
+          fw::ErrorCode::OutputWriteFailed,
+          paths.report_directory->string() + ": cannot create directory: " + error.message());
+    }
+  }
   if (paths.junit_file) {
     if (auto written = write_file(*paths.junit_file, junit_xml(report)); !written) {
       return written;
@@ -280,13 +290,6 @@ fw::Result<void> write_reports(const RunReport& report, const ReportPaths& paths
     }
   }
   if (paths.report_directory) {
-    std::error_code error;
-    std::filesystem::create_directories(*paths.report_directory, error);
-    if (error) {
-      return fw::fail(
-          fw::ErrorCode::OutputWriteFailed,
-          paths.report_directory->string() + ": cannot create directory: " + error.message());
-    }
     return write_file(*paths.report_directory / "index.html", html_report(report));
   }
   return {};

@@ -105,10 +105,10 @@ bool is_template(std::string_view text) {
   return false;
 }
 
-// The nice bucket width for plots of a run this long (about 100 buckets).
+// The nice bucket width for plots of a run this long (100 to 150 buckets).
 Duration bucket_width_for(Duration duration) {
   static constexpr std::int64_t kSteps[] = {1, 5, 10, 30, 60, 300, 600, 1800, 3600, 7200, 21600, 86400};
-  std::int64_t wanted = std::max<std::int64_t>(1, whole_seconds(duration) / 100);
+  std::int64_t wanted = std::max<std::int64_t>(1, whole_seconds(duration) / 150);
   for (std::int64_t step : kSteps) {
     if (step >= wanted) return fw::seconds(step);
   }

@@ -109,6 +109,9 @@ void SimHttpServer::pump() {
     }
     world_.network.close(action->connection);
     connections_.erase(found);
+    // The core keeps a closing connection until its host says the stream is gone; no event
+    // comes for it after close(), so say it now.
+    server_.handle_closed(world_.engine.now(), action->connection);
   }
   while (auto record = server_.poll_access_record()) access_log_.push_back(std::move(*record));
 }

@@ -229,6 +229,7 @@ TEST_F(PhoneRuntimeTest, GuideHttpsResyncWithAnEncryptedGzipProfile) {
   EXPECT_EQ(syslog_->core().count_matching("Successful resync https://192\\.168\\.1\\.201:443/basic\\.cfg$"), 1u);
   EXPECT_EQ(syslog_->core().count_matching("Secret"), 0u);  // the key never leaves the phone
   EXPECT_EQ(web->tls_failures(), 0u);
+  EXPECT_EQ(web->core().open_connections(), 0u);  // every connection was closed and forgotten
 }
 
 TEST_F(PhoneRuntimeTest, MutualTlsNeedsTheMic) {
