@@ -34,6 +34,22 @@ std::string Ipv4Address::to_string() const {
   return text;
 }
 
+std::optional<Endpoint> Endpoint::parse(std::string_view text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) return std::nullopt;
+  auto address = Ipv4Address::parse(text.substr(0, colon));
+  const std::string_view digits = text.substr(colon + 1);
+  if (!address || digits.empty() || digits.size() > 5) return std::nullopt;
+  if (digits.size() > 1 && digits.front() == '0') return std::nullopt;
+  std::uint32_t port = 0;
+  for (const char digit : digits) {
+    if (digit < '0' || digit > '9') return std::nullopt;
+    port = port * 10 + static_cast<std::uint32_t>(digit - '0');
+  }
+  if (port > 65535) return std::nullopt;
+  return Endpoint{*address, static_cast<std::uint16_t>(port)};
+}
+
 std::string Endpoint::to_string() const {
   return address.to_string() + ":" + std::to_string(port);
 }

@@ -28,6 +28,9 @@ struct Endpoint {
   std::uint16_t port = 0;
 
   constexpr auto operator<=>(const Endpoint&) const = default;
+  // Parses "192.168.1.200:69" (dotted quad, a colon, a decimal port 0..65535 without sign or
+  // leading zeros); nullopt for anything else. For command lines (provserver, phoned).
+  static std::optional<Endpoint> parse(std::string_view text);
   std::string to_string() const;  // "192.168.1.200:69"
 };
 

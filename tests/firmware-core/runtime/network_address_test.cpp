@@ -26,5 +26,21 @@ TEST(EndpointTest, PrintsAddressAndPort) {
   EXPECT_EQ(endpoint.to_string(), "10.0.0.1:69");
 }
 
+TEST(EndpointTest, ParsesAddressColonPort) {
+  auto endpoint = Endpoint::parse("127.0.0.1:6969");
+  ASSERT_TRUE(endpoint);
+  EXPECT_EQ(endpoint->to_string(), "127.0.0.1:6969");
+  EXPECT_EQ(Endpoint::parse("0.0.0.0:0")->port, 0);
+  EXPECT_EQ(Endpoint::parse("10.0.0.1:65535")->port, 65535);
+}
+
+TEST(EndpointTest, ParseRejectsEverythingElse) {
+  for (const char* text : {"", "127.0.0.1", "127.0.0.1:", ":69", "127.0.0.1:65536", "127.0.0.1:069",
+                           "127.0.0.1:-1", "127.0.0.1:+69", "localhost:69", "127.0.0.1:69 ",
+                           "127.0.0.1:123456", "127.0.0.1:6a"}) {
+    EXPECT_FALSE(Endpoint::parse(text)) << text;
+  }
+}
+
 }  // namespace
 }  // namespace fw

@@ -1,0 +1,69 @@
+#pragma once
+
+// AsioHttpHost: a srv::HttpServer core on a real TCP listener (provserver --http and --https).
+// With a TLS context every connection runs through fw::TlsSession (the same byte engine the
+// phone uses), so the core sees only plaintext, as in the simulator's SimHttpServer.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <functional>
+#include <map>
+#include <memory>
+
+#include "firmware-core/base/result.h"
+#include "firmware-core/fetch/tls_session.h"
+#include "servers/http/http_server.h"
+#include "servers/provserver/host_clock.h"
+
+namespace srv::provserver {
+
+class AsioHttpHost {
+ public:
+  using AccessObserver = std::function<void(const HttpAccessRecord&)>;
+  // A TLS handshake failed: the client's address and why (a missing client certificate...).
+  using TlsFailureObserver = std::function<void(fw::Endpoint, const fw::Error&)>;
+
+  // Listens on `listen`; `root` must outlive the host. With `tls` (a server context) every
+  // connection is HTTPS. Errors: PortInUse.
+  static fw::Result<std::unique_ptr<AsioHttpHost>> start(
+      boost::asio::io_context& io, const HostClock& clock, fw::Endpoint listen, HttpRoot& root,
+      HttpServerSettings settings, HttpRequestHook hook,
+      std::shared_ptr<const fw::TlsContext> tls, AccessObserver on_access,
+      TlsFailureObserver on_tls_failure = {});
+  ~AsioHttpHost();
+  AsioHttpHost(const AsioHttpHost&) = delete;
+  AsioHttpHost& operator=(const AsioHttpHost&) = delete;
+
+  std::uint16_t port() const;
+  HttpServer& core() { return server_; }
+
+ private:
+  struct Connection;
+
+  AsioHttpHost(boost::asio::io_context& io, const HostClock& clock, HttpRoot& root,
+               HttpServerSettings settings, HttpRequestHook hook,
+               std::shared_ptr<const fw::TlsContext> tls, AccessObserver on_access,
+               TlsFailureObserver on_tls_failure);
+  void accept_next();
+  void read_next(const std::shared_ptr<Connection>& connection);
+  void write(const std::shared_ptr<Connection>& connection, fw::Bytes bytes);
+  void write_next(const std::shared_ptr<Connection>& connection);
+  void flush_tls(const std::shared_ptr<Connection>& connection);
+  // Closes after the queued bytes; the core has already forgotten (or never knew) the connection.
+  void close_after_writes(const std::shared_ptr<Connection>& connection);
+  // The peer went away or the socket broke: tell the core, drop everything.
+  void lost(const std::shared_ptr<Connection>& connection);
+  void pump();
+
+  boost::asio::io_context& io_;
+  const HostClock& clock_;
+  HttpServer server_;
+  std::shared_ptr<const fw::TlsContext> tls_;
+  AccessObserver on_access_;
+  TlsFailureObserver on_tls_failure_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  ConnectionId next_id_ = 1;
+  std::map<ConnectionId, std::shared_ptr<Connection>> connections_;
+};
+
+}  // namespace srv::provserver

@@ -1,0 +1,243 @@
+// provserver: the provisioning servers (servers/) on real sockets. See README.md and
+// decisions.md "Product contract":
+//
+//   provserver --root DIR [--tftp ADDR:PORT] [--http ADDR:PORT]
+//              [--https ADDR:PORT --cert F --key F [--client-ca F]]
+//              [--syslog ADDR:PORT --syslog-out FILE]
+//
+// One io_context on one thread carries every server. Runs until SIGINT or SIGTERM, then exits 0.
+// stdout: one "listening" line per server (with the bound port, so port 0 works), then access
+// log lines. stderr: errors. Exit status 2 for a bad command line, 1 when a server cannot start.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <csignal>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "servers/content/file_root.h"
+#include "servers/provserver/asio_http_host.h"
+#include "servers/provserver/asio_syslog_host.h"
+#include "servers/provserver/asio_tftp_host.h"
+#include "servers/provserver/directory_root.h"
+#include "servers/provserver/host_clock.h"
+#include "servers/syslog/syslog_server.h"
+
+namespace {
+using srv::provserver::AsioHttpHost;
+using srv::provserver::AsioSyslogHost;
+using srv::provserver::AsioTftpHost;
+using srv::provserver::HostClock;
+
+// Messages kept in memory besides --syslog-out (the file has them all).
+constexpr std::size_t kSyslogStoredMessagesMax = 10'000;
+
+struct Options {
+  std::string root;
+  std::string tftp;
+  std::string http;
+  std::string https;
+  std::string cert;
+  std::string key;
+  std::string client_ca;
+  std::string syslog;
+  std::string syslog_out;
+};
+
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// The PEM blocks of a file that may hold several certificates (a CA bundle).
+std::vector<std::string> certificate_blocks(const std::string& text) {
+  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  std::vector<std::string> blocks;
+  std::size_t begin = text.find("-----BEGIN CERTIFICATE-----");
+  while (begin != std::string::npos) {
+    const std::size_t end = text.find(kEnd, begin);
+    if (end == std::string::npos) break;
+    blocks.push_back(text.substr(begin, end + kEnd.size() - begin) + "\n");
+    begin = text.find("-----BEGIN CERTIFICATE-----", end);
+  }
+  return blocks;
+}
+
+std::optional<fw::Endpoint> endpoint_option(const std::string& flag, const std::string& text) {
+  auto endpoint = fw::Endpoint::parse(text);
+  if (!endpoint) std::cerr << "provserver: " << flag << " '" << text << "': expected ADDR:PORT\n";
+  return endpoint;
+}
+
+// The HTTPS server context, or an error message for stderr.
+fw::Result<std::shared_ptr<const fw::TlsContext>> https_context(const Options& options) {
+  auto certificate = read_text(options.cert);
+  auto key = read_text(options.key);
+  if (!certificate || !key) {
+    return fw::fail(fw::ErrorCode::InvalidValue,
+                    "cannot read " + (certificate ? options.key : options.cert));
+  }
+  auto identity = fw::TlsIdentity::from_pem(*certificate, *key);
+  if (!identity) return fw::fail(identity.error());
+  fw::TlsContextOptions context;
+  context.role = fw::TlsRole::Server;
+  context.identity = *identity;
+  if (!options.client_ca.empty()) {
+    auto bundle = read_text(options.client_ca);
+    if (!bundle) return fw::fail(fw::ErrorCode::InvalidValue, "cannot read " + options.client_ca);
+    context.trusted_certificates_pem = certificate_blocks(*bundle);
+    if (context.trusted_certificates_pem.empty()) {
+      return fw::fail(fw::ErrorCode::InvalidValue, options.client_ca + ": no PEM certificate");
+    }
+    context.require_client_certificate = true;
+  }
+  return fw::TlsContext::create(context);
+}
+
+void print_tftp_record(const srv::TftpTransferRecord& record) {
+  const auto elapsed_ms =
+      std::chrono::duration_cast<std::chrono::milliseconds>(record.finished - record.started)
+          .count();
+  std::cout << "tftp " << record.client.to_string() << ' ' << (record.write ? "WRQ" : "RRQ")
+            << ' ' << record.file_name << ' ' << srv::to_string(record.outcome) << ' '
+            << record.bytes << " bytes " << elapsed_ms << " ms" << std::endl;
+}
+
+void print_http_record(std::string_view scheme, const srv::HttpAccessRecord& record) {
+  std::cout << scheme << ' ' << record.client.to_string() << " \"" << record.method << ' '
+            << record.target << "\" " << record.status << ' ' << record.body_bytes << " \""
+            << record.user_agent << "\" " << (record.user.empty() ? "-" : record.user)
+            << std::endl;
+}
+
+int run(const Options& options) {
+  srv::FileRoot root;
+  auto loaded = srv::provserver::load_directory(options.root, root);
+  if (!loaded) {
+    std::cerr << "provserver: " << loaded.error().to_string() << "\n";
+    return 1;
+  }
+
+  boost::asio::io_context io;
+  HostClock clock;
+  std::unique_ptr<AsioTftpHost> tftp;
+  std::unique_ptr<AsioHttpHost> http;
+  std::unique_ptr<AsioHttpHost> https;
+  std::unique_ptr<AsioSyslogHost> syslog;
+  srv::SyslogServer syslog_server(kSyslogStoredMessagesMax);
+  std::ofstream syslog_out;
+
+  auto started = [](std::string_view what, const fw::Endpoint& listen, std::uint16_t port) {
+    std::cout << "listening " << what << ' ' << listen.address.to_string() << ':' << port
+              << std::endl;
+  };
+  auto start_failed = [](const fw::Error& error) {
+    std::cerr << "provserver: " << error.to_string() << "\n";
+    return 1;
+  };
+
+  if (!options.tftp.empty()) {
+    auto listen = endpoint_option("--tftp", options.tftp);
+    if (!listen) return 2;
+    auto host = AsioTftpHost::start(io, clock, *listen, root, {}, print_tftp_record);
+    if (!host) return start_failed(host.error());
+    tftp = std::move(host).value();
+    started("tftp", *listen, tftp->port());
+  }
+  if (!options.http.empty()) {
+    auto listen = endpoint_option("--http", options.http);
+    if (!listen) return 2;
+    auto host = AsioHttpHost::start(
+        io, clock, *listen, root, {}, {}, nullptr,
+        [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
+    if (!host) return start_failed(host.error());
+    http = std::move(host).value();
+    started("http", *listen, http->port());
+  }
+  if (!options.https.empty()) {
+    auto listen = endpoint_option("--https", options.https);
+    if (!listen) return 2;
+    auto context = https_context(options);
+    if (!context) return start_failed(context.error());
+    auto host = AsioHttpHost::start(
+        io, clock, *listen, root, {}, {}, *context,
+        [](const srv::HttpAccessRecord& record) { print_http_record("https", record); },
+        [](fw::Endpoint client, const fw::Error& error) {
+          std::cout << "https " << client.to_string() << " tls failed: " << error.to_string()
+                    << std::endl;
+        });
+    if (!host) return start_failed(host.error());
+    https = std::move(host).value();
+    started("https", *listen, https->port());
+  }
+  if (!options.syslog.empty()) {
+    auto listen = endpoint_option("--syslog", options.syslog);
+    if (!listen) return 2;
+    syslog_out.open(options.syslog_out, std::ios::app);
+    if (!syslog_out) {
+      std::cerr << "provserver: --syslog-out " << options.syslog_out << ": cannot open\n";
+      return 1;
+    }
+    syslog_server.on_message([&syslog_out](const srv::ReceivedSyslog& received) {
+      syslog_out << srv::format_log_line(received) << std::endl;
+    });
+    auto host = AsioSyslogHost::start(io, clock, *listen, syslog_server);
+    if (!host) return start_failed(host.error());
+    syslog = std::move(host).value();
+    started("syslog", *listen, syslog->port());
+  }
+  std::cout << "serving " << *loaded << " files from " << options.root << std::endl;
+
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&io](const boost::system::error_code& error, int) {
+    if (!error) io.stop();
+  });
+  io.run();
+  std::cout << "stopped" << std::endl;
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"provserver: phonesim's provisioning servers (TFTP, HTTP, HTTPS, syslog) on real "
+               "sockets; serves until SIGINT/SIGTERM"};
+  Options options;
+  app.add_option("--root", options.root, "serve the files below this directory")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  app.add_option("--tftp", options.tftp, "TFTP on ADDR:PORT (port 0: any free port)");
+  app.add_option("--http", options.http, "HTTP on ADDR:PORT");
+  auto* https = app.add_option("--https", options.https, "HTTPS on ADDR:PORT");
+  auto* cert = app.add_option("--cert", options.cert, "HTTPS: the server certificate (PEM)")
+                   ->check(CLI::ExistingFile);
+  auto* key = app.add_option("--key", options.key, "HTTPS: the server's private key (PEM)")
+                  ->check(CLI::ExistingFile);
+  app.add_option("--client-ca", options.client_ca,
+                 "HTTPS: require client certificates issued by these CAs (PEM bundle)")
+      ->check(CLI::ExistingFile)
+      ->needs(https);
+  https->needs(cert)->needs(key);
+  cert->needs(https);
+  key->needs(https);
+  auto* syslog = app.add_option("--syslog", options.syslog, "syslog (UDP) on ADDR:PORT");
+  auto* syslog_out = app.add_option("--syslog-out", options.syslog_out,
+                                    "append each received syslog message to this file");
+  syslog->needs(syslog_out);
+  syslog_out->needs(syslog);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    const int status = app.exit(error);
+    return status == 0 ? 0 : 2;
+  }
+  return run(options);
+}

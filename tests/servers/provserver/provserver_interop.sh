@@ -1,0 +1,182 @@
+#!/bin/sh
+# provserver against the system's own clients on loopback (ctest label interop):
+#   tftp    tftp-hpa's client fetches files byte-exactly (octet, netascii-free binary files);
+#           curl's TFTP client with --tftp-blksize (tftp-hpa's client has no blksize option)
+#   http    curl GET: a file byte-exactly, 404 for a missing one
+#   https   curl over TLS with --client-ca: certificates made here by the openssl CLI (a CA, a
+#           server certificate for 127.0.0.1, a client certificate); accepted with the client
+#           certificate, refused without it
+#   syslog  logger --udp lines land in --syslog-out
+# Every case also checks that SIGTERM stops provserver with exit status 0.
+#
+#   provserver_interop.sh PROVSERVER CASE WORK_DIR
+#
+# Exit 0 passed, 1 failed, 77 (ctest SKIP_RETURN_CODE) when a tool is missing. Bounded: every
+# client runs under `timeout`, and provserver is killed on any exit.
+set -eu
+if [ "$#" -ne 3 ]; then
+  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  exit 2
+fi
+provserver=$1 case=$2 work=$3
+
+need() {
+  for tool in "$@"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      echo "skipped: $tool is not installed"
+      exit 77
+    fi
+  done
+}
+need timeout cmp head
+case "$case" in
+  tftp) need tftp curl ;;
+  http) need curl ;;
+  https) need curl openssl ;;
+  syslog) need logger ;;
+  *) echo "unknown case '$case'" >&2; exit 2 ;;
+esac
+
+rm -rf "$work"
+mkdir -p "$work/root/phones" "$work/out"
+pid=
+cleanup() { if [ -n "$pid" ]; then kill -KILL "$pid" 2>/dev/null || true; fi; }
+trap cleanup EXIT
+fail() {
+  echo "FAIL: $*" >&2
+  echo "--- provserver output:" >&2
+  cat "$work/provserver.out" >&2 || true
+  exit 1
+}
+ok() { echo "ok: $*"; }
+
+# Content: a binary file of several blocks (and one ending on a block boundary), a profile.
+head -c 100000 /dev/urandom >"$work/root/firmware.bin"
+head -c 1024 /dev/urandom >"$work/root/phones/exact.bin"
+printf '<flat-profile>\n  <GPP_A>12345678</GPP_A>\n</flat-profile>\n' >"$work/root/phones/basic.cfg"
+
+# Starts provserver with "$@" and waits for its "serving" line; sets $pid.
+start() {
+  "$provserver" --root "$work/root" "$@" >"$work/provserver.out" 2>&1 &
+  pid=$!
+  tries=0
+  until grep -q '^serving ' "$work/provserver.out" 2>/dev/null; do
+    kill -0 "$pid" 2>/dev/null || fail "provserver exited at start"
+    tries=$((tries + 1))
+    [ "$tries" -lt 100 ] || fail "provserver did not start within 10 s"
+    sleep 0.1
+  done
+}
+# The port of the "listening KIND ADDR:PORT" line.
+port_of() { sed -n "s/^listening $1 127\.0\.0\.1:\([0-9]*\)$/\1/p" "$work/provserver.out"; }
+stop() {
+  kill -TERM "$pid"
+  status=0
+  wait "$pid" || status=$?
+  pid=
+  [ "$status" -eq 0 ] || fail "provserver exited with $status after SIGTERM"
+  grep -q '^stopped$' "$work/provserver.out" || fail "no 'stopped' line after SIGTERM"
+  ok "SIGTERM: clean exit 0"
+}
+
+case "$case" in
+tftp)
+  start --tftp 127.0.0.1:0
+  port=$(port_of tftp)
+  for file in firmware.bin phones/exact.bin phones/basic.cfg; do
+    out="$work/out/$(echo "$file" | tr / _)"
+    (cd "$work/out" && timeout 20 tftp 127.0.0.1 "$port" -m binary -c get "$file" "$out") ||
+      fail "tftp get $file"
+    cmp -s "$work/root/$file" "$out" || fail "tftp get $file: content differs"
+    ok "tftp-hpa get $file byte-exact"
+  done
+  for blksize in 512 1024 1468; do
+    out="$work/out/blksize$blksize.bin"
+    timeout 20 curl -sS --tftp-blksize "$blksize" -o "$out" "tftp://127.0.0.1:$port/firmware.bin" ||
+      fail "curl tftp blksize $blksize"
+    cmp -s "$work/root/firmware.bin" "$out" || fail "curl tftp blksize $blksize: content differs"
+    ok "curl tftp --tftp-blksize $blksize byte-exact"
+  done
+  # tftp-hpa prints the server's error and leaves no file behind.
+  (cd "$work/out" && timeout 20 tftp 127.0.0.1 "$port" -c get missing.cfg "$work/out/missing") \
+    >"$work/out/missing.log" 2>&1 || true
+  grep -qi 'not found' "$work/out/missing.log" || fail "missing file: $(cat "$work/out/missing.log")"
+  ok "tftp-hpa get of a missing file: file not found"
+  grep -q '^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes' "$work/provserver.out" ||
+    fail "no access log line for firmware.bin"
+  ok "access log"
+  stop
+  ;;
+http)
+  start --http 127.0.0.1:0
+  port=$(port_of http)
+  timeout 20 curl -sS -f -o "$work/out/firmware.bin" "http://127.0.0.1:$port/firmware.bin" ||
+    fail "curl http firmware.bin"
+  cmp -s "$work/root/firmware.bin" "$work/out/firmware.bin" || fail "http: content differs"
+  ok "curl http GET byte-exact"
+  code=$(timeout 20 curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/missing.cfg")
+  [ "$code" = 404 ] || fail "missing file answered $code"
+  ok "curl http GET of a missing file: 404"
+  grep -q '^http 127.0.0.1:[0-9]* "GET /firmware.bin" 200 100000 "curl/' "$work/provserver.out" ||
+    fail "no access log line for firmware.bin"
+  ok "access log"
+  stop
+  ;;
+https)
+  pki="$work/pki"
+  mkdir -p "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=provserver interop CA" \
+    -keyout "$pki/ca.key" -out "$pki/ca.pem" 2>/dev/null || fail "openssl: CA"
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$pki/server.key" \
+    -out "$pki/server.csr" 2>/dev/null || fail "openssl: server request"
+  printf 'subjectAltName=IP:127.0.0.1\n' >"$pki/server.ext"
+  openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+    -CAcreateserial -days 2 -extfile "$pki/server.ext" -out "$pki/server.pem" 2>/dev/null ||
+    fail "openssl: server certificate"
+  openssl req -newkey rsa:2048 -nodes -subj "/OU=CP-8841-3PCC/CN=000e08abcdef" \
+    -keyout "$pki/client.key" -out "$pki/client.csr" 2>/dev/null || fail "openssl: client request"
+  openssl x509 -req -in "$pki/client.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+    -CAcreateserial -days 2 -out "$pki/client.pem" 2>/dev/null || fail "openssl: client certificate"
+
+  start --https 127.0.0.1:0 --cert "$pki/server.pem" --key "$pki/server.key" \
+    --client-ca "$pki/ca.pem"
+  port=$(port_of https)
+  url="https://127.0.0.1:$port/phones/basic.cfg"
+  timeout 20 curl -sS -f --cacert "$pki/ca.pem" --cert "$pki/client.pem" --key "$pki/client.key" \
+    -o "$work/out/basic.cfg" "$url" || fail "curl https with a client certificate"
+  cmp -s "$work/root/phones/basic.cfg" "$work/out/basic.cfg" || fail "https: content differs"
+  ok "curl https with a client certificate: served byte-exact"
+  if timeout 20 curl -sS -f --cacert "$pki/ca.pem" -o "$work/out/refused.cfg" "$url" \
+    2>"$work/out/refused.log"; then
+    fail "curl https without a client certificate was served"
+  fi
+  [ ! -s "$work/out/refused.cfg" ] || fail "https without a client certificate got content"
+  grep -q '^https 127.0.0.1:[0-9]* tls failed' "$work/provserver.out" ||
+    fail "no 'tls failed' line for the client without a certificate"
+  ok "curl https without a client certificate: refused ($(head -c 80 "$work/out/refused.log"))"
+  [ "$(grep -c '^https 127.0.0.1:[0-9]* "GET /phones/basic.cfg" 200' "$work/provserver.out")" = 1 ] ||
+    fail "expected exactly one served request"
+  ok "access log"
+  stop
+  ;;
+syslog)
+  start --syslog 127.0.0.1:0 --syslog-out "$work/out/syslog.txt"
+  port=$(port_of syslog)
+  for n in 1 2 3; do
+    timeout 10 logger --udp --server 127.0.0.1 --port "$port" -t phonesim-interop \
+      "CP-8841-3PCC 000e08abcdef -- line $n" || fail "logger line $n"
+  done
+  tries=0
+  until [ "$(grep -c '000e08abcdef -- line' "$work/out/syslog.txt" 2>/dev/null || true)" = 3 ]; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 50 ] || fail "syslog-out has not 3 lines: $(cat "$work/out/syslog.txt")"
+    sleep 0.1
+  done
+  for n in 1 2 3; do
+    grep -q "127\.0\.0\.1:[0-9]* user\.notice .*000e08abcdef -- line $n\$" "$work/out/syslog.txt" ||
+      fail "line $n not in syslog-out: $(cat "$work/out/syslog.txt")"
+  done
+  ok "logger --udp: 3 lines in --syslog-out"
+  stop
+  ;;
+esac
