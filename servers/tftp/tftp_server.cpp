@@ -52,8 +52,10 @@ void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan
       return;
     }
     if (verdict.kind == TftpVerdict::Kind::Refuse) {
-      refuse(from, *request, now, TftpTransferRecord::Outcome::Refused, verdict.error,
-             verdict.message);
+      refuse(from, *request, now,
+             verdict.error == TftpErrorCode::FileNotFound ? TftpTransferRecord::Outcome::NotFound
+                                                          : TftpTransferRecord::Outcome::Refused,
+             verdict.error, verdict.message);
       return;
     }
     content = std::move(verdict.content);
