@@ -107,7 +107,8 @@ FaultDecision ServerFaults::decide(fw::Instant now) {
         }
         break;
       case FaultKind::Truncate:
-        decision.keep_bytes = std::min(decision.keep_bytes.value_or(window.keep_bytes), window.keep_bytes);
+        decision.keep_bytes =
+            std::min(decision.keep_bytes.value_or(window.keep_bytes), window.keep_bytes);
         break;
       case FaultKind::Corrupt:
         decision.corrupt_bytes += window.corrupt_bytes;

@@ -61,7 +61,8 @@ void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan
     content = std::move(verdict.content);
     if (verdict.delay > fw::Duration::zero()) {
       delayed_clients_.insert(from);
-      delayed_.emplace(now + verdict.delay, DelayedRequest{from, std::move(*request), std::move(content), now});
+      delayed_.emplace(now + verdict.delay,
+                       DelayedRequest{from, std::move(*request), std::move(content), now});
       return;
     }
   }

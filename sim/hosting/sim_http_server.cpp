@@ -107,7 +107,8 @@ void SimHttpServer::pump() {
   while (auto record = server_.poll_access_record()) access_log_.push_back(std::move(*record));
 }
 
-bool SimHttpServer::perform(StreamEndId end, Connection& connection, srv::HttpServerAction& action) {
+bool SimHttpServer::perform(StreamEndId end, Connection& connection,
+                            srv::HttpServerAction& action) {
   if (action.kind == srv::HttpServerAction::Kind::Send) {
     if (connection.tls) {
       connection.tls->send_plaintext(action.bytes);
