@@ -177,7 +177,9 @@ void HttpClient::handle_closed(Instant now) {
   if (finished()) {
     return;
   }
-  if (connected_) {
+  // A close before the first reply byte is no reply: Beast's put_eof would take the empty
+  // stream for a complete reply without a body (it only asserts got_some()).
+  if (connected_ && parser_->beast.got_some()) {
     boost::system::error_code error;
     parser_->beast.put_eof(error);
     if (!error && parser_->beast.is_done()) {

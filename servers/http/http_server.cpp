@@ -15,9 +15,11 @@ namespace http = boost::beast::http;
 
 struct HttpServer::Connection {
   fw::Endpoint client;
+  std::optional<fw::PeerCertificate> peer_certificate;
   std::optional<http::request_parser<http::vector_body<std::uint8_t>>> parser;
   fw::Bytes unparsed;
   std::size_t head_bytes = 0;
+  fw::Instant request_started;
   bool closing = false;  // a reply with Connection: close went out; ignore further bytes
 };
 
@@ -76,14 +78,27 @@ std::string_view http_reason(unsigned status) {
   }
 }
 
+HttpReply serve_file(HttpRoot& root, std::string_view path) {
+  HttpReply reply;
+  if (auto file = root.read_file(path)) {
+    reply.body = *file;
+    reply.headers.push_back({"Content-Type", "application/octet-stream"});
+  } else {
+    reply.status = 404;
+  }
+  return reply;
+}
+
 HttpServer::HttpServer(HttpRoot& root, HttpServerSettings settings, HttpRequestHook hook)
     : root_(root), settings_(std::move(settings)), hook_(std::move(hook)) {}
 
 HttpServer::~HttpServer() = default;
 
-void HttpServer::handle_accepted(fw::Instant, ConnectionId id, fw::Endpoint client) {
+void HttpServer::handle_accepted(fw::Instant, ConnectionId id, fw::Endpoint client,
+                                 std::optional<fw::PeerCertificate> peer_certificate) {
   auto connection = std::make_unique<Connection>();
   connection->client = client;
+  connection->peer_certificate = std::move(peer_certificate);
   connections_[id] = std::move(connection);
 }
 
@@ -107,6 +122,7 @@ void HttpServer::handle_bytes(fw::Instant now, ConnectionId id, fw::ByteSpan byt
       connection.parser->header_limit(settings_.header_bytes_max + 4);
       connection.parser->body_limit(settings_.body_bytes_max);
       connection.head_bytes = 0;
+      connection.request_started = now;
     }
     auto& parser = *connection.parser;
     bool had_header = parser.is_header_done();
@@ -158,8 +174,13 @@ void HttpServer::serve(fw::Instant now, ConnectionId id, Connection& connection)
     return;
   }
   if (hook_) {
-    HttpRequestInfo info{
-        now, connection.client, method, target, view(request[http::field::user_agent]), user};
+    HttpRequestInfo info{now,
+                         connection.client,
+                         method,
+                         target,
+                         view(request[http::field::user_agent]),
+                         user,
+                         connection.peer_certificate ? &*connection.peer_certificate : nullptr};
     if (auto reply = hook_(info)) {
       respond(now, id, connection, std::move(*reply), head, close);
       return;
@@ -170,12 +191,7 @@ void HttpServer::serve(fw::Instant now, ConnectionId id, Connection& connection)
   switch (request.method()) {
     case http::verb::get:
     case http::verb::head:
-      if (auto file = root_.read_file(path)) {
-        reply.body = *file;
-        reply.headers.push_back({"Content-Type", "application/octet-stream"});
-      } else {
-        reply.status = 404;
-      }
+      reply = serve_file(root_, path);
       break;
     case http::verb::put:
     case http::verb::post:
@@ -264,16 +280,56 @@ HttpReply HttpServer::challenge() {
 
 void HttpServer::respond(fw::Instant now, ConnectionId id, Connection& connection, HttpReply reply,
                          bool head, bool close) {
+  const fw::Instant reply_at = now + reply.delay;
+  HttpAccessRecord record;
+  record.started = connection.request_started;
+  record.time = reply_at;
+  record.client = connection.client;
+  record.status = reply.delivery == HttpReply::Delivery::Answer ? reply.status : 0;
+  record.body_bytes = head || reply.delivery != HttpReply::Delivery::Answer ? 0 : reply.body.size();
+  record.fault = reply.fault;
+  if (connection.parser && connection.parser->is_header_done()) {
+    auto& request = connection.parser->get();
+    record.method = std::string(view(request.method_string()));
+    record.target = std::string(view(request.target()));
+    record.user_agent = std::string(view(request[http::field::user_agent]));
+    if (reply.status != 401) {
+      if (auto authorization = fw::parse_auth_header(view(request[http::field::authorization]));
+          !authorization.empty()) {
+        if (auto name = authorization[0].parameter("username")) {
+          record.user = std::string(*name);
+        } else if (auto basic = fw::decode_basic_credentials(authorization[0].token)) {
+          record.user = basic->user;
+        }
+      }
+    }
+  }
+  access_log_.push_back(std::move(record));
+
+  if (reply.delivery != HttpReply::Delivery::Answer) {
+    connection.closing = true;  // later bytes on it are not answered either
+    if (reply.delivery == HttpReply::Delivery::Close) {
+      actions_.push_back({HttpServerAction::Kind::Close, id, {}, reply_at});
+    }
+    return;
+  }
+  if (reply.content_length && *reply.content_length > reply.body.size()) {
+    close = true;
+  } else {
+    reply.content_length.reset();
+  }
   std::string text = "HTTP/1.1 " + std::to_string(reply.status) + " " +
                      std::string(http_reason(reply.status)) + "\r\n";
   for (const HttpHeader& header : reply.headers) {
     text += header.name + ": " + header.value + "\r\n";
   }
-  bool chunked = settings_.chunk_bytes > 0 && !reply.body.empty() && !head;
+  bool chunked =
+      settings_.chunk_bytes > 0 && !reply.body.empty() && !head && !reply.content_length;
   if (chunked) {
     text += "Transfer-Encoding: chunked\r\n";
   } else if (reply.status != 204 && reply.status / 100 != 1) {
-    text += "Content-Length: " + std::to_string(reply.body.size()) + "\r\n";
+    text += "Content-Length: " + std::to_string(reply.content_length.value_or(reply.body.size())) +
+            "\r\n";
   }
   if (close) {
     text += "Connection: close\r\n";
@@ -302,33 +358,10 @@ void HttpServer::respond(fw::Instant now, ConnectionId id, Connection& connectio
     bytes.insert(bytes.end(), reply.body.begin(), reply.body.end());
   }
 
-  HttpAccessRecord record;
-  record.time = now;
-  record.client = connection.client;
-  record.status = reply.status;
-  record.body_bytes = head ? 0 : reply.body.size();
-  if (connection.parser && connection.parser->is_header_done()) {
-    auto& request = connection.parser->get();
-    record.method = std::string(view(request.method_string()));
-    record.target = std::string(view(request.target()));
-    record.user_agent = std::string(view(request[http::field::user_agent]));
-    if (reply.status != 401) {
-      if (auto authorization = fw::parse_auth_header(view(request[http::field::authorization]));
-          !authorization.empty()) {
-        if (auto name = authorization[0].parameter("username")) {
-          record.user = std::string(*name);
-        } else if (auto basic = fw::decode_basic_credentials(authorization[0].token)) {
-          record.user = basic->user;
-        }
-      }
-    }
-  }
-  access_log_.push_back(std::move(record));
-
-  actions_.push_back({HttpServerAction::Kind::Send, id, std::move(bytes)});
+  actions_.push_back({HttpServerAction::Kind::Send, id, std::move(bytes), reply_at});
   if (close) {
     connection.closing = true;
-    actions_.push_back({HttpServerAction::Kind::Close, id, {}});
+    actions_.push_back({HttpServerAction::Kind::Close, id, {}, reply_at});
   }
 }
 

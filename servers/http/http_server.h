@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "firmware-core/base/bytes.h"
+#include "firmware-core/fetch/tls_session.h"
 #include "firmware-core/runtime/network_address.h"
 #include "firmware-core/runtime/time.h"
 
@@ -56,7 +57,23 @@ struct HttpReply {
   unsigned status = 200;
   std::vector<HttpHeader> headers;
   fw::Bytes body;
+
+  // How it leaves the server (fault injection, servers/faults): Answer sends it; Close closes
+  // the connection without a reply; Stall keeps the connection open and never answers.
+  enum class Delivery : std::uint8_t { Answer, Close, Stall };
+  Delivery delivery = Delivery::Answer;
+  // The host holds the reply (or the Close) this long: added latency.
+  fw::Duration delay{};
+  // A Content-Length larger than the body: the reply is cut short and the connection closes
+  // after it, as when a server dies mid-transfer. nullopt: the body's size.
+  std::optional<std::uint64_t> content_length = std::nullopt;
+  // The fault injected into this reply ("latency", "drop,truncate"...), for the access log.
+  std::string fault = {};
 };
+
+// The reply for GET/HEAD of `path` from `root`: 200 with the file, or 404. The server's own
+// answer, for hooks that change how a file leaves (fault injection).
+HttpReply serve_file(HttpRoot& root, std::string_view path);
 
 struct HttpRequestInfo {
   fw::Instant now;
@@ -65,6 +82,10 @@ struct HttpRequestInfo {
   std::string_view target;  // with the query
   std::string_view user_agent;
   std::string_view user;  // the authenticated user, empty without authentication
+  // The client certificate of a TLS connection (subject, issuer, subject fields), or nullptr
+  // for plain HTTP and for TLS clients that sent none. Handlers filter or answer by it (the
+  // guide's "HTTPS-Clientfilterung").
+  const fw::PeerCertificate* peer_certificate = nullptr;
 };
 // Returns a reply to send instead of serving from the root, or nullopt to serve normally. Runs
 // after authentication.
@@ -86,17 +107,21 @@ struct HttpServerSettings {
   std::size_t chunk_bytes = 0;
 };
 
-// Send `bytes` on `connection`, or close it (orderly, after what was sent).
+// Send `bytes` on `connection`, or close it (orderly, after what was sent), at `at`: a reply
+// held back by HttpReply::delay has a later `at` than the request; the host waits until then
+// and keeps the order of one connection's actions.
 struct HttpServerAction {
   enum class Kind : std::uint8_t { Send, Close };
   Kind kind = Kind::Send;
   ConnectionId connection = 0;
   fw::Bytes bytes;  // Send only
+  fw::Instant at;
 };
 
 // One access-log line.
 struct HttpAccessRecord {
-  fw::Instant time;
+  fw::Instant started;  // the request's first byte arrived
+  fw::Instant time;     // the reply left (or the connection was closed, or the server stalled)
   fw::Endpoint client;
   std::string method;
   std::string target;
@@ -104,6 +129,7 @@ struct HttpAccessRecord {
   std::uint64_t body_bytes = 0;  // reply body bytes
   std::string user_agent;
   std::string user;
+  std::string fault;  // HttpReply::fault; status 0 = no reply (dropped or stalled)
 };
 
 class HttpServer {
@@ -112,8 +138,10 @@ class HttpServer {
   HttpServer(HttpRoot& root, HttpServerSettings settings = {}, HttpRequestHook hook = {});
   ~HttpServer();
 
-  // A client connected (after TLS, if any).
-  void handle_accepted(fw::Instant now, ConnectionId connection, fw::Endpoint client);
+  // A client connected (after the TLS handshake, if any). `peer_certificate` is the client
+  // certificate the TLS layer verified; the hook sees it with every request of the connection.
+  void handle_accepted(fw::Instant now, ConnectionId connection, fw::Endpoint client,
+                       std::optional<fw::PeerCertificate> peer_certificate = std::nullopt);
   // Bytes arrived on a connection, in pieces of any size.
   void handle_bytes(fw::Instant now, ConnectionId connection, fw::ByteSpan bytes);
   // The client closed or the connection broke; the core forgets it.

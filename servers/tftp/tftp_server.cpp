@@ -27,7 +27,7 @@ TftpServer::TftpServer(TftpRoot& root, TftpServerSettings settings, TftpRequestH
     : root_(root), settings_(std::move(settings)), hook_(std::move(hook)) {}
 
 void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan payload) {
-  if (by_client_.contains(from)) {
+  if (by_client_.contains(from) || delayed_clients_.contains(from)) {
     return;  // the client resent its request: the running transfer answers it
   }
   auto packet = fw::decode_tftp_packet(payload);
@@ -45,14 +45,24 @@ void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan
          fw::encode_tftp_error(TftpErrorCode::UnknownTransferId, "unknown transfer ID")});
     return;
   }
+  std::shared_ptr<const fw::Bytes> content;
   if (hook_) {
     TftpVerdict verdict = hook_({now, from, request->write, request->file_name});
     if (verdict.kind == TftpVerdict::Kind::Ignore) {
       return;
     }
     if (verdict.kind == TftpVerdict::Kind::Refuse) {
-      refuse(from, *request, now, TftpTransferRecord::Outcome::Refused, verdict.error,
-             verdict.message);
+      refuse(from, *request, now,
+             verdict.error == TftpErrorCode::FileNotFound ? TftpTransferRecord::Outcome::NotFound
+                                                          : TftpTransferRecord::Outcome::Refused,
+             verdict.error, verdict.message);
+      return;
+    }
+    content = std::move(verdict.content);
+    if (verdict.delay > fw::Duration::zero()) {
+      delayed_clients_.insert(from);
+      delayed_.emplace(now + verdict.delay,
+                       DelayedRequest{from, std::move(*request), std::move(content), now});
       return;
     }
   }
@@ -61,7 +71,7 @@ void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan
            "server busy");
     return;
   }
-  start_transfer(now, from, std::move(*request));
+  start_transfer(now, from, std::move(*request), std::move(content));
 }
 
 void TftpServer::refuse(fw::Endpoint client, const fw::TftpRequest& request, fw::Instant now,
@@ -71,7 +81,9 @@ void TftpServer::refuse(fw::Endpoint client, const fw::TftpRequest& request, fw:
   records_.push_back({client, request.write, request.file_name, 0, outcome, now, now});
 }
 
-void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRequest request) {
+void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRequest request,
+                                std::shared_ptr<const fw::Bytes> content,
+                                std::optional<fw::Instant> arrived) {
   fw::TftpTransferOptions asked;
   if (settings_.options_enabled) {
     auto parsed = fw::parse_tftp_options(request.options);
@@ -86,7 +98,7 @@ void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRe
   transfer.client = client;
   transfer.write = request.write;
   transfer.file_name = std::move(request.file_name);
-  transfer.started = now;
+  transfer.started = arrived.value_or(now);
 
   fw::TftpTransferOptions granted;
   if (asked.block_bytes) {
@@ -105,7 +117,7 @@ void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRe
     }
     granted.transfer_bytes = asked.transfer_bytes;
   } else {
-    transfer.content = root_.read_file(transfer.file_name, client);
+    transfer.content = content ? std::move(content) : root_.read_file(transfer.file_name, client);
     if (!transfer.content) {
       refuse(client, request, now, TftpTransferRecord::Outcome::NotFound,
              TftpErrorCode::FileNotFound, "File not found");
@@ -281,10 +293,23 @@ void TftpServer::end(Transfer& transfer, fw::Instant now, TftpTransferRecord::Ou
 }
 
 fw::Instant TftpServer::next_deadline() const {
-  return deadlines_.empty() ? fw::Instant::never() : deadlines_.begin()->first;
+  fw::Instant next = deadlines_.empty() ? fw::Instant::never() : deadlines_.begin()->first;
+  return delayed_.empty() ? next : std::min(next, delayed_.begin()->first);
 }
 
 void TftpServer::handle_deadline(fw::Instant now) {
+  while (!delayed_.empty() && delayed_.begin()->first <= now) {
+    DelayedRequest delayed = std::move(delayed_.begin()->second);
+    delayed_.erase(delayed_.begin());
+    delayed_clients_.erase(delayed.client);
+    if (transfers_.size() >= settings_.transfers_max) {
+      refuse(delayed.client, delayed.request, now, TftpTransferRecord::Outcome::Refused,
+             TftpErrorCode::NotDefined, "server busy");
+      continue;
+    }
+    start_transfer(now, delayed.client, std::move(delayed.request), std::move(delayed.content),
+                   delayed.arrived);
+  }
   while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
     Transfer& transfer = transfers_.at(deadlines_.begin()->second);
     if (transfer.write && transfer.last_block_sent) {

@@ -56,17 +56,21 @@ struct TftpRequestInfo {
 };
 
 // A hook's answer to a request: serve it, ignore it (as if lost: fault injection), or refuse it
-// with an ERROR packet.
+// with an ERROR packet. Serving may be delayed (added latency: the first packet leaves `delay`
+// after the request; the client's retransmitted requests meanwhile are ignored) and may send
+// `content` instead of the root's file (a truncated or corrupted file).
 struct TftpVerdict {
   enum class Kind : std::uint8_t { Serve, Ignore, Refuse };
   Kind kind = Kind::Serve;
   fw::TftpErrorCode error = fw::TftpErrorCode::NotDefined;
   std::string message;
+  fw::Duration delay{};
+  std::shared_ptr<const fw::Bytes> content = nullptr;
 
   static TftpVerdict serve() { return {}; }
-  static TftpVerdict ignore() { return {Kind::Ignore, {}, {}}; }
+  static TftpVerdict ignore() { return {Kind::Ignore, {}, {}, {}, {}}; }
   static TftpVerdict refuse(fw::TftpErrorCode error, std::string message) {
-    return {Kind::Refuse, error, std::move(message)};
+    return {Kind::Refuse, error, std::move(message), {}, {}};
   }
 };
 using TftpRequestHook = std::function<TftpVerdict(const TftpRequestInfo&)>;
@@ -151,7 +155,17 @@ class TftpServer {
     fw::Instant started;
   };
 
-  void start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRequest request);
+  // A request served later (TftpVerdict::delay).
+  struct DelayedRequest {
+    fw::Endpoint client;
+    fw::TftpRequest request;
+    std::shared_ptr<const fw::Bytes> content;
+    fw::Instant arrived;
+  };
+
+  void start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRequest request,
+                      std::shared_ptr<const fw::Bytes> content = nullptr,
+                      std::optional<fw::Instant> arrived = std::nullopt);
   void refuse(fw::Endpoint client, const fw::TftpRequest& request, fw::Instant now,
               TftpTransferRecord::Outcome outcome, fw::TftpErrorCode code,
               std::string_view message);
@@ -174,6 +188,8 @@ class TftpServer {
   std::deque<TftpServerDatagram> outgoing_;
   std::deque<TransferId> closed_;
   std::deque<TftpTransferRecord> records_;
+  std::multimap<fw::Instant, DelayedRequest> delayed_;
+  std::set<fw::Endpoint> delayed_clients_;
 };
 
 }  // namespace srv

@@ -30,7 +30,9 @@ fw::WallTime SimHttpServer::wall_now() const {
 
 StreamHandler& SimHttpServer::on_stream_accepted(StreamEndId end, fw::Endpoint, fw::Endpoint remote) {
   Connection& connection = connections_[end];
+  connection = Connection{};
   connection.remote = remote;
+  connection.serial = next_serial_++;
   if (https_) {
     connection.tls.emplace(fw::TlsSession::server(https_->context, wall_now()));
   } else {
@@ -64,7 +66,7 @@ void SimHttpServer::on_stream_data(StreamEndId end, fw::ByteSpan bytes) {
   }
   if (tls.established() && !connection.accepted_by_core) {
     connection.accepted_by_core = true;
-    server_.handle_accepted(now, end, connection.remote);
+    server_.handle_accepted(now, end, connection.remote, tls.peer_certificate());
   }
   fw::Bytes plaintext = tls.take_plaintext();
   if (!plaintext.empty()) server_.handle_bytes(now, end, plaintext);
@@ -90,30 +92,61 @@ void SimHttpServer::flush_tls(StreamEndId end, Connection& connection) {
 void SimHttpServer::forget(StreamEndId end) { connections_.erase(end); }
 
 void SimHttpServer::pump() {
+  const fw::Instant now = world_.engine.now();
   while (auto action = server_.poll_action()) {
     auto found = connections_.find(action->connection);
     if (found == connections_.end()) continue;
     Connection& connection = found->second;
-    if (action->kind == srv::HttpServerAction::Kind::Send) {
-      if (connection.tls) {
-        connection.tls->send_plaintext(action->bytes);
-        flush_tls(action->connection, connection);
-      } else {
-        world_.network.send(action->connection, action->bytes);
-      }
+    if (action->at > now || !connection.delayed.empty()) {
+      connection.delayed.push_back(std::move(*action));
+      if (connection.delayed.size() == 1) schedule_delayed(found->first, connection);
       continue;
     }
-    if (connection.tls) {
-      connection.tls->close();
-      flush_tls(action->connection, connection);
-    }
-    world_.network.close(action->connection);
-    connections_.erase(found);
-    // The core keeps a closing connection until its host says the stream is gone; no event
-    // comes for it after close(), so say it now.
-    server_.handle_closed(world_.engine.now(), action->connection);
+    perform(found->first, connection, *action);
   }
   while (auto record = server_.poll_access_record()) access_log_.push_back(std::move(*record));
+}
+
+bool SimHttpServer::perform(StreamEndId end, Connection& connection,
+                            srv::HttpServerAction& action) {
+  if (action.kind == srv::HttpServerAction::Kind::Send) {
+    if (connection.tls) {
+      connection.tls->send_plaintext(action.bytes);
+      flush_tls(end, connection);
+    } else {
+      world_.network.send(end, action.bytes);
+    }
+    return true;
+  }
+  if (connection.tls) {
+    connection.tls->close();
+    flush_tls(end, connection);
+  }
+  world_.network.close(end);
+  server_.handle_closed(world_.engine.now(), end);  // a no-op when the core asked for the close
+  connections_.erase(end);
+  return false;
+}
+
+void SimHttpServer::schedule_delayed(StreamEndId end, const Connection& connection) {
+  world_.engine.schedule_call(
+      connection.delayed.front().at,
+      [this, alive = std::weak_ptr<int>(lifetime_), end, serial = connection.serial] {
+        if (!alive.expired()) run_delayed(end, serial);
+      });
+}
+
+void SimHttpServer::run_delayed(StreamEndId end, std::uint64_t serial) {
+  auto found = connections_.find(end);
+  if (found == connections_.end() || found->second.serial != serial) return;
+  Connection& connection = found->second;
+  const fw::Instant now = world_.engine.now();
+  while (!connection.delayed.empty() && connection.delayed.front().at <= now) {
+    srv::HttpServerAction action = std::move(connection.delayed.front());
+    connection.delayed.pop_front();
+    if (!perform(end, connection, action)) return;
+  }
+  if (!connection.delayed.empty()) schedule_delayed(end, connection);
 }
 
 }  // namespace sim

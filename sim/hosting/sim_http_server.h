@@ -4,6 +4,7 @@
 // the TLS byte engine (HTTPS, optionally requiring the phones' client certificates). One
 // TlsSession per connection; the core sees only plaintext, as it would behind provserver's TLS.
 
+#include <deque>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -44,6 +45,9 @@ class SimHttpServer final : private StreamAcceptor, private StreamHandler {
     fw::Endpoint remote;
     std::optional<fw::TlsSession> tls;
     bool accepted_by_core = false;
+    std::uint64_t serial = 0;  // tells a reused StreamEndId's connections apart
+    // Actions the core timed later (HttpReply::delay), in order; later actions wait behind them.
+    std::deque<srv::HttpServerAction> delayed;
   };
 
   SimHttpServer(SimWorld& world, fw::Endpoint listen, srv::HttpRoot& root,
@@ -57,6 +61,11 @@ class SimHttpServer final : private StreamAcceptor, private StreamHandler {
   void flush_tls(StreamEndId end, Connection& connection);
   void forget(StreamEndId end);
   void pump();
+  // Carries out `action` now; false when it closed (and forgot) the connection.
+  bool perform(StreamEndId end, Connection& connection, srv::HttpServerAction& action);
+  // Performs the delayed actions of `end` that are due, then waits for the next one.
+  void run_delayed(StreamEndId end, std::uint64_t serial);
+  void schedule_delayed(StreamEndId end, const Connection& connection);
   fw::WallTime wall_now() const;
 
   SimWorld& world_;
@@ -66,6 +75,9 @@ class SimHttpServer final : private StreamAcceptor, private StreamHandler {
   std::unordered_map<StreamEndId, Connection> connections_;
   std::vector<srv::HttpAccessRecord> access_log_;
   std::size_t tls_failures_ = 0;
+  std::uint64_t next_serial_ = 1;
+  // Expires with the server, so delayed actions scheduled on the engine do nothing after it.
+  std::shared_ptr<int> lifetime_ = std::make_shared<int>(0);
 };
 
 }  // namespace sim

@@ -1,6 +1,8 @@
 #include "servers/http/http_server.h"
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -177,6 +179,57 @@ TEST_F(HttpServerTest, ChunkedReplies) {
   EXPECT_EQ(exchange(server, "GET /basic.txt HTTP/1.1\r\n\r\n"),
             "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\n"
             "Transfer-Encoding: chunked\r\n\r\na\r\n<flat-prof\r\n5\r\nile/>\r\n0\r\n\r\n");
+}
+
+TEST_F(HttpServerTest, HookSeesTheClientCertificateOfItsConnection) {
+  std::vector<std::string> seen;
+  HttpServer server(root_, {}, [&](const HttpRequestInfo& request) -> std::optional<HttpReply> {
+    seen.push_back(request.peer_certificate ? request.peer_certificate->subject + "|" +
+                                                  request.peer_certificate->issuer + "|" +
+                                                  request.peer_certificate->subject_fields[0].second
+                                            : "none");
+    return std::nullopt;
+  });
+  fw::PeerCertificate mic{"CN=000e08abcdef,OU=CP-6841-3PCC", "CN=Manufacturer Root",
+                          {{"OU", "CP-6841-3PCC"}, {"CN", "000e08abcdef"}}};
+  server.handle_accepted(kNow, 1, kPhone, mic);
+  server.handle_accepted(kNow, 2, kPhone);
+  server.handle_bytes(kNow, 1, fw::as_bytes(std::string_view("GET /basic.txt HTTP/1.1\r\nHost: s\r\n\r\n")));
+  server.handle_bytes(kNow, 2, fw::as_bytes(std::string_view("GET /basic.txt HTTP/1.1\r\nHost: s\r\n\r\n")));
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "CN=000e08abcdef,OU=CP-6841-3PCC|CN=Manufacturer Root|CP-6841-3PCC", "none"}));
+}
+
+TEST_F(HttpServerTest, HookRepliesCanBeDelayedCutOrWithheld) {
+  HttpReply next;
+  HttpServer server(root_, {}, [&](const HttpRequestInfo&) -> std::optional<HttpReply> { return next; });
+  next.body = fw::to_bytes("<flat");
+  next.content_length = 15;
+  next.delay = fw::seconds(2);
+  next.fault = "truncate,latency";
+  server.handle_accepted(kNow, 1, kPhone);
+  server.handle_bytes(kNow, 1, fw::as_bytes(std::string_view("GET / HTTP/1.1\r\nHost: s\r\n\r\n")));
+  auto sent = server.poll_action();
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->at, kNow + fw::seconds(2));
+  EXPECT_EQ(fw::as_text(sent->bytes), "HTTP/1.1 200 OK\r\nContent-Length: 15\r\nConnection: close\r\n\r\n<flat");
+  auto closed = server.poll_action();
+  ASSERT_TRUE(closed);
+  EXPECT_EQ(closed->kind, HttpServerAction::Kind::Close);
+  auto record = server.poll_access_record();
+  ASSERT_TRUE(record);
+  EXPECT_EQ(record->started, kNow);
+  EXPECT_EQ(record->time, kNow + fw::seconds(2));
+  EXPECT_EQ(record->fault, "truncate,latency");
+
+  next = HttpReply{};
+  next.delivery = HttpReply::Delivery::Close;
+  EXPECT_EQ(exchange(server, "GET / HTTP/1.1\r\nHost: s\r\n\r\n", 2), "<close>");
+  next.delivery = HttpReply::Delivery::Stall;
+  EXPECT_EQ(exchange(server, "GET / HTTP/1.1\r\nHost: s\r\n\r\n", 3), "");
+  EXPECT_EQ(exchange(server, "GET / HTTP/1.1\r\nHost: s\r\n\r\n", 3), "");  // still stalled
+  server.poll_access_record();
+  EXPECT_EQ(server.poll_access_record()->status, 0u);
 }
 
 }  // namespace
