@@ -122,6 +122,7 @@ int run_scenario_command(const RunArguments& arguments, std::ostream& out, std::
       << ", " << (arguments.phones ? *arguments.phones : scenario.phone_count()) << " phones, "
       << hours_minutes(scenario.duration) << " of virtual time\n";
 
+  options.announce = [&out](const std::string& line) { out << "  fault plan: " << line << "\n"; };
   const auto started = std::chrono::steady_clock::now();
   if (arguments.progress) {
     options.progress = [&err, &scenario, started](fw::Duration now, std::uint64_t converged) {

@@ -102,6 +102,8 @@ struct FaultSpec {
   int status = 503;                            // Status
   std::optional<fw::Duration> retry_after;     // Status 503
   fw::Duration latency{0};                     // Latency
+  std::uint64_t keep_bytes = 0;                // Truncate: body bytes kept
+  std::uint32_t corrupt_bytes = 1;             // Corrupt: bytes flipped
 };
 
 struct TimelineEvent {

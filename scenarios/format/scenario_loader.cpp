@@ -610,6 +610,14 @@ class Loader {
     }
     spec.retry_after = duration(fields.take("retry_after"), context + ".retry_after");
     if (auto latency = duration(fields.take("latency"), context + ".latency")) spec.latency = *latency;
+    if (auto keep = unsigned_number(fields.take("keep_bytes"), context + ".keep_bytes")) spec.keep_bytes = *keep;
+    if (auto flipped = unsigned_number(fields.take("corrupt_bytes"), context + ".corrupt_bytes")) {
+      if (*flipped == 0 || *flipped > 1'000'000) {
+        error(fields.take("corrupt_bytes"), context + ".corrupt_bytes: must be 1..1000000");
+        ok = false;
+      }
+      spec.corrupt_bytes = static_cast<std::uint32_t>(*flipped);
+    }
     if (auto lasting = duration(fields.take("for"), context + ".for")) event.fault_for = *lasting;
     event.fault = spec;
     return ok;

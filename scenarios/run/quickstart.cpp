@@ -6,8 +6,8 @@ const std::string_view kQuickstartScenario = R"yaml(# phonesim quickstart: a sma
 name: quickstart
 description: >-
   1,000 phones (600 CP-8841 on HTTPS with mutual TLS and encrypted per-phone profiles, 400 CP-6841
-  on TFTP) power on over ten minutes, resync every six hours, ride out a one-hour TFTP outage and
-  a power outage in the lobby, and report every resync to syslog.
+  on TFTP) power on over ten minutes, resync every six hours, ride out a one-hour TFTP outage, a
+  503 storm on the HTTPS server and a power outage in the lobby, and report every resync to syslog.
 seed: 1
 duration: 24h
 start: 2026-11-24T06:00:00Z
@@ -76,6 +76,7 @@ timeline:
   - {at: 7h20m, server_up: tftp}
   - {at: 14h, power_off: lobby}
   - {at: 14h20m, power_on: lobby, spread: 1m}
+  - {at: 18h, fault: {server: provisioning, kind: status, status: 503, retry_after: 120s, share: 50%, for: 30m}}
 
 assertions:
   - name: every phone has its profile within the first hour
@@ -88,6 +89,8 @@ assertions:
     converged: {share: 99%}
   - name: the TFTP outage shows as tftp timeouts
     errors: {err: "tftp timeout", at_least: 1}
+  - name: the half-hour 503 storm on the provisioning server shows as http_get failed
+    errors: {err: "http_get failed", at_least: 1}
   - name: the lobby's power restore stays under 40 TFTP requests per second
     request_rate: {server: tftp, window: 1s, peak_at_most: 40}
   - name: syslog saw every successful resync

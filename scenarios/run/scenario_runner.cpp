@@ -12,6 +12,7 @@
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/phone_runtime.h"
 #include "servers/content/file_root.h"
+#include "servers/faults/server_faults.h"
 #include "sim/fleet/phone_model.h"
 #include "sim/hosting/sim_http_server.h"
 #include "sim/hosting/sim_syslog_server.h"
@@ -150,8 +151,8 @@ struct SimServer {
   std::vector<Instant> request_times;   // filled at the end from records
   std::vector<std::uint64_t> concurrency_samples;
   std::uint64_t peak_concurrency = 0;
-  // Active faults (timeline `fault` events), consulted by the hooks.
-  std::vector<FaultSpec> faults;
+  // The server's fault plan (timeline `fault` and `clear_faults` events), applied by its hooks.
+  std::unique_ptr<srv::ServerFaults> faults;
 
   std::size_t requests_now() const {
     if (tftp) return tftp->records().size() + tftp->core().active_transfers();
@@ -185,6 +186,7 @@ class Runner {
     if (auto built = build_servers(); !built) return fw::fail(built.error());
     if (auto built = build_phones(); !built) return fw::fail(built.error());
     if (auto planned = plan_timeline(); !planned) return fw::fail(planned.error());
+    announce_fault_plan();
     plan_assertions();
     plan_sampling();
 
@@ -239,6 +241,54 @@ class Runner {
     return {};
   }
 
+  // The windows of `server`'s faults: each `fault` event lasts its `for`, or until the next
+  // `clear_faults` of that server, or to the end of the run.
+  srv::FaultPlan fault_plan(std::string_view server) const {
+    static constexpr std::pair<FaultSpec::Kind, srv::FaultKind> kKinds[] = {
+        {FaultSpec::Kind::Latency, srv::FaultKind::Latency}, {FaultSpec::Kind::Drop, srv::FaultKind::Drop},
+        {FaultSpec::Kind::Status, srv::FaultKind::Status},   {FaultSpec::Kind::Truncate, srv::FaultKind::Truncate},
+        {FaultSpec::Kind::Corrupt, srv::FaultKind::Corrupt}, {FaultSpec::Kind::Stall, srv::FaultKind::Stall}};
+    srv::FaultPlan plan;
+    for (const TimelineEvent& event : scenario_.timeline) {
+      if (event.kind != TimelineEvent::Kind::Fault || event.server != server) continue;
+      const FaultSpec& spec = *event.fault;
+      srv::FaultWindow window;
+      for (const auto& [ours, theirs] : kKinds) {
+        if (ours == spec.kind) window.kind = theirs;
+      }
+      window.from = Instant{} + event.at;
+      window.until = event.fault_for.count() > 0 ? window.from + event.fault_for : Instant::never();
+      for (const TimelineEvent& later : scenario_.timeline) {
+        if (later.kind == TimelineEvent::Kind::ClearFaults && later.server == server && later.at >= event.at) {
+          window.until = std::min(window.until, Instant{} + later.at);
+          break;
+        }
+      }
+      window.share_ppm = spec.share.parts_per_million;
+      window.latency = spec.latency;
+      window.status = static_cast<unsigned>(spec.status);
+      if (spec.retry_after) window.retry_after_s = static_cast<std::uint32_t>(whole_seconds(*spec.retry_after));
+      window.keep_bytes = spec.keep_bytes;
+      window.corrupt_bytes = spec.corrupt_bytes;
+      plan.windows.push_back(window);
+    }
+    return plan;
+  }
+
+  // Says the fault plan before the world starts: to the caller and into the trace.
+  void announce_fault_plan() {
+    for (const auto& server : servers_) {
+      const srv::FaultPlan& plan = server->faults->plan();
+      if (plan.windows.empty()) continue;
+      for (const srv::FaultWindow& window : plan.windows) {
+        std::string line = server->spec->name + ": " + window.to_string();
+        if (options_.announce) options_.announce(line);
+        const fw::TraceField fields[] = {{"server", server->spec->name}, {"window", window.to_string()}};
+        world_.trace.record(Instant{}, "", fw::Severity::Info, "runner", "fault_planned", fields);
+      }
+    }
+  }
+
   fw::Result<void> build_servers() {
     for (const ServerSpec& spec : scenario_.servers) {
       if (!world_.network.has_host(spec.address)) {
@@ -249,11 +299,12 @@ class Runner {
       server->spec = &spec;
       server->root = std::make_unique<srv::FileRoot>();
       const fw::Endpoint endpoint{spec.address, spec.port};
-      SimServer* self = server.get();
+      server->faults = std::make_unique<srv::ServerFaults>(
+          fault_plan(spec.name), fw::derive_seed(seed_, kRunnerEntityBase + (std::uint64_t{3} << 20) + servers_.size()));
       switch (spec.kind) {
         case ServerKind::Tftp: {
           auto started = sim::SimTftpServer::start(world_, endpoint, *server->root, {},
-                                                   [self](const srv::TftpRequestInfo&) { return tftp_verdict(*self); });
+                                                   server->faults->tftp_hook(*server->root));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
           server->tftp = std::move(*started);
           break;
@@ -266,9 +317,8 @@ class Runner {
             if (!tls) return fw::fail(tls.error());
             https = std::move(*tls);
           }
-          auto started = sim::SimHttpServer::start(
-              world_, endpoint, *server->root, {},
-              [self](const srv::HttpRequestInfo&) { return http_fault_reply(*self); }, std::move(https));
+          auto started = sim::SimHttpServer::start(world_, endpoint, *server->root, {},
+                                                   server->faults->http_hook(*server->root), std::move(https));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
           server->http = std::move(*started);
           break;
@@ -455,17 +505,6 @@ class Runner {
     for (const TimelineEvent& event : scenario_.timeline) {
       ++draw;
       const Instant at = Instant{} + event.at;
-      if (event.kind == TimelineEvent::Kind::Fault) {
-        const FaultSpec& fault = *event.fault;
-        SimServer* server = server_named(event.server);
-        const bool http = server && server->http;
-        const bool supported = (fault.kind == FaultSpec::Kind::Status) ||
-                               (fault.kind == FaultSpec::Kind::Drop && !http);
-        if (!supported) {
-          return invalid(event.where, "fault kind not supported by the simulator yet for this server "
-                                      "(supported: status on tftp/http/https, drop on tftp)");
-        }
-      }
       std::vector<std::size_t> phones = select(event.phones, draw);
       fw::RandomStream spread = world_.engine.stream(kRunnerEntityBase + (std::uint64_t{1} << 20) + draw);
       switch (event.kind) {
@@ -513,25 +552,9 @@ class Runner {
             world_.engine.schedule_call(at, [this, phone, planned] { phone_event(*phone, *planned); });
           }
           break;
-        case TimelineEvent::Kind::Fault: {
-          SimServer* server = server_named(event.server);
-          const FaultSpec fault = *event.fault;
-          const Duration lasting = event.fault_for;
-          world_.engine.schedule_call(at, [this, server, fault, lasting] {
-            server->faults.push_back(fault);
-            if (lasting.count() > 0) {
-              world_.engine.schedule_call(world_.engine.now() + lasting, [server] {
-                if (!server->faults.empty()) server->faults.erase(server->faults.begin());
-              });
-            }
-          });
-          break;
-        }
-        case TimelineEvent::Kind::ClearFaults: {
-          SimServer* server = server_named(event.server);
-          world_.engine.schedule_call(at, [server] { server->faults.clear(); });
-          break;
-        }
+        case TimelineEvent::Kind::Fault:
+        case TimelineEvent::Kind::ClearFaults:
+          break;  // part of the servers' fault plans (fault_plan)
       }
     }
     // Files present from the start.
@@ -586,28 +609,6 @@ class Runner {
     for (const auto& phone : phones_) {
       server.root->put(expand_identity(file.path, phone->identity), packed(expand_identity(file.content, phone->identity)));
     }
-  }
-
-  static srv::TftpVerdict tftp_verdict(const SimServer& server) {
-    for (const FaultSpec& fault : server.faults) {
-      if (fault.kind == FaultSpec::Kind::Drop) return srv::TftpVerdict::ignore();
-      if (fault.kind == FaultSpec::Kind::Status) {
-        return fault.status == 404 ? srv::TftpVerdict::refuse(fw::TftpErrorCode::FileNotFound, "File not found")
-                                   : srv::TftpVerdict::refuse(fw::TftpErrorCode::NotDefined, "server busy");
-      }
-    }
-    return srv::TftpVerdict::serve();
-  }
-
-  static std::optional<srv::HttpReply> http_fault_reply(const SimServer& server) {
-    for (const FaultSpec& fault : server.faults) {
-      if (fault.kind != FaultSpec::Kind::Status) continue;
-      srv::HttpReply reply;
-      reply.status = static_cast<unsigned>(fault.status);
-      if (fault.retry_after) reply.headers.push_back({"Retry-After", std::to_string(whole_seconds(*fault.retry_after))});
-      return reply;
-    }
-    return std::nullopt;
   }
 
   // --- observing ------------------------------------------------------------------------------

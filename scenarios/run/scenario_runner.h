@@ -7,6 +7,7 @@
 // handshake randomness come from OpenSSL until the seeded TLS provider exists).
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <ostream>
 #include <string>
@@ -25,6 +26,9 @@ struct RunOptions {
   std::string command_line;             // how this run was started, for "reproduce with"
   // Called about every second of virtual progress with (virtual now, phones converged).
   std::function<void(fw::Duration, std::uint64_t)> progress;
+  // Called once before the world starts with each line of the run's fault plan
+  // ("tftp: status 503 share=1000000ppm [6h, 6h30m)"), so a run says what it will inject.
+  std::function<void(const std::string&)> announce;
 };
 
 // Runs `scenario`. Errors (InvalidValue, with file:line): a scenario the world cannot be built

@@ -107,6 +107,26 @@ TEST(ScenarioRunnerTest, FailedAssertionCarriesEvidence) {
   EXPECT_EQ(report->assertions[0].evidence[0], "lobby[0]: GPP_A = '12345678'");
 }
 
+TEST(ScenarioRunnerTest, FaultWindowsArePrintedAndHitThePhones) {
+  std::string text = with_files(kTftpFleet);
+  text.replace(text.find("  - {at: 50m, server_down: tftp}\n"), std::string_view("  - {at: 50m, server_down: tftp}\n").size(),
+               "  - {at: 50m, fault: {server: tftp, kind: drop}}\n");
+  text.replace(text.find("  - {at: 1h10m, server_up: tftp}\n"), std::string_view("  - {at: 1h10m, server_up: tftp}\n").size(),
+               "  - {at: 1h10m, clear_faults: tftp}\n  - {at: 1h30m, fault: {server: tftp, kind: status, status: 404, for: 1m}}\n");
+  Scenario scenario = load(text);
+  std::vector<std::string> announced;
+  RunOptions options;
+  options.announce = [&announced](const std::string& line) { announced.push_back(line); };
+  auto report = run_scenario(scenario, options);
+  ASSERT_TRUE(report) << report.error().to_string();
+  ASSERT_EQ(announced.size(), 2u);
+  EXPECT_EQ(announced[0].rfind("tftp: drop", 0), 0u) << announced[0];
+  EXPECT_NE(announced[1].find("status 404"), std::string::npos) << announced[1];
+  // The drop window made resyncs time out; the phones recovered once it was cleared.
+  EXPECT_GT(report->errors_by_err.at("tftp timeout"), 0u);
+  EXPECT_EQ(report->phones_converged, 20u);
+}
+
 TEST(ScenarioRunnerTest, PhonesOptionScalesTheFleet) {
   Scenario scenario = load(with_files(kTftpFleet));
   RunOptions options;
