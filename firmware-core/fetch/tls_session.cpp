@@ -45,6 +45,19 @@ std::string name_text(X509_NAME* name) {
 
 }  // namespace
 
+std::vector<std::string> pem_certificate_blocks(std::string_view text) {
+  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
+  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
+  std::vector<std::string> blocks;
+  for (std::size_t begin = text.find(kBegin); begin != std::string_view::npos;
+       begin = text.find(kBegin, begin + kBegin.size())) {
+    const std::size_t end = text.find(kEnd, begin);
+    if (end == std::string_view::npos) break;
+    blocks.push_back(std::string(text.substr(begin, end + kEnd.size() - begin)) + "\n");
+  }
+  return blocks;
+}
+
 // --- TlsIdentity --------------------------------------------------------------------------------
 
 Result<std::shared_ptr<const TlsIdentity>> TlsIdentity::from_pem(std::string_view certificate_pem,

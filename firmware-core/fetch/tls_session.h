@@ -53,6 +53,10 @@ class TlsIdentity {
   EVP_PKEY* key_;
 };
 
+// The PEM certificate blocks of a text that may hold several (a CA bundle), each with its
+// BEGIN/END lines and a final newline, in order; other blocks (keys) and text are skipped.
+std::vector<std::string> pem_certificate_blocks(std::string_view text);
+
 struct TlsContextOptions {
   TlsRole role = TlsRole::Client;
   // PEM certificates the peer's chain may end at (the phone's built-in roots plus a custom CA;

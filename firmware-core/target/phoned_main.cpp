@@ -59,19 +59,6 @@ std::optional<std::string> read_text(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-std::vector<std::string> certificate_blocks(const std::string& text) {
-  static constexpr std::string_view kBegin = "-----BEGIN CERTIFICATE-----";
-  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
-  std::vector<std::string> blocks;
-  for (std::size_t begin = text.find(kBegin); begin != std::string::npos;
-       begin = text.find(kBegin, begin + kBegin.size())) {
-    const std::size_t end = text.find(kEnd, begin);
-    if (end == std::string::npos) break;
-    blocks.push_back(text.substr(begin, end + kEnd.size() - begin) + "\n");
-  }
-  return blocks;
-}
-
 // Splits "NAME=VALUE" at the first '='; nullopt without '=' or with an empty name.
 std::optional<std::pair<std::string, std::string>> split_assignment(const std::string& text) {
   const std::size_t equals = text.find('=');
@@ -263,7 +250,7 @@ int run(const Options& options) {
       return 1;
     }
     fw::TlsContextOptions context;
-    context.trusted_certificates_pem = certificate_blocks(*bundle);
+    context.trusted_certificates_pem = fw::pem_certificate_blocks(*bundle);
     auto created = fw::TlsContext::create(context);
     if (context.trusted_certificates_pem.empty() || !created) {
       std::cerr << "phoned: --ca " << options.ca << ": no usable PEM certificate\n";

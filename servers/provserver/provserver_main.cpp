@@ -57,20 +57,6 @@ std::optional<std::string> read_text(const std::string& path) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
-// The PEM blocks of a file that may hold several certificates (a CA bundle).
-std::vector<std::string> certificate_blocks(const std::string& text) {
-  static constexpr std::string_view kEnd = "-----END CERTIFICATE-----";
-  std::vector<std::string> blocks;
-  std::size_t begin = text.find("-----BEGIN CERTIFICATE-----");
-  while (begin != std::string::npos) {
-    const std::size_t end = text.find(kEnd, begin);
-    if (end == std::string::npos) break;
-    blocks.push_back(text.substr(begin, end + kEnd.size() - begin) + "\n");
-    begin = text.find("-----BEGIN CERTIFICATE-----", end);
-  }
-  return blocks;
-}
-
 std::optional<fw::Endpoint> endpoint_option(const std::string& flag, const std::string& text) {
   auto endpoint = fw::Endpoint::parse(text);
   if (!endpoint) std::cerr << "provserver: " << flag << " '" << text << "': expected ADDR:PORT\n";
@@ -93,7 +79,7 @@ fw::Result<std::shared_ptr<const fw::TlsContext>> https_context(const Options& o
   if (!options.client_ca.empty()) {
     auto bundle = read_text(options.client_ca);
     if (!bundle) return fw::fail(fw::ErrorCode::InvalidValue, "cannot read " + options.client_ca);
-    context.trusted_certificates_pem = certificate_blocks(*bundle);
+    context.trusted_certificates_pem = fw::pem_certificate_blocks(*bundle);
     if (context.trusted_certificates_pem.empty()) {
       return fw::fail(fw::ErrorCode::InvalidValue, options.client_ca + ": no PEM certificate");
     }

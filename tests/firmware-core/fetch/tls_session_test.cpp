@@ -222,6 +222,17 @@ TEST(TlsSessionTest, GarbageFromThePeerFailsCleanly) {
   client.send_plaintext(as_bytes("ignored"));
 }
 
+TEST(TlsSessionTest, PemBundlesSplitIntoCertificates) {
+  const std::string first = Pki::get().provisioning.certificate_pem();
+  const std::string second = Pki::get().manufacturer.certificate_pem();
+  const std::string key = server_certificate().key_pem();
+  std::vector<std::string> blocks = pem_certificate_blocks("comment\n" + first + key + second + "trailing");
+  ASSERT_EQ(blocks.size(), 2u);
+  EXPECT_EQ(blocks[0], first);
+  EXPECT_EQ(blocks[1], second);
+  EXPECT_TRUE(pem_certificate_blocks("-----BEGIN CERTIFICATE-----\nno end").empty());
+}
+
 TEST(TlsSessionTest, IdentityRejectsMismatchedKey) {
   sim::IssuedCertificate first = server_certificate();
   sim::IssuedCertificate second = server_certificate();
