@@ -85,10 +85,12 @@ class PhoneRuntime final : public PlatformEvents {
 
   // One FetchAction in progress: name resolution, then one transfer per address until one
   // answers (several A records are tried in order).
+  // No default member initializers: clang cannot default-construct a nested class that has them
+  // inside std::optional before the enclosing class is complete; fetch_.emplace() value-initializes.
   struct Fetch {
     FetchAction action;
     std::vector<Ipv4Address> addresses;
-    std::size_t address_index = 0;
+    std::size_t address_index;
     std::optional<QueryId> query;
     // TFTP
     std::optional<SocketId> socket;
@@ -99,11 +101,11 @@ class PhoneRuntime final : public PlatformEvents {
     std::optional<TlsSession> tls;
     std::optional<HttpConnect> connect;  // the connect in progress (waiting for DNS or the stream)
     std::optional<QueryId> connect_query;
-    bool http_connected = false;  // the client was told the stream (and TLS on it) is up
+    bool http_connected;  // the client was told the stream (and TLS on it) is up
   };
   // Syslog messages waiting for their server's name to resolve.
   struct PendingSyslog {
-    std::uint16_t port = 0;
+    std::uint16_t port;  // value-initialized by syslog_queries_[query] (see Fetch)
     std::vector<Bytes> frames;
   };
 
