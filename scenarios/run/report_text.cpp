@@ -4,6 +4,8 @@
 #include <charconv>
 #include <cstdint>
 
+#include "sim/trace/json_text.h"
+
 namespace scn {
 namespace {
 
@@ -94,33 +96,7 @@ std::string printable_text(std::string_view text) {
 }
 
 std::string json_string(std::string_view text) {
-  const std::string clean = printable_text(text);
-  std::string out;
-  out.reserve(clean.size() + 2);
-  out += '"';
-  for (const char c : clean) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        out += c;
-    }
-  }
-  out += '"';
-  return out;
+  return sim::json_quote(printable_text(text));
 }
 
 std::string html_escape(std::string_view text) {

@@ -17,7 +17,7 @@
 #include "firmware-core/config/profile_export.h"
 #include "sim/cli/command_status.h"
 #include "sim/cli/input_file.h"
-#include "sim/cli/json_text.h"
+#include "sim/trace/json_text.h"
 #include "sim/cli/phone_options.h"
 
 namespace sim::cli {

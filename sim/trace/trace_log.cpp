@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "sim/trace/json_text.h"
+
 namespace sim {
 namespace {
 
@@ -25,30 +27,6 @@ std::string hex64(std::uint64_t value) {
 }
 
 }  // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-  static constexpr char kDigits[] = "0123456789abcdef";
-  out += '"';
-  for (const char character : text) {
-    const auto byte = static_cast<std::uint8_t>(character);
-    switch (character) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (byte < 0x20) {
-          out += "\\u00";
-          out += kDigits[byte >> 4];
-          out += kDigits[byte & 0xF];
-        } else {
-          out += character;
-        }
-    }
-  }
-  out += '"';
-}
 
 TraceLog::TraceLog(std::uint64_t seed, std::ostream* out) : out_(out), hash_(kFnvOffsetBasis) {
   line_ = "{\"seed\":";

@@ -76,7 +76,4 @@ class TraceLog {
   std::function<void(const TraceEvent&)> observer_;
 };
 
-// Appends `text` as a JSON string literal (quotes, escapes, control characters as \u00XX).
-void append_json_string(std::string& out, std::string_view text);
-
 }  // namespace sim

@@ -6,9 +6,6 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "firmware-core/macro/macro_table.h"
 #include "servers/content/file_root.h"
 #include "sim/hosting/sim_http_server.h"
@@ -16,6 +13,7 @@
 #include "sim/hosting/sim_tftp_server.h"
 #include "sim/pki/certificate_authority.h"
 #include "sim/platform/sim_platform.h"
+#include "tests/support/source_dir.h"
 
 namespace fw {
 namespace {
@@ -26,12 +24,7 @@ const Ipv4Address kWebServer = *Ipv4Address::parse("192.168.1.201");
 const Ipv4Address kPhoneAddress = *Ipv4Address::parse("192.168.1.100");
 constexpr WallTime kStart{1795514400};  // 2026-11-24T10:00:00Z
 
-std::string guide_file(const char* name) {
-  std::ifstream stream(std::string(PHONESIM_SOURCE_DIR) + "/scenarios/guide/" + name, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
+std::string guide_file(const char* name) { return test_support::guide_text(name); }
 
 class PhoneRuntimeTest : public ::testing::Test {
  protected:

@@ -4,10 +4,12 @@
 
 #include <filesystem>
 
+#include "tests/support/source_dir.h"
+
 namespace scn {
 namespace {
 
-LoadResult load(std::string_view text) { return load_scenario_text(text, "test.yaml", PHONESIM_SOURCE_DIR); }
+LoadResult load(std::string_view text) { return load_scenario_text(text, "test.yaml", test_support::source_dir()); }
 
 std::string all_errors(const LoadResult& result) {
   std::string text;

@@ -3,12 +3,13 @@
 #include <gtest/gtest.h>
 
 #include "scenarios/format/scenario_loader.h"
+#include "tests/support/source_dir.h"
 
 namespace scn {
 namespace {
 
 Scenario load(std::string_view text) {
-  LoadResult loaded = load_scenario_text(text, "test.yaml", PHONESIM_SOURCE_DIR);
+  LoadResult loaded = load_scenario_text(text, "test.yaml", test_support::source_dir());
   std::string errors;
   for (const auto& error : loaded.errors) errors += error.to_string() + "\n";
   EXPECT_TRUE(loaded.scenario) << errors;

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "tests/support/source_dir.h"
+
 namespace sim::cli::testing {
 
 struct CommandRun {
@@ -42,7 +44,7 @@ inline std::string write_temp_file(std::string_view name, std::string_view conte
 
 // scenarios/guide/NAME in the source tree.
 inline std::string guide_file(std::string_view name) {
-  return std::string(PHONESIM_SOURCE_DIR) + "/scenarios/guide/" + std::string(name);
+  return test_support::guide_path(name);
 }
 
 }  // namespace sim::cli::testing

@@ -6,9 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include "firmware-core/runtime/phone_runtime.h"
@@ -18,6 +16,7 @@
 #include "sim/hosting/sim_tftp_server.h"
 #include "sim/pki/certificate_authority.h"
 #include "sim/platform/sim_platform.h"
+#include "tests/support/source_dir.h"
 
 namespace sim::test {
 
@@ -29,12 +28,7 @@ inline constexpr fw::WallTime kStart{1795514400};  // 2026-11-24T10:00:00Z
 inline constexpr std::int64_t kDay = 86400;
 inline const Validity kValid{kStart + -30 * kDay, kStart + 365 * kDay};
 
-inline std::string guide_file(const char* name) {
-  std::ifstream stream(std::string(PHONESIM_SOURCE_DIR) + "/scenarios/guide/" + name, std::ios::binary);
-  std::ostringstream text;
-  text << stream.rdbuf();
-  return text.str();
-}
+inline std::string guide_file(const char* name) { return test_support::guide_text(name); }
 
 // The provisioning and manufacturer roots, built once (key generation is slow).
 struct TestPki {

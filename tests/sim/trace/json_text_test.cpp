@@ -1,8 +1,8 @@
-#include "sim/cli/json_text.h"
+#include "sim/trace/json_text.h"
 
 #include <gtest/gtest.h>
 
-namespace sim::cli {
+namespace sim {
 namespace {
 
 TEST(JsonTextTest, QuotesAndEscapes) {
@@ -23,5 +23,11 @@ TEST(JsonTextTest, KeepsUtf8AndReplacesInvalidBytes) {
             "\"\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD\"");
 }
 
+TEST(JsonTextTest, AppendsToWhatIsThere) {
+  std::string line = "{\"k\":";
+  append_json_string(line, "v\x01");
+  EXPECT_EQ(line, "{\"k\":\"v\\u0001\"");
+}
+
 }  // namespace
-}  // namespace sim::cli
+}  // namespace sim

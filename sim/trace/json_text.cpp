@@ -1,9 +1,9 @@
-#include "sim/cli/json_text.h"
+#include "sim/trace/json_text.h"
 
 #include <array>
 #include <cstdint>
 
-namespace sim::cli {
+namespace sim {
 namespace {
 
 constexpr std::string_view kReplacementCharacter = "\xEF\xBF\xBD";
@@ -48,9 +48,7 @@ std::size_t utf8_sequence_length(std::string_view text, std::size_t i) {
 
 }  // namespace
 
-std::string json_quote(std::string_view text) {
-  std::string quoted;
-  quoted.reserve(text.size() + 2);
+void append_json_string(std::string& quoted, std::string_view text) {
   quoted += '"';
   std::size_t i = 0;
   while (i < text.size()) {
@@ -86,7 +84,13 @@ std::string json_quote(std::string_view text) {
     ++i;
   }
   quoted += '"';
+}
+
+std::string json_quote(std::string_view text) {
+  std::string quoted;
+  quoted.reserve(text.size() + 2);
+  append_json_string(quoted, text);
   return quoted;
 }
 
-}  // namespace sim::cli
+}  // namespace sim
