@@ -344,7 +344,8 @@ class Loader {
     }
     if (auto reflector = text(fields.take("reflector"), context + ".reflector")) {
       if (!reflector->starts_with('/')) {
-        error(fields.take("reflector"), context + ".reflector: the path must start with '/' (/cgi-bin/reflect.pl)");
+        error(fields.take("reflector"),
+              context + ".reflector: the path must start with '/' (/cgi-bin/reflect.pl)");
         ok = false;
       } else if (spec.kind != ServerKind::Http && spec.kind != ServerKind::Https) {
         error(fields.take("reflector"), context + ".reflector: needs kind http or https");
@@ -738,7 +739,8 @@ class Loader {
     }
     if (ok && result.from && result.kind != Assertion::Kind::Requests &&
         result.kind != Assertion::Kind::RequestRate) {
-      error(fields.take("from"), context + ".from: only requests and request_rate count from a time");
+      error(fields.take("from"),
+            context + ".from: only requests and request_rate count from a time");
       ok = false;
     }
     if (ok && result.from && result.by && *result.from >= *result.by) {

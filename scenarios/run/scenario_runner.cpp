@@ -320,8 +320,8 @@ class Runner {
           }
           srv::HttpRequestHook reflector;
           if (!spec.reflector_path.empty()) reflector = srv::Reflector(spec.reflector_path);
-          auto started = sim::SimHttpServer::start(world_, endpoint, *server->root, {},
-                                                   server->faults->http_hook(*server->root, std::move(reflector)),
+          srv::HttpRequestHook hook = server->faults->http_hook(*server->root, std::move(reflector));
+          auto started = sim::SimHttpServer::start(world_, endpoint, *server->root, {}, std::move(hook),
                                                    std::move(https));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
           server->http = std::move(*started);
@@ -743,8 +743,8 @@ class Runner {
     AssertionResult& result = results_[index];
     result.kind = std::string(to_string(assertion.kind));
     result.where = assertion.where.to_string();
-    const std::string by = (assertion.from ? " from " + format_duration(*assertion.from) : std::string()) +
-                           (assertion.by ? " by " + format_duration(*assertion.by) : " at the end");
+    const std::string from = assertion.from ? " from " + format_duration(*assertion.from) : "";
+    const std::string by = from + (assertion.by ? " by " + format_duration(*assertion.by) : " at the end");
     std::vector<std::size_t> phones = select(assertion.phones, 1'000'000 + index);
     switch (assertion.kind) {
       case Assertion::Kind::Parameter: {
@@ -795,8 +795,9 @@ class Runner {
       case Assertion::Kind::RequestRate: {
         SimServer* server = server_named(assertion.server);
         result.name = assertion.name.empty() ? "peak requests per " + format_duration(assertion.window) + " at " + assertion.server + by : assertion.name;
-        check_count(result, assertion,
-                    server ? peak_per_window(request_times(*server, assertion.from), assertion.window) : 0);
+        const std::uint64_t peak =
+            server ? peak_per_window(request_times(*server, assertion.from), assertion.window) : 0;
+        check_count(result, assertion, peak);
         result.expected = "peak per " + format_duration(assertion.window) + ": " + result.expected;
         break;
       }
