@@ -41,6 +41,9 @@ struct FleetGroup {
   sim::PhoneGroupSpec spec;
   Flavor flavor = Flavor::Mpp;
   bool md5_only = false;  // key derivation restricted to MD5 (decisions.md)
+  // Whether the phones carry a manufacturer certificate (MIC) for mutual TLS; false reproduces
+  // phones without one (a server that requires client certificates refuses them).
+  bool mic = true;
   std::vector<std::pair<std::string, std::string>> parameters;  // in the order written
   std::map<std::uint16_t, std::string> dhcp_options;
   SourceLocation where;
@@ -82,6 +85,8 @@ struct ServerSpec {
   std::vector<ServedFile> files;
   std::optional<ServerCertificateSpec> certificate;  // https only
   bool require_client_certificate = false;           // https only
+  // http/https: the guide's reflect.pl answers GETs of this path (empty: no reflector).
+  std::string reflector_path;
   SourceLocation where;
 };
 
@@ -141,6 +146,8 @@ struct Assertion {
   Kind kind = Kind::Converged;
   std::string name;
   std::optional<fw::Duration> by;  // checked at this time; default: the end of the run
+  // Requests, RequestRate: only requests at or after this time count (e.g. after a power restore).
+  std::optional<fw::Duration> from;
   PhoneSelector phones;
   std::string parameter;           // Parameter
   std::string equals;              // Parameter

@@ -342,6 +342,17 @@ class Loader {
         ok = false;
       }
     }
+    if (auto reflector = text(fields.take("reflector"), context + ".reflector")) {
+      if (!reflector->starts_with('/')) {
+        error(fields.take("reflector"),
+              context + ".reflector: the path must start with '/' (/cgi-bin/reflect.pl)");
+        ok = false;
+      } else if (spec.kind != ServerKind::Http && spec.kind != ServerKind::Https) {
+        error(fields.take("reflector"), context + ".reflector: needs kind http or https");
+        ok = false;
+      }
+      spec.reflector_path = *reflector;
+    }
     if (ok && spec.kind != ServerKind::Https && (spec.certificate || spec.require_client_certificate)) {
       error(node, context + ": 'certificate' and 'client_certificate' need kind https");
       ok = false;
@@ -385,6 +396,7 @@ class Loader {
       }
     }
     if (auto md5_only = boolean(fields.take("md5_only"), context + ".md5_only")) group.md5_only = *md5_only;
+    if (auto mic = boolean(fields.take("mic"), context + ".mic")) group.mic = *mic;
     if (auto mac = text(fields.take("mac_first"), context + ".mac_first")) {
       if (auto parsed = fw::parse_mac_address(*mac)) {
         group.spec.mac_first = *parsed;
@@ -631,6 +643,7 @@ class Loader {
     bool ok = true;
     if (auto name = text(fields.take("name"), context + ".name")) result.name = *name;
     result.by = duration(fields.take("by"), context + ".by");
+    result.from = duration(fields.take("from"), context + ".from");
     if (auto phones = selector(fields.take("phones"), context + ".phones")) result.phones = *phones;
     else result.phones.text = "all";
     static const std::vector<std::pair<std::string, Assertion::Kind>> kKinds = {
@@ -723,6 +736,16 @@ class Loader {
       }
       if (!result.server.empty()) server_references_.push_back({result.server, where(body), body_context});
       body_fields.finish();
+    }
+    if (ok && result.from && result.kind != Assertion::Kind::Requests &&
+        result.kind != Assertion::Kind::RequestRate) {
+      error(fields.take("from"),
+            context + ".from: only requests and request_rate count from a time");
+      ok = false;
+    }
+    if (ok && result.from && result.by && *result.from >= *result.by) {
+      error(fields.take("from"), context + ".from: must be before 'by'");
+      ok = false;
     }
     if (result.at_least && result.at_most && *result.at_least > *result.at_most) {
       error(node, context + ": at_least is larger than at_most");

@@ -13,6 +13,7 @@
 #include "firmware-core/runtime/phone_runtime.h"
 #include "servers/content/file_root.h"
 #include "servers/faults/server_faults.h"
+#include "servers/http/reflector.h"
 #include "sim/fleet/phone_model.h"
 #include "sim/hosting/sim_http_server.h"
 #include "sim/hosting/sim_syslog_server.h"
@@ -317,8 +318,11 @@ class Runner {
             if (!tls) return fw::fail(tls.error());
             https = std::move(*tls);
           }
-          auto started = sim::SimHttpServer::start(world_, endpoint, *server->root, {},
-                                                   server->faults->http_hook(*server->root), std::move(https));
+          srv::HttpRequestHook reflector;
+          if (!spec.reflector_path.empty()) reflector = srv::Reflector(spec.reflector_path);
+          srv::HttpRequestHook hook = server->faults->http_hook(*server->root, std::move(reflector));
+          auto started = sim::SimHttpServer::start(world_, endpoint, *server->root, {}, std::move(hook),
+                                                   std::move(https));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
           server->http = std::move(*started);
           break;
@@ -411,7 +415,7 @@ class Runner {
         phone->settings.agent.key_derivation =
             group.md5_only ? fw::KeyDerivation::Md5Only : fw::KeyDerivation::Sha256ThenMd5;
         phone->settings.tls_context = phone_tls_;
-        if (mutual_tls) {
+        if (mutual_tls && group.mic) {
           auto mic = manufacturer_ca_->issue_phone(
               {phone->identity.product_name, phone->identity.serial_number,
                fw::mac_colon_form(phone->identity.mac), fw::mac_lower_hex(phone->identity.mac)},
@@ -697,6 +701,13 @@ class Runner {
     return id ? std::string(stored.store().value(*id)) : std::string();
   }
 
+  // The server's request times from `from` on (all of them without `from`).
+  std::vector<Instant> request_times(const SimServer& server, std::optional<Duration> from) const {
+    std::vector<Instant> times = request_times(server);
+    if (from) std::erase_if(times, [&](Instant time) { return time < Instant{} + *from; });
+    return times;
+  }
+
   std::vector<Instant> request_times(const SimServer& server) const {
     std::vector<Instant> times;
     if (server.tftp) {
@@ -732,7 +743,8 @@ class Runner {
     AssertionResult& result = results_[index];
     result.kind = std::string(to_string(assertion.kind));
     result.where = assertion.where.to_string();
-    const std::string by = assertion.by ? " by " + format_duration(*assertion.by) : " at the end";
+    const std::string from = assertion.from ? " from " + format_duration(*assertion.from) : "";
+    const std::string by = from + (assertion.by ? " by " + format_duration(*assertion.by) : " at the end");
     std::vector<std::size_t> phones = select(assertion.phones, 1'000'000 + index);
     switch (assertion.kind) {
       case Assertion::Kind::Parameter: {
@@ -777,13 +789,15 @@ class Runner {
       case Assertion::Kind::Requests: {
         SimServer* server = server_named(assertion.server);
         result.name = assertion.name.empty() ? "requests at " + assertion.server + by : assertion.name;
-        check_count(result, assertion, server ? request_times(*server).size() : 0);
+        check_count(result, assertion, server ? request_times(*server, assertion.from).size() : 0);
         break;
       }
       case Assertion::Kind::RequestRate: {
         SimServer* server = server_named(assertion.server);
         result.name = assertion.name.empty() ? "peak requests per " + format_duration(assertion.window) + " at " + assertion.server + by : assertion.name;
-        check_count(result, assertion, server ? peak_per_window(request_times(*server), assertion.window) : 0);
+        const std::uint64_t peak =
+            server ? peak_per_window(request_times(*server, assertion.from), assertion.window) : 0;
+        check_count(result, assertion, peak);
         result.expected = "peak per " + format_duration(assertion.window) + ": " + result.expected;
         break;
       }

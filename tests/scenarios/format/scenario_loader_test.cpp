@@ -201,6 +201,46 @@ TEST(ScenarioLoaderTest, IndexBeyondTheGroupIsAnError) {
       << all_errors(result);
 }
 
+TEST(ScenarioLoaderTest, ReadsReflectorMicAndFrom) {
+  LoadResult result = load(R"(servers:
+  - {name: web, kind: https, address: 192.168.1.200, reflector: /cgi-bin/reflect.pl}
+fleet:
+  - {name: old, count: 2, mic: false}
+  - {name: new, count: 1}
+assertions:
+  - {from: 10m, by: 20m, request_rate: {server: web, window: 1m, peak_at_least: 3}}
+  - {from: 10m, requests: {server: web, at_most: 3}}
+)");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  EXPECT_EQ(result.scenario->servers[0].reflector_path, "/cgi-bin/reflect.pl");
+  EXPECT_FALSE(result.scenario->fleet[0].mic);
+  EXPECT_TRUE(result.scenario->fleet[1].mic);  // phones carry a MIC unless told otherwise
+  EXPECT_EQ(result.scenario->assertions[0].from, fw::seconds(600));
+  EXPECT_EQ(result.scenario->assertions[0].by, fw::seconds(1200));
+  EXPECT_EQ(result.scenario->assertions[1].from, fw::seconds(600));
+}
+
+TEST(ScenarioLoaderTest, RejectsMisplacedReflectorAndFrom) {
+  LoadResult result = load(R"(servers:
+  - {name: tftp, kind: tftp, address: 192.168.1.200, reflector: /cgi-bin/reflect.pl}
+  - {name: web, kind: http, address: 192.168.1.201, reflector: cgi-bin/reflect.pl}
+fleet:
+  - {count: 1, mic: maybe}
+assertions:
+  - {from: 1m, converged: {share: 100%}}
+  - {from: 20m, by: 10m, requests: {server: web, at_most: 3}}
+)");
+  ASSERT_FALSE(result.scenario);
+  std::string errors = all_errors(result);
+  for (std::string_view expected : {"test.yaml:2: servers[0].reflector: needs kind http or https",
+                                    "test.yaml:3: servers[1].reflector: the path must start with '/'",
+                                    "test.yaml:5: fleet[0].mic:",
+                                    "test.yaml:7: assertions[0].from: only requests and request_rate",
+                                    "test.yaml:8: assertions[1].from: must be before 'by'"}) {
+    EXPECT_NE(errors.find(expected), std::string::npos) << expected << "\n" << errors;
+  }
+}
+
 TEST(ScenarioLoaderTest, MissingFileIsReported) {
   LoadResult result = load_scenario_file("/no/such/scenario.yaml");
   ASSERT_FALSE(result.scenario);

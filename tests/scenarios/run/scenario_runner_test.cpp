@@ -148,5 +148,77 @@ TEST(ScenarioRunnerTest, RejectsAParameterThePhonesRefuse) {
       << report.error().to_string();
 }
 
+// Mutual TLS with and without a MIC, and the guide's reflector answering the MIC phones.
+constexpr std::string_view kReflector = R"(name: reflector
+duration: 5m
+servers:
+  - {name: web, kind: https, address: 192.168.1.200, client_certificate: required,
+     reflector: /cgi-bin/reflect.pl}
+fleet:
+  - name: mic
+    count: 1
+    model: CP-8841-3PCC
+    serial_prefix: FCH
+    mac_first: 00:0e:08:ab:cd:ef
+    parameters: {Profile_Rule: "https://192.168.1.200/cgi-bin/reflect.pl?", Resync_Random_Delay: "0"}
+  - name: bare
+    count: 1
+    mic: false
+    mac_first: 00:0e:08:00:00:01
+    address_first: 10.0.1.1
+    parameters: {Profile_Rule: "https://192.168.1.200/cgi-bin/reflect.pl?", Resync_Random_Delay: "0",
+                 Resync_Error_Retry_Delay: "0"}
+assertions:
+  - {phones: mic, parameter: {name: GPP_D, equals: "OU=CP-8841-3PCC,  L=FCH00000001,  S=00:0e:08:ab:cd:ef"}}
+  - {phones: bare, parameter: {name: GPP_D, equals: ""}}
+  - errors: {err: tls handshake failed, at_least: 1, at_most: 1}
+  - requests: {server: web, at_least: 1, at_most: 1}
+)";
+
+TEST(ScenarioRunnerTest, ReflectorAnswersMicPhonesAndPhonesWithoutMicAreRefused) {
+  auto report = run_scenario(load(kReflector), {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  for (const AssertionResult& result : report->assertions) {
+    EXPECT_TRUE(result.passed) << result.where << " " << result.name << ": expected " << result.expected
+                               << ", got " << result.actual;
+  }
+  EXPECT_EQ(report->phones_converged, 1u);
+}
+
+// Ten phones power on at 0 and again at 10m; `from` sees only the second burst.
+constexpr std::string_view kTwoBursts = R"(name: bursts
+duration: 15m
+servers:
+  - name: tftp
+    kind: tftp
+    address: 192.168.1.200
+    files: [{path: /a.cfg, content: <flat-profile/>}]
+fleet:
+  - count: 10
+    parameters: {Profile_Rule: tftp://192.168.1.200/a.cfg, Resync_Random_Delay: "0"}
+timeline:
+  - {at: 0s, power_on: all}
+  - {at: 5m, power_off: all}
+  - {at: 10m, power_on: all, spread: 1m}
+assertions:
+  - {from: 9m, requests: {server: tftp, at_least: 10, at_most: 10}}
+  - {from: 9m, by: 10m, requests: {server: tftp, at_most: 0}}
+  - {requests: {server: tftp, at_least: 20, at_most: 20}}
+  - {request_rate: {server: tftp, window: 1s, peak_at_least: 10}}
+  - {from: 9m, request_rate: {server: tftp, window: 1s, peak_at_most: 9}}
+)";
+
+TEST(ScenarioRunnerTest, FromCountsOnlyLaterRequests) {
+  auto report = run_scenario(load(kTwoBursts), {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  ASSERT_EQ(report->assertions.size(), 5u);
+  for (const AssertionResult& result : report->assertions) {
+    EXPECT_TRUE(result.passed) << result.where << " " << result.name << ": expected " << result.expected
+                               << ", got " << result.actual;
+  }
+  EXPECT_EQ(report->assertions[0].name, "requests at tftp from 9m at the end");
+  EXPECT_EQ(report->assertions[1].name, "requests at tftp from 9m by 10m");
+}
+
 }  // namespace
 }  // namespace scn
