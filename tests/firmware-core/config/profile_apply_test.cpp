@@ -479,6 +479,37 @@ TEST_P(ProfileApplyTest, UnknownElementsAreReportedAndIgnored) {
   EXPECT_EQ(report.unknown_elements.listed[0].line, 2);
 }
 
+TEST_P(ProfileApplyTest, CountsEveryIssueAndListsTheFirstFew) {
+  std::string xml = "<flat-profile>\n";
+  for (std::size_t i = 0; i < kIssuesListedMax + 2; ++i)
+    xml += "<Unknown_" + std::to_string(i) + "/>\n<Resync_Periodic>x</Resync_Periodic>\n";
+  xml += "<GPP_A>1</GPP_A></flat-profile>";
+
+  ConfigStore store;
+  ApplyReport report = apply_xml(store, xml);
+  EXPECT_EQ(value(store, "GPP_A"), "1");
+  EXPECT_EQ(report.unknown_elements.count, kIssuesListedMax + 2);
+  EXPECT_EQ(report.invalid_values.count, kIssuesListedMax + 2);
+  ASSERT_EQ(report.unknown_elements.listed.size(), kIssuesListedMax);
+  ASSERT_EQ(report.invalid_values.listed.size(), kIssuesListedMax);
+  EXPECT_EQ(report.unknown_elements.listed.back().name,
+            "Unknown_" + std::to_string(kIssuesListedMax - 1));
+  EXPECT_EQ(report.unknown_elements.listed.back().line, 2 * static_cast<int>(kIssuesListedMax));
+  EXPECT_EQ(report.invalid_values.listed.back().line, 2 * static_cast<int>(kIssuesListedMax) + 1);
+  const std::string text = report.to_string(store.registry());
+  EXPECT_NE(text.find("skipped 2 more unknown elements\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("skipped 2 more invalid values\n"), std::string::npos) << text;
+
+  ProfileLimits limits;
+  limits.issues_listed_max = kIssuesListedAll;
+  ConfigStore every;
+  ApplyReport full = apply_xml(every, xml, limits);
+  EXPECT_EQ(full.unknown_elements.listed.size(), kIssuesListedMax + 2);
+  EXPECT_EQ(full.invalid_values.listed.size(), kIssuesListedMax + 2);
+  EXPECT_EQ(full.invalid_values.listed.back().line, 2 * static_cast<int>(kIssuesListedMax) + 5);
+  EXPECT_TRUE(every == store);
+}
+
 TEST_P(ProfileApplyTest, ReportListsChangesInRegistryOrder) {
   ConfigStore store;
   ApplyReport report = apply_xml(store,
