@@ -133,6 +133,21 @@ TEST_P(FlatProfileTest, KeepsRawTextForTheValidator) {
   EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>(" 12345678\n"));
 }
 
+// Texts without CR are read where the parser left them; with one, through the parser's newline
+// normalization. Both must give the XML line ends (CR LF and a lone CR become LF).
+TEST_P(FlatProfileTest, NormalizesLineEndsInTexts) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile>\r\n<GPP_A>a\r\nb\rc</GPP_A>\r\n<GPP_B>d\ne</GPP_B>"
+      "<GPP_C><![CDATA[f\r\ng]]></GPP_C>\r\n<GPP_D ua=\"rw\">h</GPP_D></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 4u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("a\nb\nc"));
+  EXPECT_EQ(parsed.elements[0].line, 2);
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("d\ne"));
+  EXPECT_EQ(parsed.elements[2].text, std::optional<std::string>("f\ng"));
+  EXPECT_EQ(parsed.elements[3].text, std::optional<std::string>("h"));
+  EXPECT_EQ(parsed.elements[3].line, 7);  // lines end at LF
+}
+
 TEST_P(FlatProfileTest, DecodesEntitiesAndCdata) {
   ParsedProfile parsed = parse_ok(
       "<flat-profile><GPP_A>&amp;&lt;&gt;&apos;&quot;&#40;&#x2e;</GPP_A>"
