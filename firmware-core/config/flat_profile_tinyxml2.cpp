@@ -113,7 +113,16 @@ void describe(const tinyxml2::XMLElement& element, TextJoiner& text, std::string
     }
   }
   node.text = text.text();
-  const char* ua = element.Attribute("ua");
+  // Not Attribute("ua"): its strncmp per attribute costs more than this whole loop.
+  const char* ua = nullptr;
+  for (const tinyxml2::XMLAttribute* attribute = element.FirstAttribute(); attribute != nullptr;
+       attribute = attribute->Next()) {
+    const char* name = attribute->Name();
+    if (name[0] == 'u' && name[1] == 'a' && name[2] == '\0') {
+      ua = attribute->Value();
+      break;
+    }
+  }
   node.has_access = ua != nullptr;
   node.access = ua != nullptr ? decoded_attribute(ua, access) : std::string_view();
 }
