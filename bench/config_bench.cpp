@@ -71,7 +71,7 @@ bool prepare(Profile& profile) {
   std::fprintf(stderr,
                "profile %s: %zu B, %zu overrides, %zu unknown and %zu invalid elements skipped\n",
                profile.name.c_str(), profile.xml.size(), profile.store.override_count(),
-               report->unknown_elements.size(), report->invalid_values.size());
+               report->unknown_elements.count, report->invalid_values.count);
   return true;
 }
 

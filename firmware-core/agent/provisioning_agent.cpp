@@ -638,8 +638,8 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
         {{"rule", std::to_string(running_->rule_index)},
          {"bytes", std::to_string(event.body->size())},
          {"changed", std::to_string(applied->changes.size())},
-         {"unknown", std::to_string(applied->unknown_elements.size())},
-         {"invalid", std::to_string(applied->invalid_values.size())}});
+         {"unknown", std::to_string(applied->unknown_elements.count)},
+         {"invalid", std::to_string(applied->invalid_values.count)}});
   announce_changes(applied->changes.size());
   rule_succeeded(now);
 }

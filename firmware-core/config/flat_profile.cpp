@@ -40,8 +40,7 @@ std::string element_detail(int line, std::string_view shown_name, std::string_vi
 class ClassifyingSink final : public FlatProfileSink {
  public:
   ClassifyingSink(const ParameterRegistry& registry, const ProfileLimits& limits,
-                  ParameterSink& parameters, std::vector<ProfileIssue>& unknown,
-                  std::vector<ProfileIssue>& invalid)
+                  ParameterSink& parameters, ProfileIssues& unknown, ProfileIssues& invalid)
       : registry_(registry),
         limits_(limits),
         parameters_(parameters),
@@ -51,7 +50,7 @@ class ClassifyingSink final : public FlatProfileSink {
   Result<void> node(const FlatProfileNode& node) override {
     if (node.text.size() > limits_.value_bytes_max) {
       return fail(ErrorCode::ValueTooLong,
-                  element_detail(node.line, displayable_text(node.name),
+                  element_detail(node.line(), displayable_text(node.name),
                                  ": " + std::to_string(node.text.size()) +
                                      " bytes of text exceed value_bytes_max (" +
                                      std::to_string(limits_.value_bytes_max) + ")"));
@@ -76,23 +75,28 @@ class ClassifyingSink final : public FlatProfileSink {
     }
     // decisions.md: an empty element that carries a `ua` changes only the access.
     const bool access_only = access && is_blank(node.text);
-    parameters_.parameter(*id, node.line, access_only ? nullptr : &node.text, access);
+    parameters_.parameter(*id, node, access_only ? nullptr : &node.text, access);
     return {};
   }
 
  private:
-  static void report(std::vector<ProfileIssue>& list, const FlatProfileNode& node, ErrorCode code,
-                     std::string_view what) {
+  // `what` is built by the caller even for an issue that is only counted; those of unknown
+  // elements (the common kind) are empty.
+  void report(ProfileIssues& issues, const FlatProfileNode& node, ErrorCode code,
+              std::string_view what) {
+    if (!count_issue(issues, limits_))
+      return;
+    const int line = node.line();
     std::string shown = displayable_text(node.name);
-    std::string detail = element_detail(node.line, shown, what);
-    list.push_back(ProfileIssue{std::move(shown), node.line, Error{code, std::move(detail)}});
+    std::string detail = element_detail(line, shown, what);
+    issues.listed.push_back(ProfileIssue{std::move(shown), line, Error{code, std::move(detail)}});
   }
 
   const ParameterRegistry& registry_;
   const ProfileLimits& limits_;
   ParameterSink& parameters_;
-  std::vector<ProfileIssue>& unknown_;
-  std::vector<ProfileIssue>& invalid_;
+  ProfileIssues& unknown_;
+  ProfileIssues& invalid_;
 };
 
 // Collects parameters into a ParsedProfile (copies of their texts: the document goes away).
@@ -100,11 +104,11 @@ class CollectingSink final : public ParameterSink {
  public:
   explicit CollectingSink(std::vector<ProfileElement>& elements) : elements_(elements) {}
 
-  void parameter(ParamId id, int line, const std::string_view* text,
+  void parameter(ParamId id, const FlatProfileNode& node, const std::string_view* text,
                  std::optional<Access> access) override {
     ProfileElement element;
     element.id = id;
-    element.line = line;
+    element.line = node.line();
     if (text != nullptr)
       element.text.emplace(*text);
     element.access = access;
@@ -223,8 +227,7 @@ bool xml_parser_available(XmlParser parser) {
 
 Result<void> walk_flat_profile(ByteSpan profile, const ParameterRegistry& registry,
                                const ProfileLimits& limits, ParameterSink& parameters,
-                               std::vector<ProfileIssue>& unknown_elements,
-                               std::vector<ProfileIssue>& invalid_elements) {
+                               ProfileIssues& unknown_elements, ProfileIssues& invalid_elements) {
   if (profile.size() > limits.profile_bytes_max) {
     return fail(ErrorCode::ProfileTooLarge, std::to_string(profile.size()) +
                                                 " bytes exceed profile_bytes_max (" +

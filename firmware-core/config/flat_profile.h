@@ -30,6 +30,12 @@ namespace fw {
 inline constexpr std::size_t kProfileBytesMax = 1024 * 1024;  // real cfg.xml dumps are ~200 KB
 inline constexpr std::size_t kXmlDepthMax = 16;         // <flat-profile> wrapped a few levels deep
 inline constexpr std::size_t kXmlElementsMax = 20'000;  // ~10x the parameters a phone has
+// How many unknown elements, and how many invalid values, a report lists in full by default; the
+// rest are only counted. A real cfg.xml dump has hundreds of elements the phone does not know,
+// and a listed issue (name, line, message) costs more than reading the element.
+inline constexpr std::size_t kIssuesListedMax = 8;
+// For tools that show every issue (`phonesim profile inspect`).
+inline constexpr std::size_t kIssuesListedAll = static_cast<std::size_t>(-1);
 
 // Which XML parser reads profiles. tinyxml2 is the default and always built in; pugixml (several
 // times faster) only in builds with PHONESIM_FAST_BACKEND. On well-formed XML both give the same
@@ -49,8 +55,10 @@ struct ProfileLimits {
   std::size_t xml_elements_max =
       kXmlElementsMax;  // elements in the document -> ProfileTooManyElements
   std::size_t value_bytes_max = kValueBytesMax;  // text of one element        -> ValueTooLong
-  // Not a limit, but it travels with them to every call that parses a profile.
+  // Not limits, but they travel with them to every call that parses a profile.
   XmlParser xml_parser = XmlParser::Tinyxml2;
+  // Issues of each kind listed in full (ProfileIssue); all of them are counted.
+  std::size_t issues_listed_max = kIssuesListedMax;
 };
 
 // Something in a profile that was reported and skipped while the rest applied.
@@ -68,15 +76,24 @@ struct ProfileElement {
   std::optional<Access> access;     // nullopt: no `ua`, keep the current access
 };
 
+// Issues of one kind: every one counted, the first ProfileLimits::issues_listed_max in full.
+struct ProfileIssues {
+  std::vector<ProfileIssue> listed;  // document order
+  std::size_t count = 0;             // >= listed.size()
+
+  bool empty() const { return count == 0; }
+};
+
 struct ParsedProfile {
   std::vector<ProfileElement> elements;
-  std::vector<ProfileIssue> unknown_elements;  // UnknownParameter
-  std::vector<ProfileIssue> invalid_elements;  // bad `ua`, child elements inside a parameter
+  ProfileIssues unknown_elements;  // UnknownParameter
+  ProfileIssues invalid_elements;  // bad `ua`, child elements inside a parameter
 };
 
 // Parses a flat profile (plain XML, already decrypted and inflated) against `registry`. Call
 // once per downloaded profile, before applying it. Returns every parameter element of every
-// <flat-profile> in document order, with unknown and malformed elements listed separately.
+// <flat-profile> in document order, with unknown and malformed elements counted (and the first
+// limits.issues_listed_max of each listed) separately.
 // Errors (nothing is returned): ProfileTooLarge, ParseError (malformed XML, a NUL byte, or no
 // <flat-profile>; detail "line N: ..."), ProfileTooDeep, ProfileTooManyElements, ValueTooLong
 // (one element's text exceeds value_bytes_max).

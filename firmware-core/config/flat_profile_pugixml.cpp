@@ -27,7 +27,7 @@ constexpr std::size_t kTinyxml2DepthMax = 98;
 
 // Line numbers from byte offsets. pugixml keeps none, so lines are counted on demand; asked in
 // document order, each byte is scanned once.
-class LineCounter {
+class LineCounter final : public LineLocator {
  public:
   explicit LineCounter(std::string_view xml) : xml_(xml) {}
 
@@ -48,6 +48,10 @@ class LineCounter {
   }
   int line_of(const pugi::xml_node& node) {
     return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())));
+  }
+  int line_of(const void* element) override {
+    return line_of(pugi::xml_node(
+        static_cast<pugi::xml_node_struct*>(const_cast<void*>(element))));
   }
 
  private:
@@ -102,10 +106,10 @@ bool has_duplicate_attribute(const pugi::xml_node& element) {
 }
 
 // Fills `node` from `element` (see the tinyxml2 reader's describe()).
-void describe(const pugi::xml_node& element, LineCounter& lines, TextJoiner& text,
-              std::string& access, FlatProfileNode& node) {
+void describe(const pugi::xml_node& element, TextJoiner& text, std::string& access,
+              FlatProfileNode& node) {
   node.name = element.name();
-  node.line = lines.line_of(element);
+  node.element = element.internal_object();
   node.has_child_elements = false;
   text.reset();
   for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
@@ -154,8 +158,11 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
   TextJoiner text;
   std::string access;
   FlatProfileNode node;
+  node.lines = &lines;
+  bool descend = true;  // false: the element has no child elements (known from describe())
   for (pugi::xml_node element = first_element(document); element;
-       element = next_element(element, /*descend=*/true, depth)) {
+       element = next_element(element, descend, depth)) {
+    descend = true;
     if (++elements > limits.xml_elements_max) {
       return fail(ErrorCode::ProfileTooManyElements,
                   line_prefix(lines.line_of(element)) + "more than " +
@@ -166,8 +173,8 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
                   line_prefix(lines.line_of(element)) + "elements nested deeper than " +
                       std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
     }
-    if (element.first_attribute() != element.last_attribute() &&
-        has_duplicate_attribute(element)) {
+    if (const pugi::xml_attribute first = element.first_attribute();
+        first && first.next_attribute() && has_duplicate_attribute(element)) {
       return fail(ErrorCode::ParseError,
                   line_prefix(lines.line_of(element)) + "duplicate attribute");
     }
@@ -175,9 +182,10 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
       profile_depth = 0;  // left it
     if (profile_depth != 0) {
       if (depth == profile_depth + 1) {
-        describe(element, lines, text, access, node);
+        describe(element, text, access, node);
         if (auto sent = sink.node(node); !sent)
           return sent;
+        descend = node.has_child_elements;
       }
     } else if (element.name() == kFlatProfileName) {
       profile_depth = depth;

@@ -17,15 +17,30 @@
 
 namespace fw {
 
+// Where an element starts, asked only when something is reported: pugixml keeps no line numbers,
+// and counting them for every element would cost more than reading it.
+class LineLocator {
+ public:
+  // The 1-based line of the start tag of `element` (the reader's node handle).
+  virtual int line_of(const void* element) = 0;
+
+ protected:
+  ~LineLocator() = default;
+};
+
 // One child element of a <flat-profile>, as the XML parser sees it. The views point into the
 // parser's document and stay valid only during the sink call.
 struct FlatProfileNode {
   std::string_view name;
-  int line = 0;           // 1-based line of the element's start tag
   std::string_view text;  // its text and CDATA children joined, entities decoded
   bool has_child_elements = false;
   bool has_access = false;  // carries a `ua` attribute
   std::string_view access;  // the `ua` attribute's value, entities decoded
+  const void* element = nullptr;  // the reader's handle of the element, for `lines`
+  LineLocator* lines = nullptr;
+
+  // The 1-based line of the element's start tag.
+  int line() const { return lines->line_of(element); }
 };
 
 // Receives the children of every <flat-profile>, in document order.
@@ -52,9 +67,9 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
 // Receives the parameter elements of a profile, in document order, after classification.
 class ParameterSink {
  public:
-  // A known parameter. `text` is nullptr when the element only sets the access; the view is
-  // valid only during the call. `access` nullopt: no `ua`, keep the current access.
-  virtual void parameter(ParamId id, int line, const std::string_view* text,
+  // A known parameter read from `node`. `text` is nullptr when the element only sets the access;
+  // the view is valid only during the call. `access` nullopt: no `ua`, keep the current access.
+  virtual void parameter(ParamId id, const FlatProfileNode& node, const std::string_view* text,
                          std::optional<Access> access) = 0;
 
  protected:
@@ -62,13 +77,20 @@ class ParameterSink {
 };
 
 // What parse_flat_profile() does, without building a ParsedProfile: checks size and NUL bytes,
-// reads with limits.xml_parser, hands known parameters to `parameters` and appends unknown and
-// malformed elements to the lists. Errors: those of parse_flat_profile(); on error the sink and
-// the lists may have received part of the profile.
+// reads with limits.xml_parser, hands known parameters to `parameters` and adds unknown and
+// malformed elements to the issues (listing at most limits.issues_listed_max of each). Errors:
+// those of parse_flat_profile(); on error the sink and the issues may have received part of the
+// profile.
 Result<void> walk_flat_profile(ByteSpan profile, const ParameterRegistry& registry,
                                const ProfileLimits& limits, ParameterSink& parameters,
-                               std::vector<ProfileIssue>& unknown_elements,
-                               std::vector<ProfileIssue>& invalid_elements);
+                               ProfileIssues& unknown_elements, ProfileIssues& invalid_elements);
+
+// Counts an issue in `issues`; true when it is also to be listed in full (the caller then builds
+// the ProfileIssue and appends it to issues.listed).
+inline bool count_issue(ProfileIssues& issues, const ProfileLimits& limits) {
+  ++issues.count;
+  return issues.listed.size() < limits.issues_listed_max;
+}
 
 // Entities are decoded here, not by the parsers, so that both readers give the same text
 // (tinyxml2 9 leaves a stale byte where an unknown entity was): &lt; &gt; &amp; &apos; &quot;

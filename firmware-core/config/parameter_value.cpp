@@ -306,6 +306,53 @@ Result<void> canonical(const ParamSpec& spec, std::string_view text, const TextS
   return invalid("has an unknown type");
 }
 
+// The canonical text of the spellings most profiles use, found without the general parsers
+// (which build typed values and error texts): "Yes"/"No", a plain decimal in range, a choice
+// spelled as canonical. Writes it into `out` and returns true; false leaves the value to
+// canonical(). `text` is already whitespace-folded and not `out`.
+bool canonical_fast(const ParamSpec& spec, std::string_view text, std::string& out) {
+  switch (spec.type) {
+    case ValueType::Boolean:
+      if (text == "Yes" || text == "No") {
+        out.assign(text);
+        return true;
+      }
+      return false;
+    case ValueType::Integer: {
+      // Up to 18 digits cannot overflow; no leading zero, so the text is its canonical form.
+      if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1))
+        return false;
+      std::int64_t value = 0;
+      for (const char c : text) {
+        if (c < '0' || c > '9')
+          return false;
+        value = value * 10 + (c - '0');
+      }
+      if (value < spec.integer_min || value > spec.integer_max)
+        return false;
+      out.assign(text);
+      return true;
+    }
+    case ValueType::Enumeration:
+      // parse_enumeration() takes the first choice that matches ignoring case: stop at one.
+      for (const std::string_view choice : spec.choices) {
+        if (text == choice) {
+          out.assign(text);
+          return true;
+        }
+        if (equals_ignoring_case(text, choice))
+          return false;
+      }
+      return false;
+    case ValueType::Hhmm:
+    case ValueType::Schedule:
+    case ValueType::IntegerList:
+    case ValueType::Text:
+      return false;
+  }
+  return false;
+}
+
 }  // namespace
 
 Result<void> normalize_into(const ParamSpec& spec, std::string_view raw, std::string& out) {
@@ -323,6 +370,8 @@ Result<void> normalize_into(const ParamSpec& spec, std::string_view raw, std::st
   }
   TextScan scan = scan_text(raw);
   const bool folded = needs_folding(raw, scan);
+  if (!folded && canonical_fast(spec, raw, out))
+    return {};
   if (folded) {
     fold_whitespace(raw, out);
     scan = scan_text(out);

@@ -1,5 +1,6 @@
 #include "firmware-core/config/profile_apply.h"
 
+#include <string>
 #include <utility>
 
 #include "firmware-core/config/flat_profile_reader.h"
@@ -29,17 +30,20 @@ ParameterChange make_change(const ConfigStore& before, const ConfigStore& after,
 // duplicate wins and no text is copied out of the parser's document.
 class DraftingSink final : public ParameterSink {
  public:
-  DraftingSink(ConfigDraft& draft, std::vector<ProfileIssue>& invalid_values)
-      : draft_(draft), invalid_values_(invalid_values) {}
+  DraftingSink(ConfigDraft& draft, const ProfileLimits& limits, ProfileIssues& invalid_values)
+      : draft_(draft), limits_(limits), invalid_values_(invalid_values) {}
 
-  void parameter(ParamId id, int line, const std::string_view* text,
+  void parameter(ParamId id, const FlatProfileNode& node, const std::string_view* text,
                  std::optional<Access> access) override {
     if (text != nullptr) {
       if (auto set = draft_.set_value(id, *text); !set) {
-        Error error = std::move(set).error();
-        error.detail.insert(0, line_prefix(line));
-        invalid_values_.push_back(ProfileIssue{std::string(draft_.registry().spec(id).name), line,
-                                               std::move(error)});
+        if (count_issue(invalid_values_, limits_)) {
+          const int line = node.line();
+          Error error = std::move(set).error();
+          error.detail.insert(0, line_prefix(line));
+          invalid_values_.listed.push_back(
+              ProfileIssue{std::string(draft_.registry().spec(id).name), line, std::move(error)});
+        }
         return;  // an invalid element is skipped whole, its `ua` included
       }
     }
@@ -49,7 +53,8 @@ class DraftingSink final : public ParameterSink {
 
  private:
   ConfigDraft& draft_;
-  std::vector<ProfileIssue>& invalid_values_;
+  const ProfileLimits& limits_;
+  ProfileIssues& invalid_values_;
 };
 
 }  // namespace
@@ -76,9 +81,13 @@ std::string ApplyReport::to_string(const ParameterRegistry& registry) const {
   for (const ParameterChange& change : changes) {
     text += "changed " + change.to_string(registry) + "\n";
   }
-  for (const auto* list : {&unknown_elements, &invalid_values}) {
-    for (const ProfileIssue& issue : *list)
+  for (const ProfileIssues* issues : {&unknown_elements, &invalid_values}) {
+    for (const ProfileIssue& issue : issues->listed)
       text += "skipped " + issue.error.to_string() + "\n";
+    if (const std::size_t unlisted = issues->count - issues->listed.size(); unlisted != 0) {
+      text += "skipped " + std::to_string(unlisted) + " more " +
+              (issues == &unknown_elements ? "unknown elements" : "invalid values") + "\n";
+    }
   }
   return text;
 }
@@ -112,7 +121,7 @@ Result<ApplyReport> apply_flat_profile(ConfigStore& store, ByteSpan profile,
   // profile was read without error.
   ApplyReport report;
   ConfigDraft draft(store);
-  DraftingSink sink(draft, report.invalid_values);
+  DraftingSink sink(draft, limits, report.invalid_values);
   if (auto walked = walk_flat_profile(profile, store.registry(), limits, sink,
                                       report.unknown_elements, report.invalid_values);
       !walked) {

@@ -34,8 +34,9 @@ struct ParameterChange {
 
 struct ApplyReport {
   std::vector<ParameterChange> changes;        // registry order
-  std::vector<ProfileIssue> unknown_elements;  // UnknownParameter, document order
-  std::vector<ProfileIssue> invalid_values;    // InvalidValue / ValueTooLong, document order
+  // Each counted; the first ProfileLimits::issues_listed_max listed in full, in document order.
+  ProfileIssues unknown_elements;  // UnknownParameter
+  ProfileIssues invalid_values;    // InvalidValue / ValueTooLong
 
   bool changed() const { return !changes.empty(); }
   // One line per change and issue, for traces and status pages. Contains no secret.
@@ -44,7 +45,8 @@ struct ApplyReport {
 
 // Applies a downloaded flat profile (plain XML) to `store`. Call once per profile, in rule order;
 // later profiles override earlier ones. Duplicate elements: the last one wins.
-// Returns what changed and what was skipped. Errors (store unchanged): those of
+// Returns what changed and what was skipped (limits.issues_listed_max issues of each kind in
+// full, kIssuesListedAll for every one). Errors (store unchanged): those of
 // parse_flat_profile() — ProfileTooLarge, ProfileTooDeep, ProfileTooManyElements, ValueTooLong,
 // ParseError.
 Result<ApplyReport> apply_flat_profile(ConfigStore& store, ByteSpan profile,

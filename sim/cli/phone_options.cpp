@@ -55,13 +55,16 @@ bool apply_profile_file(const std::string& path, const ProfileKey& key, fw::Conf
     return false;
   }
   layers = file.layers;
-  auto applied = fw::apply_flat_profile(store, file.xml);
+  // Every issue of a file given on the command line is worth a note.
+  fw::ProfileLimits limits;
+  limits.issues_listed_max = fw::kIssuesListedAll;
+  auto applied = fw::apply_flat_profile(store, file.xml, limits);
   if (!applied) {
     err << located_message(path, applied.error()) << "\n";
     return false;
   }
   for (const auto* issues : {&applied->unknown_elements, &applied->invalid_values}) {
-    for (const fw::ProfileIssue& issue : *issues) {
+    for (const fw::ProfileIssue& issue : issues->listed) {
       err << "note: " << located_message(path, issue.error) << " (skipped)\n";
     }
   }

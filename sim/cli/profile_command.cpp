@@ -56,7 +56,10 @@ bool build_inspect_report(const std::string& path, const fw::Bytes& bytes, Inspe
       std::unique(report.named_parameters.begin(), report.named_parameters.end()),
       report.named_parameters.end());
 
-  auto applied = fw::apply_flat_profile(report.store, bytes);
+  // inspect shows every issue, not only the first few a resync keeps.
+  fw::ProfileLimits limits;
+  limits.issues_listed_max = fw::kIssuesListedAll;
+  auto applied = fw::apply_flat_profile(report.store, bytes, limits);
   if (!applied) {
     err << located_message(path, applied.error()) << "\n";
     return false;
@@ -108,17 +111,17 @@ void print_text_report(const std::string& path, const InspectReport& report, std
   out << path << ": flat profile, " << describe_layers(report.layers) << "\n"
       << "  parameter elements  " << report.parameter_elements << "\n"
       << "  parameters changed  " << report.apply.changes.size() << "\n"
-      << "  unknown elements    " << report.apply.unknown_elements.size() << "\n"
-      << "  invalid values      " << report.apply.invalid_values.size() << "\n";
+      << "  unknown elements    " << report.apply.unknown_elements.count << "\n"
+      << "  invalid values      " << report.apply.invalid_values.count << "\n";
   if (!report.apply.unknown_elements.empty()) {
     out << "Unknown elements (skipped):\n";
-    for (const fw::ProfileIssue& issue : report.apply.unknown_elements) {
+    for (const fw::ProfileIssue& issue : report.apply.unknown_elements.listed) {
       out << "  " << path << ":" << issue.line << ": <" << issue.name << ">\n";
     }
   }
   if (!report.apply.invalid_values.empty()) {
     out << "Invalid values (skipped; the parameter keeps its value):\n";
-    for (const fw::ProfileIssue& issue : report.apply.invalid_values) {
+    for (const fw::ProfileIssue& issue : report.apply.invalid_values.listed) {
       out << "  " << path << ":" << issue.line << ": " << issue.name << ": " << issue_reason(issue)
           << "\n";
     }
@@ -150,14 +153,14 @@ void print_json_report(const std::string& path, const InspectReport& report, boo
       << ", \"parameters_changed\": " << report.apply.changes.size() << ",\n";
   out << " \"unknown_elements\": [";
   const char* separator = "";
-  for (const fw::ProfileIssue& issue : report.apply.unknown_elements) {
+  for (const fw::ProfileIssue& issue : report.apply.unknown_elements.listed) {
     out << separator << "{\"name\": " << json_quote(issue.name) << ", \"line\": " << issue.line
         << "}";
     separator = ", ";
   }
   out << "],\n \"invalid_values\": [";
   separator = "";
-  for (const fw::ProfileIssue& issue : report.apply.invalid_values) {
+  for (const fw::ProfileIssue& issue : report.apply.invalid_values.listed) {
     out << separator << "{\"name\": " << json_quote(issue.name) << ", \"line\": " << issue.line
         << ", \"reason\": " << json_quote(issue_reason(issue)) << "}";
     separator = ", ";

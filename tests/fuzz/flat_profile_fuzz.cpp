@@ -28,13 +28,16 @@ fw::ProfileLimits fuzz_limits() {
   limits.xml_depth_max = 8;
   limits.xml_elements_max = 512;
   limits.value_bytes_max = 1024;
+  limits.issues_listed_max = fw::kIssuesListedAll;  // compare every issue between the parsers
   return limits;
 }
 
 using fuzz::check;
 
-bool same_issues(const std::vector<fw::ProfileIssue>& a, const std::vector<fw::ProfileIssue>& b) {
-  if (a.size() != b.size())
+bool same_issues(const fw::ProfileIssues& all_a, const fw::ProfileIssues& all_b) {
+  const std::vector<fw::ProfileIssue>& a = all_a.listed;
+  const std::vector<fw::ProfileIssue>& b = all_b.listed;
+  if (all_a.count != all_b.count || a.size() != b.size())
     return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
     if (a[i].name != b[i].name || a[i].line != b[i].line || a[i].error.code != b[i].error.code ||

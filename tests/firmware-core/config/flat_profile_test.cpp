@@ -133,6 +133,21 @@ TEST_P(FlatProfileTest, KeepsRawTextForTheValidator) {
   EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>(" 12345678\n"));
 }
 
+// Texts without CR are read where the parser left them; with one, through the parser's newline
+// normalization. Both must give the XML line ends (CR LF and a lone CR become LF).
+TEST_P(FlatProfileTest, NormalizesLineEndsInTexts) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile>\r\n<GPP_A>a\r\nb\rc</GPP_A>\r\n<GPP_B>d\ne</GPP_B>"
+      "<GPP_C><![CDATA[f\r\ng]]></GPP_C>\r\n<GPP_D ua=\"rw\">h</GPP_D></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 4u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("a\nb\nc"));
+  EXPECT_EQ(parsed.elements[0].line, 2);
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("d\ne"));
+  EXPECT_EQ(parsed.elements[2].text, std::optional<std::string>("f\ng"));
+  EXPECT_EQ(parsed.elements[3].text, std::optional<std::string>("h"));
+  EXPECT_EQ(parsed.elements[3].line, 7);  // lines end at LF
+}
+
 TEST_P(FlatProfileTest, DecodesEntitiesAndCdata) {
   ParsedProfile parsed = parse_ok(
       "<flat-profile><GPP_A>&amp;&lt;&gt;&apos;&quot;&#40;&#x2e;</GPP_A>"
@@ -177,31 +192,31 @@ TEST_P(FlatProfileTest, ReportsUnknownElementsWithLineNumbers) {
       "<flat-profile>\n<GPP_A>1</GPP_A>\n<No_Such_Thing>2</No_Such_Thing>\n<gpp_a>3</gpp_a>\n"
       "</flat-profile>");
   ASSERT_EQ(parsed.elements.size(), 1u);
-  ASSERT_EQ(parsed.unknown_elements.size(), 2u);
-  EXPECT_EQ(parsed.unknown_elements[0].name, "No_Such_Thing");
-  EXPECT_EQ(parsed.unknown_elements[0].line, 3);
-  EXPECT_EQ(parsed.unknown_elements[0].error.code, ErrorCode::UnknownParameter);
-  EXPECT_EQ(parsed.unknown_elements[0].error.to_string(),
+  ASSERT_EQ(parsed.unknown_elements.count, 2u);
+  EXPECT_EQ(parsed.unknown_elements.listed[0].name, "No_Such_Thing");
+  EXPECT_EQ(parsed.unknown_elements.listed[0].line, 3);
+  EXPECT_EQ(parsed.unknown_elements.listed[0].error.code, ErrorCode::UnknownParameter);
+  EXPECT_EQ(parsed.unknown_elements.listed[0].error.to_string(),
             "unknown parameter: line 3: <No_Such_Thing>");
-  EXPECT_EQ(parsed.unknown_elements[1].name, "gpp_a");
-  EXPECT_EQ(parsed.unknown_elements[1].line, 4);
+  EXPECT_EQ(parsed.unknown_elements.listed[1].name, "gpp_a");
+  EXPECT_EQ(parsed.unknown_elements.listed[1].line, 4);
 }
 
 TEST_P(FlatProfileTest, ReportsBadUaAndSkipsTheElement) {
   ParsedProfile parsed =
       parse_ok("<flat-profile>\n<GPP_A ua=\"xx\">1</GPP_A><GPP_B ua=\"\">2</GPP_B></flat-profile>");
   EXPECT_TRUE(parsed.elements.empty());
-  ASSERT_EQ(parsed.invalid_elements.size(), 2u);
-  EXPECT_EQ(parsed.invalid_elements[0].error.code, ErrorCode::InvalidValue);
-  EXPECT_EQ(parsed.invalid_elements[0].error.detail,
+  ASSERT_EQ(parsed.invalid_elements.count, 2u);
+  EXPECT_EQ(parsed.invalid_elements.listed[0].error.code, ErrorCode::InvalidValue);
+  EXPECT_EQ(parsed.invalid_elements.listed[0].error.detail,
             "line 2: <GPP_A>: ua 'xx' is not na, ro or rw");
 }
 
 TEST_P(FlatProfileTest, ReportsChildElementsInsideAParameter) {
   ParsedProfile parsed = parse_ok("<flat-profile><GPP_A>1<b>2</b></GPP_A></flat-profile>");
   EXPECT_TRUE(parsed.elements.empty());
-  ASSERT_EQ(parsed.invalid_elements.size(), 1u);
-  EXPECT_EQ(parsed.invalid_elements[0].error.detail, "line 1: <GPP_A>: contains child elements");
+  ASSERT_EQ(parsed.invalid_elements.count, 1u);
+  EXPECT_EQ(parsed.invalid_elements.listed[0].error.detail, "line 1: <GPP_A>: contains child elements");
 }
 
 TEST_P(FlatProfileTest, MalformedXmlIsParseErrorWithLine) {
@@ -300,8 +315,8 @@ TEST_P(FlatProfileTest, ValueBytesAtAndPastTheLimit) {
 TEST_P(FlatProfileTest, LongUnknownNamesAreTruncatedInReports) {
   const std::string name(500, 'Q');
   ParsedProfile parsed = parse_ok("<flat-profile><" + name + "/></flat-profile>");
-  ASSERT_EQ(parsed.unknown_elements.size(), 1u);
-  EXPECT_EQ(parsed.unknown_elements[0].name, std::string(kQuotedValueBytesMax, 'Q') + "...");
+  ASSERT_EQ(parsed.unknown_elements.count, 1u);
+  EXPECT_EQ(parsed.unknown_elements.listed[0].name, std::string(kQuotedValueBytesMax, 'Q') + "...");
 }
 
 }  // namespace

@@ -375,11 +375,11 @@ TEST_P(ProfileApplyTest, InvalidValueKeepsOldValueAndTheRestApplies) {
   EXPECT_EQ(store.access(id("Resync_Periodic")), Access::NoAccess);  // skipped whole
   EXPECT_EQ(value(store, "GPP_A"), "1");
   EXPECT_EQ(value(store, "GPP_B"), "2");
-  ASSERT_EQ(report.invalid_values.size(), 1u);
-  EXPECT_EQ(report.invalid_values[0].name, "Resync_Periodic");
-  EXPECT_EQ(report.invalid_values[0].line, 3);
-  EXPECT_EQ(report.invalid_values[0].error.code, ErrorCode::InvalidValue);
-  EXPECT_EQ(report.invalid_values[0].error.detail,
+  ASSERT_EQ(report.invalid_values.count, 1u);
+  EXPECT_EQ(report.invalid_values.listed[0].name, "Resync_Periodic");
+  EXPECT_EQ(report.invalid_values.listed[0].line, 3);
+  EXPECT_EQ(report.invalid_values.listed[0].error.code, ErrorCode::InvalidValue);
+  EXPECT_EQ(report.invalid_values.listed[0].error.detail,
             "line 3: Resync_Periodic: 'soon' is not a schedule (e.g. 3600, 600,1200,300 or "
             "2400+30)");
   EXPECT_EQ(report.changes.size(), 2u);
@@ -465,7 +465,7 @@ TEST_P(ProfileApplyTest, EmptyElementForATypeThatNeedsAValueIsInvalid) {
   ConfigStore store;
   ApplyReport report = apply_xml(store, "<flat-profile><Provision_Enable/></flat-profile>");
   EXPECT_EQ(value(store, "Provision_Enable"), "Yes");
-  ASSERT_EQ(report.invalid_values.size(), 1u);
+  ASSERT_EQ(report.invalid_values.count, 1u);
 }
 
 TEST_P(ProfileApplyTest, UnknownElementsAreReportedAndIgnored) {
@@ -474,9 +474,40 @@ TEST_P(ProfileApplyTest, UnknownElementsAreReportedAndIgnored) {
                                  "<flat-profile>\n<Dial_Plan_1_>(x.)</Dial_Plan_1_>\n"
                                  "<GPP_A>1</GPP_A></flat-profile>");
   EXPECT_EQ(value(store, "GPP_A"), "1");
-  ASSERT_EQ(report.unknown_elements.size(), 1u);
-  EXPECT_EQ(report.unknown_elements[0].name, "Dial_Plan_1_");
-  EXPECT_EQ(report.unknown_elements[0].line, 2);
+  ASSERT_EQ(report.unknown_elements.count, 1u);
+  EXPECT_EQ(report.unknown_elements.listed[0].name, "Dial_Plan_1_");
+  EXPECT_EQ(report.unknown_elements.listed[0].line, 2);
+}
+
+TEST_P(ProfileApplyTest, CountsEveryIssueAndListsTheFirstFew) {
+  std::string xml = "<flat-profile>\n";
+  for (std::size_t i = 0; i < kIssuesListedMax + 2; ++i)
+    xml += "<Unknown_" + std::to_string(i) + "/>\n<Resync_Periodic>x</Resync_Periodic>\n";
+  xml += "<GPP_A>1</GPP_A></flat-profile>";
+
+  ConfigStore store;
+  ApplyReport report = apply_xml(store, xml);
+  EXPECT_EQ(value(store, "GPP_A"), "1");
+  EXPECT_EQ(report.unknown_elements.count, kIssuesListedMax + 2);
+  EXPECT_EQ(report.invalid_values.count, kIssuesListedMax + 2);
+  ASSERT_EQ(report.unknown_elements.listed.size(), kIssuesListedMax);
+  ASSERT_EQ(report.invalid_values.listed.size(), kIssuesListedMax);
+  EXPECT_EQ(report.unknown_elements.listed.back().name,
+            "Unknown_" + std::to_string(kIssuesListedMax - 1));
+  EXPECT_EQ(report.unknown_elements.listed.back().line, 2 * static_cast<int>(kIssuesListedMax));
+  EXPECT_EQ(report.invalid_values.listed.back().line, 2 * static_cast<int>(kIssuesListedMax) + 1);
+  const std::string text = report.to_string(store.registry());
+  EXPECT_NE(text.find("skipped 2 more unknown elements\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("skipped 2 more invalid values\n"), std::string::npos) << text;
+
+  ProfileLimits limits;
+  limits.issues_listed_max = kIssuesListedAll;
+  ConfigStore every;
+  ApplyReport full = apply_xml(every, xml, limits);
+  EXPECT_EQ(full.unknown_elements.listed.size(), kIssuesListedMax + 2);
+  EXPECT_EQ(full.invalid_values.listed.size(), kIssuesListedMax + 2);
+  EXPECT_EQ(full.invalid_values.listed.back().line, 2 * static_cast<int>(kIssuesListedMax) + 5);
+  EXPECT_TRUE(every == store);
 }
 
 TEST_P(ProfileApplyTest, ReportListsChangesInRegistryOrder) {
@@ -521,8 +552,8 @@ TEST_P(ProfileApplyTest, SecretsNeverAppearInReports) {
     EXPECT_EQ(change.old_value, "*****");
     EXPECT_EQ(change.new_value, "*****");
   }
-  ASSERT_EQ(report.invalid_values.size(), 2u);
-  EXPECT_EQ(report.invalid_values[1].error.code, ErrorCode::ValueTooLong);
+  ASSERT_EQ(report.invalid_values.count, 2u);
+  EXPECT_EQ(report.invalid_values.listed[1].error.code, ErrorCode::ValueTooLong);
   const std::string text = report.to_string(store.registry());
   for (std::string_view secret : {"topsecret1", "hunter2", "secret", "ppp", "ikmvalue"}) {
     EXPECT_EQ(text.find(secret), std::string::npos) << secret << " in\n" << text;
@@ -536,7 +567,7 @@ TEST_P(ProfileApplyTest, InvalidUaSkipsTheElement) {
   ApplyReport report =
       apply_xml(store, "<flat-profile><GPP_A ua=\"admin\">1</GPP_A></flat-profile>");
   EXPECT_TRUE(store.is_default(id("GPP_A")));
-  ASSERT_EQ(report.invalid_values.size(), 1u);
+  ASSERT_EQ(report.invalid_values.count, 1u);
 }
 
 TEST_P(ProfileApplyTest, InvalidIssuesAreInDocumentOrder) {
@@ -545,10 +576,10 @@ TEST_P(ProfileApplyTest, InvalidIssuesAreInDocumentOrder) {
                                  "<flat-profile>\n<Debug_Level>9</Debug_Level>\n"
                                  "<GPP_A ua=\"zz\">1</GPP_A>\n<Debug_Level>8</Debug_Level>\n"
                                  "</flat-profile>");
-  ASSERT_EQ(report.invalid_values.size(), 3u);
-  EXPECT_EQ(report.invalid_values[0].line, 2);
-  EXPECT_EQ(report.invalid_values[1].line, 3);
-  EXPECT_EQ(report.invalid_values[2].line, 4);
+  ASSERT_EQ(report.invalid_values.count, 3u);
+  EXPECT_EQ(report.invalid_values.listed[0].line, 2);
+  EXPECT_EQ(report.invalid_values.listed[1].line, 3);
+  EXPECT_EQ(report.invalid_values.listed[2].line, 4);
 }
 
 TEST_P(ProfileApplyTest, SetParameterValidatesLikeAProfile) {
