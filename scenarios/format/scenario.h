@@ -96,7 +96,9 @@ struct NetworkSpec {
 
 // A fault a server injects (issue #6): applies to a share of requests inside its window.
 struct FaultSpec {
-  enum class Kind : std::uint8_t { Latency, Drop, Status, Truncate, Corrupt, Stall };
+  enum class Kind : std::uint8_t { Latency, Drop, Status, Truncate, Corrupt, Stall, Certificate };
+  // Certificate (HTTPS servers): what the server presents instead of its own certificate.
+  enum class Certificate : std::uint8_t { Expired, WrongHost, Untrusted };
   Kind kind = Kind::Status;
   Share share{Share::kWhole};
   int status = 503;                            // Status
@@ -104,6 +106,7 @@ struct FaultSpec {
   fw::Duration latency{0};                     // Latency
   std::uint64_t keep_bytes = 0;                // Truncate: body bytes kept
   std::uint32_t corrupt_bytes = 1;             // Corrupt: bytes flipped
+  Certificate certificate = Certificate::Expired;  // Certificate
 };
 
 struct TimelineEvent {

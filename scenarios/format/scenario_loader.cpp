@@ -587,7 +587,8 @@ class Loader {
     static const std::vector<std::pair<std::string, FaultSpec::Kind>> kKinds = {
         {"latency", FaultSpec::Kind::Latency}, {"drop", FaultSpec::Kind::Drop},
         {"status", FaultSpec::Kind::Status},   {"truncate", FaultSpec::Kind::Truncate},
-        {"corrupt", FaultSpec::Kind::Corrupt}, {"stall", FaultSpec::Kind::Stall}};
+        {"corrupt", FaultSpec::Kind::Corrupt}, {"stall", FaultSpec::Kind::Stall},
+        {"certificate", FaultSpec::Kind::Certificate}};
     auto kind = text(fields.take("kind"), context + ".kind");
     bool known = false;
     for (const auto& [name, value] : kKinds) {
@@ -597,7 +598,7 @@ class Loader {
       }
     }
     if (!known) {
-      error(fields.node(), context + ".kind: expected latency, drop, status, truncate, corrupt or stall");
+      error(fields.node(), context + ".kind: expected latency, drop, status, truncate, corrupt, stall or certificate");
       ok = false;
     }
     if (auto fault_share = share(fields.take("share"), context + ".share")) spec.share = *fault_share;
@@ -617,6 +618,23 @@ class Loader {
         ok = false;
       }
       spec.corrupt_bytes = static_cast<std::uint32_t>(*flipped);
+    }
+    if (auto certificate = text(fields.take("certificate"), context + ".certificate")) {
+      static const std::vector<std::pair<std::string, FaultSpec::Certificate>> kCertificates = {
+          {"expired", FaultSpec::Certificate::Expired},
+          {"wrong-host", FaultSpec::Certificate::WrongHost},
+          {"untrusted", FaultSpec::Certificate::Untrusted}};
+      bool named = false;
+      for (const auto& [name, value] : kCertificates) {
+        if (*certificate == name) {
+          spec.certificate = value;
+          named = true;
+        }
+      }
+      if (!named || spec.kind != FaultSpec::Kind::Certificate) {
+        error(fields.node(), context + ".certificate: expected expired, wrong-host or untrusted, with kind certificate");
+        ok = false;
+      }
     }
     if (auto lasting = duration(fields.take("for"), context + ".for")) event.fault_for = *lasting;
     event.fault = spec;
@@ -795,6 +813,14 @@ class Loader {
     for (const auto& reference : server_references_) {
       if (!result.find_server(reference.name)) {
         errors_.push_back({reference.where, reference.context + ": no server named '" + reference.name + "'"});
+      }
+    }
+    for (const TimelineEvent& event : result.timeline) {
+      if (event.kind != TimelineEvent::Kind::Fault || event.fault->kind != FaultSpec::Kind::Certificate) continue;
+      const ServerSpec* server = result.find_server(event.server);
+      if (server && server->kind != ServerKind::Https) {
+        errors_.push_back({event.where, "fault: certificate faults need an https server, '" + event.server + "' is " +
+                                            std::string(to_string(server->kind))});
       }
     }
     for (const auto& reference : selectors_) {

@@ -34,7 +34,11 @@ StreamHandler& SimHttpServer::on_stream_accepted(StreamEndId end, fw::Endpoint, 
   connection.remote = remote;
   connection.serial = next_serial_++;
   if (https_) {
-    connection.tls.emplace(fw::TlsSession::server(https_->context, wall_now()));
+    std::shared_ptr<const fw::TlsContext> context = https_->context;
+    if (https_->swapped_context) {
+      if (auto swapped = https_->swapped_context(world_.engine.now())) context = std::move(swapped);
+    }
+    connection.tls.emplace(fw::TlsSession::server(std::move(context), wall_now()));
   } else {
     connection.accepted_by_core = true;
     server_.handle_accepted(world_.engine.now(), end, remote);

@@ -5,6 +5,7 @@
 // TlsSession per connection; the core sees only plaintext, as it would behind provserver's TLS.
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_map>
@@ -19,6 +20,9 @@ namespace sim {
 struct SimHttpsSettings {
   std::shared_ptr<const fw::TlsContext> context;  // a server context (certificate, client CAs)
   fw::WallTime world_start;  // the server's clock at t=0, for checking client certificates
+  // Certificate faults (srv::FaultKind::Certificate): asked once per accepted connection; a
+  // context that presents a wrong certificate for this connection, or null for `context`.
+  std::function<std::shared_ptr<const fw::TlsContext>(fw::Instant now)> swapped_context = nullptr;
 };
 
 class SimHttpServer final : private StreamAcceptor, private StreamHandler {
