@@ -73,6 +73,13 @@ struct ServerCertificateSpec {
   CertificateIssuer issuer = CertificateIssuer::Provisioning;
 };
 
+// A concurrency limit with queueing (servers/admission): at most `in_service` connections served,
+// `queue` more waiting in FIFO order; past that, connections are closed unread.
+struct ConcurrencyLimitSpec {
+  std::uint32_t in_service = 0;
+  std::uint32_t queue = 0;
+};
+
 struct ServerSpec {
   std::string name;
   ServerKind kind = ServerKind::Tftp;
@@ -82,6 +89,7 @@ struct ServerSpec {
   std::vector<ServedFile> files;
   std::optional<ServerCertificateSpec> certificate;  // https only
   bool require_client_certificate = false;           // https only
+  std::optional<ConcurrencyLimitSpec> limit;         // http and https
   SourceLocation where;
 };
 

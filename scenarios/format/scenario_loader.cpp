@@ -342,6 +342,27 @@ class Loader {
         ok = false;
       }
     }
+    YAML::Node limit = fields.take("limit");
+    if (limit.IsDefined()) {
+      Fields limit_fields(*this, limit, context + ".limit");
+      ConcurrencyLimitSpec limit_spec;
+      if (auto in_service = unsigned_number(limit_fields.take("in_service"), context + ".limit.in_service")) {
+        limit_spec.in_service = static_cast<std::uint32_t>(std::min<std::uint64_t>(*in_service, 1'000'000));
+      }
+      if (auto waiting = unsigned_number(limit_fields.take("queue"), context + ".limit.queue")) {
+        limit_spec.queue = static_cast<std::uint32_t>(std::min<std::uint64_t>(*waiting, 1'000'000));
+      }
+      limit_fields.finish();
+      if (limit_spec.in_service == 0) {
+        error(limit, context + ".limit.in_service: expected at least 1");
+        ok = false;
+      }
+      spec.limit = limit_spec;
+    }
+    if (ok && spec.limit && spec.kind != ServerKind::Http && spec.kind != ServerKind::Https) {
+      error(node, context + ": 'limit' needs kind http or https");
+      ok = false;
+    }
     if (ok && spec.kind != ServerKind::Https && (spec.certificate || spec.require_client_certificate)) {
       error(node, context + ": 'certificate' and 'client_certificate' need kind https");
       ok = false;

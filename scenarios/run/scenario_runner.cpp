@@ -336,6 +336,7 @@ class Runner {
                                                    server->faults->http_hook(*server->root), std::move(https));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
           server->http = std::move(*started);
+          if (spec.limit) server->http->limit_concurrency({spec.limit->in_service, spec.limit->queue});
           break;
         }
         case ServerKind::Syslog: {
@@ -922,6 +923,11 @@ class Runner {
       } else if (server->http) {
         for (const auto& record : server->http->access_log()) summary.failures += record.status >= 400 ? 1 : 0;
         summary.failures += server->http->tls_failures();
+        const srv::ServiceQueue& queue = server->http->queue();
+        summary.queue_peak = queue.peak_waiting();
+        summary.queue_refused = queue.refused();
+        summary.queue_wait_p50_ms = static_cast<std::uint64_t>(queue.wait_percentile(500).count() / 1'000'000);
+        summary.queue_wait_p99_ms = static_cast<std::uint64_t>(queue.wait_percentile(990).count() / 1'000'000);
       }
       summary.latency_p50_ms = percentile(latencies_ms, 50);
       summary.latency_p90_ms = percentile(latencies_ms, 90);

@@ -192,6 +192,48 @@ TEST(ScenarioRunnerTest, CertificateFaultsAreRejectedUntilTheWindowEnds) {
   }
 }
 
+// Eight phones at once against a slow server that serves two connections and queues three.
+constexpr std::string_view kQueuedServer = R"(name: queued server
+seed: 3
+duration: 30m
+servers:
+  - name: web
+    kind: http
+    address: 192.168.1.201
+    limit: {in_service: 2, queue: 3}
+    files:
+      - path: /basic.txt
+        content: <flat-profile><GPP_A>queued</GPP_A></flat-profile>
+fleet:
+  - name: desk
+    count: 8
+    parameters:
+      Profile_Rule: http://192.168.1.201/basic.txt
+      Resync_Error_Retry_Delay: "60"
+      Resync_Random_Delay: "0"
+timeline:
+  - {at: 0s, power_on: all}
+  - {at: 0s, fault: {server: web, kind: latency, latency: 2s, for: 5m}}
+assertions:
+  - parameter: {name: GPP_A, equals: queued, share: 100%}
+)";
+
+TEST(ScenarioRunnerTest, ConcurrencyLimitQueuesThenRefusesAndEveryoneGetsServed) {
+  auto report = run_scenario(load(kQueuedServer), {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->assertions[0].passed) << report->assertions[0].actual;
+  ASSERT_EQ(report->servers.size(), 1u);
+  const ServerSummary& server = report->servers[0];
+  EXPECT_EQ(server.queue_peak, 3u);
+  EXPECT_EQ(server.queue_refused, 3u);  // 8 = 2 served + 3 queued + 3 refused at power-on
+  // Queued connections wait for a 2 s reply ahead of them, the last one for two in turn.
+  EXPECT_GE(server.queue_wait_p50_ms, 2000u);
+  EXPECT_GE(server.queue_wait_p99_ms, 4000u);
+  EXPECT_LE(server.peak_concurrency, 5u);
+  ASSERT_TRUE(report->errors_by_err.contains("connection reset"));
+  EXPECT_EQ(report->errors_by_err.at("connection reset"), 3u);  // the refused ones, retried later
+}
+
 TEST(ScenarioRunnerTest, FailedAssertionCarriesEvidence) {
   Scenario scenario = load(with_files(kTftpFleet));
   scenario.assertions.resize(1);
