@@ -145,20 +145,28 @@ int provider_init(const OSSL_CORE_HANDLE* /*handle*/, const OSSL_DISPATCH* /*cor
 }  // namespace
 
 fw::Result<fw::CryptoLibrary> make_seeded_crypto_library(std::uint64_t seed) {
-  fw::CryptoLibrary library(OSSL_LIB_CTX_new(), OSSL_LIB_CTX_free);
-  if (!library) return fw::fail(fw::ErrorCode::InvalidValue, "OSSL_LIB_CTX_new failed");
+  OSSL_LIB_CTX* library = OSSL_LIB_CTX_new();
+  if (library == nullptr) return fw::fail(fw::ErrorCode::InvalidValue, "OSSL_LIB_CTX_new failed");
   loading_seed = seed;
-  const bool ready = OSSL_PROVIDER_add_builtin(library.get(), kProviderName, provider_init) == 1 &&
-                     OSSL_PROVIDER_load(library.get(), kProviderName) != nullptr &&
-                     OSSL_PROVIDER_load(library.get(), "default") != nullptr &&
-                     RAND_set_seed_source_type(library.get(), kGeneratorName, nullptr) == 1 &&
-                     RAND_set_DRBG_type(library.get(), kGeneratorName, nullptr, nullptr, nullptr) == 1;
+  OSSL_PROVIDER* seeded = OSSL_PROVIDER_add_builtin(library, kProviderName, provider_init) == 1
+                              ? OSSL_PROVIDER_load(library, kProviderName)
+                              : nullptr;
+  OSSL_PROVIDER* algorithms = OSSL_PROVIDER_load(library, "default");
   loading_seed = 0;
+  // The loaded providers hold references that must go before the context (else they leak).
+  fw::CryptoLibrary owner(library, [seeded, algorithms](OSSL_LIB_CTX* context) {
+    if (algorithms != nullptr) OSSL_PROVIDER_unload(algorithms);
+    if (seeded != nullptr) OSSL_PROVIDER_unload(seeded);
+    OSSL_LIB_CTX_free(context);
+  });
+  const bool ready = seeded != nullptr && algorithms != nullptr &&
+                     RAND_set_seed_source_type(library, kGeneratorName, nullptr) == 1 &&
+                     RAND_set_DRBG_type(library, kGeneratorName, nullptr, nullptr, nullptr) == 1;
   if (!ready) {
     ERR_clear_error();
     return fw::fail(fw::ErrorCode::InvalidValue, "seeded OpenSSL library: provider setup failed");
   }
-  return library;
+  return owner;
 }
 
 }  // namespace sim
