@@ -61,7 +61,8 @@ std::vector<std::string> pem_certificate_blocks(std::string_view text) {
 // --- TlsIdentity --------------------------------------------------------------------------------
 
 Result<std::shared_ptr<const TlsIdentity>> TlsIdentity::from_pem(std::string_view certificate_pem,
-                                                                 std::string_view key_pem) {
+                                                                 std::string_view key_pem,
+                                                                 CryptoLibrary library) {
   auto certificate_bio = memory_bio(certificate_pem);
   X509* certificate = PEM_read_bio_X509(certificate_bio.get(), nullptr, nullptr, nullptr);
   if (certificate == nullptr) {
@@ -69,7 +70,7 @@ Result<std::shared_ptr<const TlsIdentity>> TlsIdentity::from_pem(std::string_vie
     return fail(ErrorCode::InvalidValue, "certificate: not a PEM certificate");
   }
   auto key_bio = memory_bio(key_pem);
-  EVP_PKEY* key = PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr);
+  EVP_PKEY* key = PEM_read_bio_PrivateKey_ex(key_bio.get(), nullptr, nullptr, nullptr, library.get(), nullptr);
   if (key == nullptr) {
     ERR_clear_error();
     X509_free(certificate);
@@ -81,7 +82,7 @@ Result<std::shared_ptr<const TlsIdentity>> TlsIdentity::from_pem(std::string_vie
     EVP_PKEY_free(key);
     return fail(ErrorCode::InvalidValue, "private key does not match the certificate");
   }
-  return std::shared_ptr<const TlsIdentity>(new TlsIdentity(certificate, key));
+  return std::shared_ptr<const TlsIdentity>(new TlsIdentity(certificate, key, std::move(library)));
 }
 
 TlsIdentity::~TlsIdentity() {
@@ -92,9 +93,10 @@ TlsIdentity::~TlsIdentity() {
 // --- TlsContext ---------------------------------------------------------------------------------
 
 Result<std::shared_ptr<const TlsContext>> TlsContext::create(const TlsContextOptions& options) {
-  SSL_CTX* context = SSL_CTX_new(options.role == TlsRole::Client ? TLS_client_method() : TLS_server_method());
+  SSL_CTX* context = SSL_CTX_new_ex(options.library.get(), nullptr,
+                                    options.role == TlsRole::Client ? TLS_client_method() : TLS_server_method());
   if (context == nullptr) return fail(ErrorCode::TlsHandshakeFailed, openssl_error_text());
-  std::shared_ptr<const TlsContext> owner(new TlsContext(context, options.role));
+  std::shared_ptr<const TlsContext> owner(new TlsContext(context, options.role, options.library));
 
   SSL_CTX_set_min_proto_version(context, static_cast<int>(options.version_min));
   if (options.version_max) SSL_CTX_set_max_proto_version(context, static_cast<int>(*options.version_max));
@@ -105,9 +107,11 @@ Result<std::shared_ptr<const TlsContext>> TlsContext::create(const TlsContextOpt
   }
   // Idle sessions in a large simulated fleet give their buffers back (DESIGN.md "Scale").
   SSL_CTX_set_mode(context, SSL_MODE_RELEASE_BUFFERS);
-  // Each resync is a new connection, as on the phones: no session resumption.
+  // Each resync is a new connection, as on the phones: no session resumption, and no TLS 1.3
+  // tickets (they would carry the host's clock into the simulator's bytes).
   SSL_CTX_set_session_cache_mode(context, SSL_SESS_CACHE_OFF);
   SSL_CTX_set_options(context, SSL_OP_NO_TICKET);
+  SSL_CTX_set_num_tickets(context, 0);
 
   X509_STORE* store = SSL_CTX_get_cert_store(context);
   STACK_OF(X509_NAME)* client_ca_names = sk_X509_NAME_new_null();

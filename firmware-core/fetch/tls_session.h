@@ -15,6 +15,10 @@
 // name (or IPv4 address) must match; validity is checked against the phone's wall clock (not the
 // host's), so a simulated date can make a certificate expired or not yet valid. TLS 1.2 is the
 // minimum unless the context says otherwise.
+//
+// Randomness: a context (and an identity) may name an OpenSSL library context; every random byte
+// of its handshakes then comes from that library's generators. The simulator passes a seeded one
+// (sim/pki/seeded_crypto.h) so runs replay; the device passes none and uses OpenSSL's default.
 
 #include <openssl/ssl.h>
 
@@ -23,6 +27,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "firmware-core/base/bytes.h"
@@ -32,6 +37,10 @@
 
 namespace fw {
 
+// An OpenSSL library context (providers, random generators), shared by everything built in it.
+// Empty: OpenSSL's default context.
+using CryptoLibrary = std::shared_ptr<OSSL_LIB_CTX>;
+
 enum class TlsRole : std::uint8_t { Client, Server };
 
 // TLS protocol versions by their wire numbers (0x0301 = TLS 1.0 ... 0x0304 = TLS 1.3).
@@ -40,15 +49,19 @@ enum class TlsVersion : std::uint16_t { Tls1_0 = 0x0301, Tls1_1 = 0x0302, Tls1_2
 // A certificate with its private key, parsed once (a phone's MIC, a server's certificate).
 class TlsIdentity {
  public:
+  // The key is loaded into `library` (signatures draw their nonces from its generators).
   // Errors: InvalidValue when either PEM text does not parse or the key does not match.
   static Result<std::shared_ptr<const TlsIdentity>> from_pem(std::string_view certificate_pem,
-                                                             std::string_view key_pem);
+                                                             std::string_view key_pem,
+                                                             CryptoLibrary library = nullptr);
   ~TlsIdentity();
   X509* certificate() const { return certificate_; }
   EVP_PKEY* key() const { return key_; }
 
  private:
-  TlsIdentity(X509* certificate, EVP_PKEY* key) : certificate_(certificate), key_(key) {}
+  TlsIdentity(X509* certificate, EVP_PKEY* key, CryptoLibrary library)
+      : library_(std::move(library)), certificate_(certificate), key_(key) {}
+  CryptoLibrary library_;  // outlives the key that lives in it
   X509* certificate_;
   EVP_PKEY* key_;
 };
@@ -68,6 +81,8 @@ struct TlsContextOptions {
   bool require_client_certificate = false;
   TlsVersion version_min = TlsVersion::Tls1_2;
   std::optional<TlsVersion> version_max;  // nullopt: the highest OpenSSL supports
+  // Where the handshakes' algorithms and random bytes come from (empty: OpenSSL's default).
+  CryptoLibrary library;
 };
 
 // An SSL_CTX: trust store, versions, verification mode. Shared by many sessions.
@@ -83,7 +98,9 @@ class TlsContext {
   SSL_CTX* native() const { return context_; }
 
  private:
-  TlsContext(SSL_CTX* context, TlsRole role) : context_(context), role_(role) {}
+  TlsContext(SSL_CTX* context, TlsRole role, CryptoLibrary library)
+      : library_(std::move(library)), context_(context), role_(role) {}
+  CryptoLibrary library_;  // outlives the SSL_CTX built in it
   SSL_CTX* context_;
   TlsRole role_;
 };

@@ -76,6 +76,13 @@ struct ServerCertificateSpec {
   CertificateIssuer issuer = CertificateIssuer::Provisioning;
 };
 
+// A concurrency limit with queueing (servers/admission): at most `in_service` connections served,
+// `queue` more waiting in FIFO order; past that, connections are closed unread.
+struct ConcurrencyLimitSpec {
+  std::uint32_t in_service = 0;
+  std::uint32_t queue = 0;
+};
+
 struct ServerSpec {
   std::string name;
   ServerKind kind = ServerKind::Tftp;
@@ -87,6 +94,7 @@ struct ServerSpec {
   bool require_client_certificate = false;           // https only
   // http/https: the guide's reflect.pl answers GETs of this path (empty: no reflector).
   std::string reflector_path;
+  std::optional<ConcurrencyLimitSpec> limit;         // http and https
   SourceLocation where;
 };
 
@@ -101,7 +109,9 @@ struct NetworkSpec {
 
 // A fault a server injects (issue #6): applies to a share of requests inside its window.
 struct FaultSpec {
-  enum class Kind : std::uint8_t { Latency, Drop, Status, Truncate, Corrupt, Stall };
+  enum class Kind : std::uint8_t { Latency, Drop, Status, Truncate, Corrupt, Stall, Certificate };
+  // Certificate (HTTPS servers): what the server presents instead of its own certificate.
+  enum class Certificate : std::uint8_t { Expired, WrongHost, Untrusted };
   Kind kind = Kind::Status;
   Share share{Share::kWhole};
   int status = 503;                            // Status
@@ -109,6 +119,7 @@ struct FaultSpec {
   fw::Duration latency{0};                     // Latency
   std::uint64_t keep_bytes = 0;                // Truncate: body bytes kept
   std::uint32_t corrupt_bytes = 1;             // Corrupt: bytes flipped
+  Certificate certificate = Certificate::Expired;  // Certificate
 };
 
 struct TimelineEvent {

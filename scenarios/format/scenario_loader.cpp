@@ -353,6 +353,27 @@ class Loader {
       }
       spec.reflector_path = *reflector;
     }
+    YAML::Node limit = fields.take("limit");
+    if (limit.IsDefined()) {
+      Fields limit_fields(*this, limit, context + ".limit");
+      ConcurrencyLimitSpec limit_spec;
+      if (auto in_service = unsigned_number(limit_fields.take("in_service"), context + ".limit.in_service")) {
+        limit_spec.in_service = static_cast<std::uint32_t>(std::min<std::uint64_t>(*in_service, 1'000'000));
+      }
+      if (auto waiting = unsigned_number(limit_fields.take("queue"), context + ".limit.queue")) {
+        limit_spec.queue = static_cast<std::uint32_t>(std::min<std::uint64_t>(*waiting, 1'000'000));
+      }
+      limit_fields.finish();
+      if (limit_spec.in_service == 0) {
+        error(limit, context + ".limit.in_service: expected at least 1");
+        ok = false;
+      }
+      spec.limit = limit_spec;
+    }
+    if (ok && spec.limit && spec.kind != ServerKind::Http && spec.kind != ServerKind::Https) {
+      error(node, context + ": 'limit' needs kind http or https");
+      ok = false;
+    }
     if (ok && spec.kind != ServerKind::Https && (spec.certificate || spec.require_client_certificate)) {
       error(node, context + ": 'certificate' and 'client_certificate' need kind https");
       ok = false;
@@ -599,7 +620,8 @@ class Loader {
     static const std::vector<std::pair<std::string, FaultSpec::Kind>> kKinds = {
         {"latency", FaultSpec::Kind::Latency}, {"drop", FaultSpec::Kind::Drop},
         {"status", FaultSpec::Kind::Status},   {"truncate", FaultSpec::Kind::Truncate},
-        {"corrupt", FaultSpec::Kind::Corrupt}, {"stall", FaultSpec::Kind::Stall}};
+        {"corrupt", FaultSpec::Kind::Corrupt}, {"stall", FaultSpec::Kind::Stall},
+        {"certificate", FaultSpec::Kind::Certificate}};
     auto kind = text(fields.take("kind"), context + ".kind");
     bool known = false;
     for (const auto& [name, value] : kKinds) {
@@ -609,7 +631,7 @@ class Loader {
       }
     }
     if (!known) {
-      error(fields.node(), context + ".kind: expected latency, drop, status, truncate, corrupt or stall");
+      error(fields.node(), context + ".kind: expected latency, drop, status, truncate, corrupt, stall or certificate");
       ok = false;
     }
     if (auto fault_share = share(fields.take("share"), context + ".share")) spec.share = *fault_share;
@@ -629,6 +651,23 @@ class Loader {
         ok = false;
       }
       spec.corrupt_bytes = static_cast<std::uint32_t>(*flipped);
+    }
+    if (auto certificate = text(fields.take("certificate"), context + ".certificate")) {
+      static const std::vector<std::pair<std::string, FaultSpec::Certificate>> kCertificates = {
+          {"expired", FaultSpec::Certificate::Expired},
+          {"wrong-host", FaultSpec::Certificate::WrongHost},
+          {"untrusted", FaultSpec::Certificate::Untrusted}};
+      bool named = false;
+      for (const auto& [name, value] : kCertificates) {
+        if (*certificate == name) {
+          spec.certificate = value;
+          named = true;
+        }
+      }
+      if (!named || spec.kind != FaultSpec::Kind::Certificate) {
+        error(fields.node(), context + ".certificate: expected expired, wrong-host or untrusted, with kind certificate");
+        ok = false;
+      }
     }
     if (auto lasting = duration(fields.take("for"), context + ".for")) event.fault_for = *lasting;
     event.fault = spec;
@@ -818,6 +857,14 @@ class Loader {
     for (const auto& reference : server_references_) {
       if (!result.find_server(reference.name)) {
         errors_.push_back({reference.where, reference.context + ": no server named '" + reference.name + "'"});
+      }
+    }
+    for (const TimelineEvent& event : result.timeline) {
+      if (event.kind != TimelineEvent::Kind::Fault || event.fault->kind != FaultSpec::Kind::Certificate) continue;
+      const ServerSpec* server = result.find_server(event.server);
+      if (server && server->kind != ServerKind::Https) {
+        errors_.push_back({event.where, "fault: certificate faults need an https server, '" + event.server + "' is " +
+                                            std::string(to_string(server->kind))});
       }
     }
     for (const auto& reference : selectors_) {

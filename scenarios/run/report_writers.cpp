@@ -128,6 +128,10 @@ std::string server_json(const ServerSummary& server) {
   object.field("latency_p50_ms", number_text(server.latency_p50_ms));
   object.field("latency_p90_ms", number_text(server.latency_p90_ms));
   object.field("latency_p99_ms", number_text(server.latency_p99_ms));
+  object.field("queue_peak", number_text(server.queue_peak));
+  object.field("queue_refused", number_text(server.queue_refused));
+  object.field("queue_wait_p50_ms", number_text(server.queue_wait_p50_ms));
+  object.field("queue_wait_p99_ms", number_text(server.queue_wait_p99_ms));
   object.close();
   return out;
 }

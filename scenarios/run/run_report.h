@@ -43,6 +43,12 @@ struct ServerSummary {
   std::uint64_t latency_p50_ms = 0;
   std::uint64_t latency_p90_ms = 0;
   std::uint64_t latency_p99_ms = 0;
+  // The concurrency limit's queue (servers with `limit:` only): most connections waiting at once,
+  // connections refused with the queue full, and the waits of those admitted from the queue.
+  std::uint64_t queue_peak = 0;
+  std::uint64_t queue_refused = 0;
+  std::uint64_t queue_wait_p50_ms = 0;
+  std::uint64_t queue_wait_p99_ms = 0;
 };
 
 struct PhoneTimelineEntry {

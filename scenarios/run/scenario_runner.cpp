@@ -1,6 +1,7 @@
 #include "scenarios/run/scenario_runner.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <memory>
 #include <set>
@@ -19,6 +20,7 @@
 #include "sim/hosting/sim_syslog_server.h"
 #include "sim/hosting/sim_tftp_server.h"
 #include "sim/pki/certificate_authority.h"
+#include "sim/pki/seeded_crypto.h"
 #include "sim/platform/sim_platform.h"
 #include "sim/trace/pcap_writer.h"
 
@@ -224,10 +226,14 @@ class Runner {
     bool any_https = false;
     for (const ServerSpec& server : scenario_.servers) any_https |= server.kind == ServerKind::Https;
     if (!any_https) return {};
+    // One seeded OpenSSL library for the whole world: keys, certificates and handshakes replay.
+    auto library = sim::make_seeded_crypto_library(fw::derive_seed(seed_, kRunnerEntityBase + (std::uint64_t{4} << 20)));
+    if (!library) return fw::fail(library.error());
+    crypto_library_ = *library;
     const sim::Validity roots{scenario_.start + -3650 * kDaySeconds, scenario_.start + 3650 * kDaySeconds};
-    auto provisioning = sim::CertificateAuthority::create_root("phonesim Provisioning Root", roots);
-    auto manufacturer = sim::CertificateAuthority::create_root("phonesim Manufacturer Root", roots);
-    auto untrusted = sim::CertificateAuthority::create_root("phonesim Untrusted Root", roots);
+    auto provisioning = sim::CertificateAuthority::create_root("phonesim Provisioning Root", roots, crypto_library_);
+    auto manufacturer = sim::CertificateAuthority::create_root("phonesim Manufacturer Root", roots, crypto_library_);
+    auto untrusted = sim::CertificateAuthority::create_root("phonesim Untrusted Root", roots, crypto_library_);
     if (!provisioning || !manufacturer || !untrusted) {
       return fw::fail(fw::ErrorCode::InvalidValue, "creating the simulated certificate authorities failed");
     }
@@ -236,6 +242,7 @@ class Runner {
     untrusted_ca_.emplace(std::move(*untrusted));
     fw::TlsContextOptions phone_trust;
     phone_trust.trusted_certificates_pem = {provisioning_ca_->certificate_pem()};
+    phone_trust.library = crypto_library_;
     auto context = fw::TlsContext::create(phone_trust);
     if (!context) return fw::fail(context.error());
     phone_tls_ = *context;
@@ -248,7 +255,12 @@ class Runner {
     static constexpr std::pair<FaultSpec::Kind, srv::FaultKind> kKinds[] = {
         {FaultSpec::Kind::Latency, srv::FaultKind::Latency}, {FaultSpec::Kind::Drop, srv::FaultKind::Drop},
         {FaultSpec::Kind::Status, srv::FaultKind::Status},   {FaultSpec::Kind::Truncate, srv::FaultKind::Truncate},
-        {FaultSpec::Kind::Corrupt, srv::FaultKind::Corrupt}, {FaultSpec::Kind::Stall, srv::FaultKind::Stall}};
+        {FaultSpec::Kind::Corrupt, srv::FaultKind::Corrupt}, {FaultSpec::Kind::Stall, srv::FaultKind::Stall},
+        {FaultSpec::Kind::Certificate, srv::FaultKind::Certificate}};
+    static constexpr std::pair<FaultSpec::Certificate, srv::CertificateSwap> kSwaps[] = {
+        {FaultSpec::Certificate::Expired, srv::CertificateSwap::Expired},
+        {FaultSpec::Certificate::WrongHost, srv::CertificateSwap::WrongHost},
+        {FaultSpec::Certificate::Untrusted, srv::CertificateSwap::Untrusted}};
     srv::FaultPlan plan;
     for (const TimelineEvent& event : scenario_.timeline) {
       if (event.kind != TimelineEvent::Kind::Fault || event.server != server) continue;
@@ -271,6 +283,9 @@ class Runner {
       if (spec.retry_after) window.retry_after_s = static_cast<std::uint32_t>(whole_seconds(*spec.retry_after));
       window.keep_bytes = spec.keep_bytes;
       window.corrupt_bytes = spec.corrupt_bytes;
+      for (const auto& [ours, theirs] : kSwaps) {
+        if (ours == spec.certificate) window.certificate = theirs;
+      }
       plan.windows.push_back(window);
     }
     return plan;
@@ -314,7 +329,7 @@ class Runner {
         case ServerKind::Https: {
           std::optional<sim::SimHttpsSettings> https;
           if (spec.kind == ServerKind::Https) {
-            auto tls = server_tls(spec);
+            auto tls = server_tls(spec, *server->faults);
             if (!tls) return fw::fail(tls.error());
             https = std::move(*tls);
           }
@@ -325,6 +340,7 @@ class Runner {
                                                    std::move(https));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
           server->http = std::move(*started);
+          if (spec.limit) server->http->limit_concurrency({spec.limit->in_service, spec.limit->queue});
           break;
         }
         case ServerKind::Syslog: {
@@ -339,31 +355,76 @@ class Runner {
     return {};
   }
 
-  fw::Result<sim::SimHttpsSettings> server_tls(const ServerSpec& spec) {
+  // The server's TLS context, and one per certificate its fault plan swaps in.
+  fw::Result<sim::SimHttpsSettings> server_tls(const ServerSpec& spec, srv::ServerFaults& faults) {
     ServerCertificateSpec certificate_spec = spec.certificate.value_or(ServerCertificateSpec{});
     sim::Validity validity{certificate_spec.not_before.value_or(scenario_.start + -365 * kDaySeconds),
                            certificate_spec.not_after.value_or(scenario_.start + 3650 * kDaySeconds)};
     std::vector<std::string> hosts = certificate_spec.hosts;
     if (hosts.empty() && !spec.host_name.empty()) hosts.push_back(spec.host_name);
+    auto context = server_context(spec, issue_server_certificate(spec, certificate_spec.issuer, hosts, validity));
+    if (!context) return fw::fail(context.error());
+    sim::SimHttpsSettings settings{*context, scenario_.start, {}};
+
+    std::array<std::shared_ptr<const fw::TlsContext>, srv::kCertificateSwapCount> swapped;
+    for (const srv::FaultWindow& window : faults.plan().windows) {
+      if (window.kind != srv::FaultKind::Certificate) continue;
+      auto& slot = swapped[static_cast<std::size_t>(window.certificate)];
+      if (slot) continue;
+      fw::Result<sim::IssuedCertificate> wrong = fw::fail(fw::ErrorCode::InvalidValue, "no swap");
+      switch (window.certificate) {
+        case srv::CertificateSwap::Expired:  // ended a day before the run started
+          wrong = issue_server_certificate(spec, CertificateIssuer::Provisioning, hosts,
+                                           {scenario_.start + -730 * kDaySeconds, scenario_.start + -kDaySeconds});
+          break;
+        case srv::CertificateSwap::WrongHost:  // no SAN the phones could ask for
+          wrong = provisioning_ca_->issue_server({"wrong-host.invalid"}, {}, validity);
+          break;
+        case srv::CertificateSwap::Untrusted:
+          wrong = issue_server_certificate(spec, CertificateIssuer::Untrusted, hosts, validity);
+          break;
+      }
+      auto wrong_context = server_context(spec, std::move(wrong));
+      if (!wrong_context) return fw::fail(wrong_context.error());
+      slot = *wrong_context;
+    }
+    if (std::any_of(swapped.begin(), swapped.end(), [](const auto& slot) { return slot != nullptr; })) {
+      settings.swapped_context = [&faults, swapped](fw::Instant now) -> std::shared_ptr<const fw::TlsContext> {
+        auto swap = faults.certificate_swap(now);
+        return swap ? swapped[static_cast<std::size_t>(*swap)] : nullptr;
+      };
+    }
+    return settings;
+  }
+
+  fw::Result<sim::IssuedCertificate> issue_server_certificate(const ServerSpec& spec, CertificateIssuer issuer,
+                                                              const std::vector<std::string>& hosts,
+                                                              sim::Validity validity) {
     fw::Result<sim::IssuedCertificate> issued = fw::fail(fw::ErrorCode::InvalidValue, "no issuer");
-    switch (certificate_spec.issuer) {
+    switch (issuer) {
       case CertificateIssuer::Provisioning: issued = provisioning_ca_->issue_server(hosts, {spec.address}, validity); break;
       case CertificateIssuer::Untrusted: issued = untrusted_ca_->issue_server(hosts, {spec.address}, validity); break;
       case CertificateIssuer::SelfSigned:
-        issued = sim::make_self_signed_server(hosts.empty() ? spec.address.to_string() : hosts.front(), validity);
+        issued = sim::make_self_signed_server(hosts.empty() ? spec.address.to_string() : hosts.front(), validity,
+                                              crypto_library_);
         break;
     }
+    return issued;
+  }
+
+  // A server context presenting `issued` (and asking for MICs if the server wants them).
+  fw::Result<std::shared_ptr<const fw::TlsContext>> server_context(const ServerSpec& spec,
+                                                                   fw::Result<sim::IssuedCertificate> issued) {
     if (!issued) return invalid(spec.where, "server '" + spec.name + "': certificate: " + issued.error().to_string());
-    auto identity = fw::TlsIdentity::from_pem(issued->certificate_pem(), issued->key_pem());
+    auto identity = fw::TlsIdentity::from_pem(issued->certificate_pem(), issued->key_pem(), crypto_library_);
     if (!identity) return fw::fail(identity.error());
     fw::TlsContextOptions options;
     options.role = fw::TlsRole::Server;
     options.identity = *identity;
     options.require_client_certificate = spec.require_client_certificate;
     options.trusted_certificates_pem = {manufacturer_ca_->certificate_pem()};
-    auto context = fw::TlsContext::create(options);
-    if (!context) return fw::fail(context.error());
-    return sim::SimHttpsSettings{*context, scenario_.start};
+    options.library = crypto_library_;
+    return fw::TlsContext::create(options);
   }
 
   // Fleet groups scaled to --phones, each group keeping its share (at least one phone each).
@@ -421,7 +482,7 @@ class Runner {
                fw::mac_colon_form(phone->identity.mac), fw::mac_lower_hex(phone->identity.mac)},
               {scenario_.start + -365 * kDaySeconds, scenario_.start + 3650 * kDaySeconds});
           if (!mic) return fw::fail(mic.error());
-          auto identity_pem = fw::TlsIdentity::from_pem(mic->certificate_pem(), mic->key_pem());
+          auto identity_pem = fw::TlsIdentity::from_pem(mic->certificate_pem(), mic->key_pem(), crypto_library_);
           if (!identity_pem) return fw::fail(identity_pem.error());
           phone->settings.client_identity = *identity_pem;
         }
@@ -876,6 +937,11 @@ class Runner {
       } else if (server->http) {
         for (const auto& record : server->http->access_log()) summary.failures += record.status >= 400 ? 1 : 0;
         summary.failures += server->http->tls_failures();
+        const srv::ServiceQueue& queue = server->http->queue();
+        summary.queue_peak = queue.peak_waiting();
+        summary.queue_refused = queue.refused();
+        summary.queue_wait_p50_ms = static_cast<std::uint64_t>(queue.wait_percentile(500).count() / 1'000'000);
+        summary.queue_wait_p99_ms = static_cast<std::uint64_t>(queue.wait_percentile(990).count() / 1'000'000);
       }
       summary.latency_p50_ms = percentile(latencies_ms, 50);
       summary.latency_p90_ms = percentile(latencies_ms, 90);
@@ -899,6 +965,7 @@ class Runner {
   sim::SimWorld world_;
   std::optional<sim::PcapWriter> pcap_;
   fw::ProfileDecoder decoder_;
+  fw::CryptoLibrary crypto_library_;  // seeded: every TLS byte of the world replays
   std::optional<sim::CertificateAuthority> provisioning_ca_;
   std::optional<sim::CertificateAuthority> manufacturer_ca_;
   std::optional<sim::CertificateAuthority> untrusted_ca_;

@@ -41,6 +41,20 @@ std::string_view to_string(FaultKind kind) {
       return "corrupt";
     case FaultKind::Stall:
       return "stall";
+    case FaultKind::Certificate:
+      return "certificate";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(CertificateSwap swap) {
+  switch (swap) {
+    case CertificateSwap::Expired:
+      return "expired";
+    case CertificateSwap::WrongHost:
+      return "wrong-host";
+    case CertificateSwap::Untrusted:
+      return "untrusted";
   }
   return "unknown";
 }
@@ -60,6 +74,9 @@ std::string FaultWindow::to_string() const {
       break;
     case FaultKind::Corrupt:
       text += " flip=" + std::to_string(corrupt_bytes) + "B";
+      break;
+    case FaultKind::Certificate:
+      text += " " + std::string(srv::to_string(certificate));
       break;
     case FaultKind::Drop:
     case FaultKind::Stall:
@@ -86,7 +103,7 @@ ServerFaults::ServerFaults(FaultPlan plan, std::uint64_t seed)
 FaultDecision ServerFaults::decide(fw::Instant now) {
   FaultDecision decision;
   for (const FaultWindow& window : plan_.windows) {
-    if (now < window.from || now >= window.until) continue;
+    if (now < window.from || now >= window.until || window.kind == FaultKind::Certificate) continue;
     if (!random_.chance(window.share_ppm, kPartsPerMillion)) continue;
     ++injected_[static_cast<std::size_t>(window.kind)];
     add_kind(decision.kinds, window.kind);
@@ -113,9 +130,21 @@ FaultDecision ServerFaults::decide(fw::Instant now) {
       case FaultKind::Corrupt:
         decision.corrupt_bytes += window.corrupt_bytes;
         break;
+      case FaultKind::Certificate:
+        break;  // skipped above: a handshake-time fault
     }
   }
   return decision;
+}
+
+std::optional<CertificateSwap> ServerFaults::certificate_swap(fw::Instant now) {
+  for (const FaultWindow& window : plan_.windows) {
+    if (window.kind != FaultKind::Certificate || now < window.from || now >= window.until) continue;
+    if (!random_.chance(window.share_ppm, kPartsPerMillion)) continue;
+    ++injected_[static_cast<std::size_t>(FaultKind::Certificate)];
+    return window.certificate;
+  }
+  return std::nullopt;
 }
 
 void ServerFaults::damage(const FaultDecision& decision, fw::Bytes& body) {

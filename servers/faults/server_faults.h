@@ -14,6 +14,8 @@
 //             of the whole, then the connection closes
 //   corrupt   corrupt_bytes bytes of the body flipped     the same bytes of the file flipped
 //   stall     connection kept open, never answered        request ignored
+//   certificate  (HTTPS only, per TLS connection) the server presents an expired, wrong-host
+//             or untrusted certificate instead of its own: certificate_swap(), not the hooks
 //
 // Several windows may hit one request (a slow server that also cuts bodies); drop and stall win
 // over the rest, then status. Uploads (PUT/POST, TFTP WRQ) are delayed, dropped, stalled or
@@ -33,9 +35,19 @@
 
 namespace srv {
 
-enum class FaultKind : std::uint8_t { Latency, Drop, Status, Truncate, Corrupt, Stall };
-inline constexpr std::size_t kFaultKindCount = 6;
+enum class FaultKind : std::uint8_t { Latency, Drop, Status, Truncate, Corrupt, Stall, Certificate };
+inline constexpr std::size_t kFaultKindCount = 7;
 std::string_view to_string(FaultKind kind);
+
+// Which wrong certificate a Certificate fault presents. The host (the simulator) mints them: the
+// servers' cores know no PKI.
+enum class CertificateSwap : std::uint8_t {
+  Expired,    // issued by the right root, validity ended before the window
+  WrongHost,  // issued by the right root for another host name
+  Untrusted,  // right host and dates, issued by a root the phones do not trust
+};
+inline constexpr std::size_t kCertificateSwapCount = 3;
+std::string_view to_string(CertificateSwap swap);
 
 inline constexpr std::uint32_t kPartsPerMillion = 1'000'000;
 
@@ -49,6 +61,7 @@ struct FaultWindow {
   std::optional<std::uint32_t> retry_after_s;  // Status: the Retry-After header (HTTP only)
   std::uint64_t keep_bytes = 0;                // Truncate: body bytes kept
   std::uint32_t corrupt_bytes = 1;             // Corrupt: bytes flipped
+  CertificateSwap certificate = CertificateSwap::Expired;  // Certificate
 
   // "status 503 retry-after=120s share=250000ppm [10s, 70s)": one line of a printed plan.
   std::string to_string() const;
@@ -82,6 +95,10 @@ class ServerFaults {
   // Draws the windows active at `now` for one request. Each active window draws once per
   // request, so the stream and the outcome depend only on the plan, the seed and the requests.
   FaultDecision decide(fw::Instant now);
+  // Call once per TLS connection, as it is accepted: the certificate to present instead of the
+  // server's own, when a Certificate window active at `now` hits this connection (the first such
+  // window wins); nullopt otherwise. Draws from the same stream as decide().
+  std::optional<CertificateSwap> certificate_swap(fw::Instant now);
   // Cuts and flips `body` as `decision` says (corrupted positions drawn from the stream).
   void damage(const FaultDecision& decision, fw::Bytes& body);
 

@@ -33,20 +33,65 @@ StreamHandler& SimHttpServer::on_stream_accepted(StreamEndId end, fw::Endpoint, 
   connection = Connection{};
   connection.remote = remote;
   connection.serial = next_serial_++;
+  switch (queue_.arrive(world_.engine.now(), connection.serial)) {
+    case srv::ServiceQueue::Admission::Serve:
+      start_service(end, connection);
+      break;
+    case srv::ServiceQueue::Admission::Wait:
+      connection.waiting = true;
+      waiting_ends_[connection.serial] = end;
+      break;
+    case srv::ServiceQueue::Admission::Refuse:
+      // Closed on an engine call: the network is still inside its accept.
+      world_.engine.schedule_call(world_.engine.now(), [this, alive = std::weak_ptr<int>(lifetime_), end,
+                                                        serial = connection.serial] {
+        if (alive.expired()) return;
+        auto found = connections_.find(end);
+        if (found == connections_.end() || found->second.serial != serial) return;
+        world_.network.close(end);
+        connections_.erase(found);
+      });
+      break;
+  }
+  return *this;
+}
+
+void SimHttpServer::start_service(StreamEndId end, Connection& connection) {
+  const fw::Endpoint remote = connection.remote;
   if (https_) {
-    connection.tls.emplace(fw::TlsSession::server(https_->context, wall_now()));
+    std::shared_ptr<const fw::TlsContext> context = https_->context;
+    if (https_->swapped_context) {
+      if (auto swapped = https_->swapped_context(world_.engine.now())) context = std::move(swapped);
+    }
+    connection.tls.emplace(fw::TlsSession::server(std::move(context), wall_now()));
   } else {
     connection.accepted_by_core = true;
     server_.handle_accepted(world_.engine.now(), end, remote);
     pump();
   }
-  return *this;
+}
+
+void SimHttpServer::admit(std::uint64_t serial) {
+  auto waiting = waiting_ends_.find(serial);
+  if (waiting == waiting_ends_.end()) return;
+  const StreamEndId end = waiting->second;
+  waiting_ends_.erase(waiting);
+  auto found = connections_.find(end);
+  if (found == connections_.end() || found->second.serial != serial) return;
+  found->second.waiting = false;
+  fw::Bytes held = std::exchange(found->second.held, {});
+  start_service(end, found->second);
+  if (!held.empty()) on_stream_data(end, held);
 }
 
 void SimHttpServer::on_stream_data(StreamEndId end, fw::ByteSpan bytes) {
   auto found = connections_.find(end);
   if (found == connections_.end()) return;
   Connection& connection = found->second;
+  if (connection.waiting) {
+    connection.held.insert(connection.held.end(), bytes.begin(), bytes.end());
+    return;
+  }
   const fw::Instant now = world_.engine.now();
   if (!connection.tls) {
     server_.handle_bytes(now, end, bytes);
@@ -78,7 +123,7 @@ void SimHttpServer::on_stream_closed(StreamEndId end) {
   auto found = connections_.find(end);
   if (found == connections_.end()) return;
   if (found->second.accepted_by_core) server_.handle_closed(world_.engine.now(), end);
-  connections_.erase(found);
+  forget(end);
   pump();
 }
 
@@ -89,7 +134,18 @@ void SimHttpServer::flush_tls(StreamEndId end, Connection& connection) {
   if (!ciphertext.empty()) world_.network.send(end, ciphertext);
 }
 
-void SimHttpServer::forget(StreamEndId end) { connections_.erase(end); }
+void SimHttpServer::forget(StreamEndId end) {
+  auto found = connections_.find(end);
+  if (found == connections_.end()) return;
+  const std::uint64_t serial = found->second.serial;
+  connections_.erase(found);
+  waiting_ends_.erase(serial);
+  if (auto next = queue_.finish(world_.engine.now(), serial)) {
+    world_.engine.schedule_call(world_.engine.now(), [this, alive = std::weak_ptr<int>(lifetime_), next = *next] {
+      if (!alive.expired()) admit(next);
+    });
+  }
+}
 
 void SimHttpServer::pump() {
   const fw::Instant now = world_.engine.now();
@@ -124,7 +180,7 @@ bool SimHttpServer::perform(StreamEndId end, Connection& connection,
   }
   world_.network.close(end);
   server_.handle_closed(world_.engine.now(), end);  // a no-op when the core asked for the close
-  connections_.erase(end);
+  forget(end);
   return false;
 }
 

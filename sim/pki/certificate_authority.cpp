@@ -21,8 +21,8 @@ std::string bio_text(BIO* bio) {
   return std::string(data, static_cast<std::size_t>(size));
 }
 
-KeyPointer generate_key() {
-  return KeyPointer(EVP_EC_gen("P-256"));
+KeyPointer generate_key(OSSL_LIB_CTX* library) {
+  return KeyPointer(EVP_PKEY_Q_keygen(library, nullptr, "EC", "P-256"));
 }
 
 bool add_name_entry(X509_NAME* name, const char* field, const std::string& value) {
@@ -45,10 +45,10 @@ bool add_extension(X509* certificate, X509* issuer, int nid, const std::string& 
 
 // Builds a certificate for `key` named `subject`, signed by `issuer_key` (and named after
 // `issuer`, or self-signed when issuer is null).
-fw::Result<X509Pointer> build(EVP_PKEY* key, X509_NAME* subject, X509* issuer, EVP_PKEY* issuer_key,
+fw::Result<X509Pointer> build(OSSL_LIB_CTX* library, EVP_PKEY* key, X509_NAME* subject, X509* issuer, EVP_PKEY* issuer_key,
                               std::uint64_t serial, Validity validity,
                               const std::vector<std::pair<int, std::string>>& extensions) {
-  X509Pointer certificate(X509_new());
+  X509Pointer certificate(X509_new_ex(library, nullptr));
   if (!certificate) return fail(ErrorCode::InvalidValue, "X509_new failed");
   X509* raw = certificate.get();
   bool ok = X509_set_version(raw, 2) == 1 &&
@@ -99,37 +99,38 @@ std::string IssuedCertificate::key_pem() const {
 }
 
 fw::Result<CertificateAuthority> CertificateAuthority::create_root(const std::string& common_name,
-                                                                    Validity validity) {
-  KeyPointer key = generate_key();
+                                                                    Validity validity,
+                                                                    fw::CryptoLibrary library) {
+  KeyPointer key = generate_key(library.get());
   if (!key) return fail(ErrorCode::InvalidValue, "EC key generation failed");
   NamePointer name;
   if (!add_name_entry(name.name, "O", "phonesim") || !add_name_entry(name.name, "CN", common_name)) {
     return fail(ErrorCode::InvalidValue, "bad CA name");
   }
-  auto certificate = build(key.get(), name.name, nullptr, key.get(), 1, validity,
+  auto certificate = build(library.get(), key.get(), name.name, nullptr, key.get(), 1, validity,
                            {{NID_basic_constraints, "critical,CA:TRUE"},
                             {NID_key_usage, "critical,keyCertSign,cRLSign"},
                             {NID_subject_key_identifier, "hash"}});
   if (!certificate) return fail(certificate.error());
-  return CertificateAuthority(IssuedCertificate{std::move(*certificate), std::move(key)});
+  return CertificateAuthority(IssuedCertificate{std::move(*certificate), std::move(key)}, std::move(library));
 }
 
 fw::Result<CertificateAuthority> CertificateAuthority::issue_intermediate(const std::string& common_name,
                                                                           Validity validity) {
-  KeyPointer key = generate_key();
+  KeyPointer key = generate_key(library_.get());
   if (!key) return fail(ErrorCode::InvalidValue, "EC key generation failed");
   NamePointer name;
   if (!add_name_entry(name.name, "O", "phonesim") || !add_name_entry(name.name, "CN", common_name)) {
     return fail(ErrorCode::InvalidValue, "bad CA name");
   }
-  auto certificate = build(key.get(), name.name, root_.certificate.get(), root_.key.get(), next_serial_++,
+  auto certificate = build(library_.get(), key.get(), name.name, root_.certificate.get(), root_.key.get(), next_serial_++,
                            validity,
                            {{NID_basic_constraints, "critical,CA:TRUE,pathlen:0"},
                             {NID_key_usage, "critical,keyCertSign,cRLSign"},
                             {NID_subject_key_identifier, "hash"},
                             {NID_authority_key_identifier, "keyid:always"}});
   if (!certificate) return fail(certificate.error());
-  return CertificateAuthority(IssuedCertificate{std::move(*certificate), std::move(key)});
+  return CertificateAuthority(IssuedCertificate{std::move(*certificate), std::move(key)}, library_);
 }
 
 fw::Result<IssuedCertificate> CertificateAuthority::issue_server(
@@ -138,12 +139,12 @@ fw::Result<IssuedCertificate> CertificateAuthority::issue_server(
   if (host_names.empty() && addresses.empty()) {
     return fail(ErrorCode::InvalidValue, "a server certificate needs a host name or an address");
   }
-  KeyPointer key = generate_key();
+  KeyPointer key = generate_key(library_.get());
   if (!key) return fail(ErrorCode::InvalidValue, "EC key generation failed");
   NamePointer name;
   std::string common_name = host_names.empty() ? addresses.front().to_string() : host_names.front();
   if (!add_name_entry(name.name, "CN", common_name)) return fail(ErrorCode::InvalidValue, "bad host name");
-  auto certificate = build(key.get(), name.name, root_.certificate.get(), root_.key.get(), next_serial_++,
+  auto certificate = build(library_.get(), key.get(), name.name, root_.certificate.get(), root_.key.get(), next_serial_++,
                            validity,
                            {{NID_basic_constraints, "critical,CA:FALSE"},
                             {NID_key_usage, "critical,digitalSignature"},
@@ -156,7 +157,7 @@ fw::Result<IssuedCertificate> CertificateAuthority::issue_server(
 
 fw::Result<IssuedCertificate> CertificateAuthority::issue_phone(const PhoneCertificateSubject& subject,
                                                                 Validity validity) {
-  KeyPointer key = generate_key();
+  KeyPointer key = generate_key(library_.get());
   if (!key) return fail(ErrorCode::InvalidValue, "EC key generation failed");
   NamePointer name;
   if (!add_name_entry(name.name, "OU", subject.product_name) ||
@@ -165,7 +166,7 @@ fw::Result<IssuedCertificate> CertificateAuthority::issue_phone(const PhoneCerti
       !add_name_entry(name.name, "CN", subject.mac_plain)) {
     return fail(ErrorCode::InvalidValue, "bad phone certificate subject");
   }
-  auto certificate = build(key.get(), name.name, root_.certificate.get(), root_.key.get(), next_serial_++,
+  auto certificate = build(library_.get(), key.get(), name.name, root_.certificate.get(), root_.key.get(), next_serial_++,
                            validity,
                            {{NID_basic_constraints, "critical,CA:FALSE"},
                             {NID_key_usage, "critical,digitalSignature"},
@@ -175,12 +176,13 @@ fw::Result<IssuedCertificate> CertificateAuthority::issue_phone(const PhoneCerti
   return IssuedCertificate{std::move(*certificate), std::move(key)};
 }
 
-fw::Result<IssuedCertificate> make_self_signed_server(const std::string& host_name, Validity validity) {
-  KeyPointer key = generate_key();
+fw::Result<IssuedCertificate> make_self_signed_server(const std::string& host_name, Validity validity,
+                                                      const fw::CryptoLibrary& library) {
+  KeyPointer key = generate_key(library.get());
   if (!key) return fail(ErrorCode::InvalidValue, "EC key generation failed");
   NamePointer name;
   if (!add_name_entry(name.name, "CN", host_name)) return fail(ErrorCode::InvalidValue, "bad host name");
-  auto certificate = build(key.get(), name.name, nullptr, key.get(), 1, validity,
+  auto certificate = build(library.get(), key.get(), name.name, nullptr, key.get(), 1, validity,
                            {{NID_basic_constraints, "critical,CA:FALSE"},
                             {NID_ext_key_usage, "serverAuth"},
                             {NID_subject_alt_name, "DNS:" + host_name}});

@@ -7,6 +7,9 @@
 //
 // Validity is given in the simulated wall clock (WallTime), so a scenario can make a server
 // certificate expire at a chosen date or be not yet valid.
+//
+// Keys are generated and certificates signed in the authority's crypto library: in a world, the
+// seeded one (seeded_crypto.h), so the same seed mints the same certificates byte for byte.
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -18,6 +21,7 @@
 #include <vector>
 
 #include "firmware-core/base/result.h"
+#include "firmware-core/fetch/tls_session.h"
 #include "firmware-core/runtime/network_address.h"
 #include "firmware-core/runtime/time.h"
 
@@ -56,10 +60,11 @@ struct Validity {
 
 class CertificateAuthority {
  public:
-  // A self-signed root named `common_name`. Errors: InvalidValue if OpenSSL refuses (never
-  // expected with these fixed algorithms).
+  // A self-signed root named `common_name`; it and everything it issues is made in `library`.
+  // Errors: InvalidValue if OpenSSL refuses (never expected with these fixed algorithms).
   static fw::Result<CertificateAuthority> create_root(const std::string& common_name,
-                                                       Validity validity);
+                                                       Validity validity,
+                                                       fw::CryptoLibrary library = nullptr);
 
   // A server certificate for `host_names` (DNS SANs) and `addresses` (IP SANs); the CN is the
   // first host name. `not_before`/`not_after` let tests make it expired or not yet valid.
@@ -72,16 +77,20 @@ class CertificateAuthority {
   fw::Result<CertificateAuthority> issue_intermediate(const std::string& common_name, Validity validity);
 
   X509* certificate() const { return root_.certificate.get(); }
+  const fw::CryptoLibrary& library() const { return library_; }
   std::string certificate_pem() const { return root_.certificate_pem(); }
 
  private:
-  explicit CertificateAuthority(IssuedCertificate root) : root_(std::move(root)) {}
+  CertificateAuthority(IssuedCertificate root, fw::CryptoLibrary library)
+      : library_(std::move(library)), root_(std::move(root)) {}
 
+  fw::CryptoLibrary library_;  // outlives the keys and certificates made in it
   IssuedCertificate root_;
   std::uint64_t next_serial_ = 2;
 };
 
 // A self-signed leaf (not a CA) for `host_name`: the "self-signed server" negative case.
-fw::Result<IssuedCertificate> make_self_signed_server(const std::string& host_name, Validity validity);
+fw::Result<IssuedCertificate> make_self_signed_server(const std::string& host_name, Validity validity,
+                                                      const fw::CryptoLibrary& library = nullptr);
 
 }  // namespace sim

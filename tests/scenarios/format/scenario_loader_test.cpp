@@ -241,6 +241,25 @@ assertions:
   }
 }
 
+TEST(ScenarioLoaderTest, CertificateFaultsNameTheSwapAndNeedAnHttpsServer) {
+  const std::string servers =
+      "servers:\n  - {name: web, kind: https, address: 10.1.1.1}\n  - {name: plain, kind: http, address: 10.1.1.2}\n"
+      "fleet:\n  - count: 1\ntimeline:\n";
+  LoadResult good = load(servers + "  - {at: 1m, fault: {server: web, kind: certificate, certificate: wrong-host}}\n");
+  ASSERT_TRUE(good.scenario) << all_errors(good);
+  EXPECT_EQ(good.scenario->timeline[0].fault->kind, FaultSpec::Kind::Certificate);
+  EXPECT_EQ(good.scenario->timeline[0].fault->certificate, FaultSpec::Certificate::WrongHost);
+
+  LoadResult unknown = load(servers + "  - {at: 1m, fault: {server: web, kind: certificate, certificate: stale}}\n");
+  EXPECT_NE(all_errors(unknown).find("test.yaml:7: timeline[0].fault.certificate: expected expired, wrong-host or untrusted"),
+            std::string::npos)
+      << all_errors(unknown);
+  LoadResult plain = load(servers + "  - {at: 1m, fault: {server: plain, kind: certificate, certificate: expired}}\n");
+  EXPECT_NE(all_errors(plain).find("test.yaml:7: fault: certificate faults need an https server, 'plain' is http"),
+            std::string::npos)
+      << all_errors(plain);
+}
+
 TEST(ScenarioLoaderTest, MissingFileIsReported) {
   LoadResult result = load_scenario_file("/no/such/scenario.yaml");
   ASSERT_FALSE(result.scenario);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 #include "scenarios/format/scenario_loader.h"
 #include "tests/support/source_dir.h"
 
@@ -92,6 +94,145 @@ TEST(ScenarioRunnerTest, SameSeedSameTraceOtherSeedOtherTrace) {
   EXPECT_EQ(first->trace_hash, again->trace_hash);
   EXPECT_NE(first->trace_hash, different->trace_hash);
   EXPECT_EQ(different->seed, 8u);
+}
+
+// Mutual TLS over HTTPS: keys, certificates, both sides' handshake randomness and ECDSA nonces.
+constexpr std::string_view kHttpsFleet = R"(name: https fleet
+seed: 11
+duration: 20m
+servers:
+  - name: web
+    kind: https
+    address: 192.168.1.201
+    host_name: prov.example.com
+    client_certificate: required
+    files:
+      - path: /$MA.cfg
+        content: <flat-profile><GPP_A>secure</GPP_A></flat-profile>
+fleet:
+  - name: desk
+    count: 3
+    parameters:
+      Profile_Rule: https://prov.example.com/$MA.cfg
+timeline:
+  - {at: 0s, power_on: all, spread: 1m}
+assertions:
+  - parameter: {name: GPP_A, equals: secure, share: 100%}
+)";
+
+struct CapturedRun {
+  std::string trace_hash;
+  std::string pcap;
+};
+
+CapturedRun run_with_pcap(const Scenario& scenario, std::optional<std::uint64_t> seed) {
+  std::ostringstream pcap;
+  RunOptions options;
+  options.seed = seed;
+  options.pcap_out = &pcap;
+  auto report = run_scenario(scenario, options);
+  EXPECT_TRUE(report) << report.error().to_string();
+  if (!report) return {};
+  for (const AssertionResult& result : report->assertions) EXPECT_TRUE(result.passed) << result.name;
+  return {report->trace_hash, pcap.str()};
+}
+
+TEST(ScenarioRunnerTest, HttpsReplaysBitForBitFromTheSeed) {
+  Scenario scenario = load(kHttpsFleet);
+  CapturedRun first = run_with_pcap(scenario, std::nullopt);
+  CapturedRun again = run_with_pcap(scenario, std::nullopt);
+  CapturedRun other = run_with_pcap(scenario, 12);
+  ASSERT_GT(first.pcap.size(), 3000u);  // handshakes with certificates were captured
+  EXPECT_EQ(first.trace_hash, again.trace_hash);
+  EXPECT_TRUE(first.pcap == again.pcap) << "pcap differs between two runs of one seed";
+  EXPECT_NE(first.pcap, other.pcap);
+}
+
+// One phone against an HTTPS server that presents a wrong certificate for its first 10 minutes.
+std::string certificate_fault_scenario(std::string_view swap) {
+  return R"(name: certificate swap
+seed: 5
+duration: 30m
+servers:
+  - name: web
+    kind: https
+    address: 192.168.1.201
+    host_name: prov.example.com
+    files:
+      - path: /basic.txt
+        content: <flat-profile><GPP_A>secure</GPP_A></flat-profile>
+fleet:
+  - name: desk
+    count: 1
+    parameters:
+      Profile_Rule: https://prov.example.com/basic.txt
+      Resync_Error_Retry_Delay: "120"
+timeline:
+  - {at: 0s, power_on: all}
+  - {at: 0s, fault: {server: web, kind: certificate, certificate: )" +
+         std::string(swap) + R"(, for: 10m}}
+assertions:
+  - parameter: {name: GPP_A, equals: secure, share: 100%}
+    by: 9m
+  - parameter: {name: GPP_A, equals: secure, share: 100%}
+    by: 14m
+)";
+}
+
+TEST(ScenarioRunnerTest, CertificateFaultsAreRejectedUntilTheWindowEnds) {
+  for (const std::string_view swap : {"expired", "wrong-host", "untrusted"}) {
+    SCOPED_TRACE(swap);
+    auto report = run_scenario(load(certificate_fault_scenario(swap)), {});
+    ASSERT_TRUE(report) << report.error().to_string();
+    ASSERT_EQ(report->assertions.size(), 2u);
+    EXPECT_FALSE(report->assertions[0].passed);  // every attempt inside the window failed
+    EXPECT_TRUE(report->assertions[1].passed);   // the first retry after it succeeded
+    ASSERT_TRUE(report->errors_by_err.contains("certificate rejected"));
+    EXPECT_GE(report->errors_by_err.at("certificate rejected"), 3u);
+    EXPECT_EQ(report->errors_by_err.size(), 1u);
+  }
+}
+
+// Eight phones at once against a slow server that serves two connections and queues three.
+constexpr std::string_view kQueuedServer = R"(name: queued server
+seed: 3
+duration: 30m
+servers:
+  - name: web
+    kind: http
+    address: 192.168.1.201
+    limit: {in_service: 2, queue: 3}
+    files:
+      - path: /basic.txt
+        content: <flat-profile><GPP_A>queued</GPP_A></flat-profile>
+fleet:
+  - name: desk
+    count: 8
+    parameters:
+      Profile_Rule: http://192.168.1.201/basic.txt
+      Resync_Error_Retry_Delay: "60"
+      Resync_Random_Delay: "0"
+timeline:
+  - {at: 0s, power_on: all}
+  - {at: 0s, fault: {server: web, kind: latency, latency: 2s, for: 5m}}
+assertions:
+  - parameter: {name: GPP_A, equals: queued, share: 100%}
+)";
+
+TEST(ScenarioRunnerTest, ConcurrencyLimitQueuesThenRefusesAndEveryoneGetsServed) {
+  auto report = run_scenario(load(kQueuedServer), {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->assertions[0].passed) << report->assertions[0].actual;
+  ASSERT_EQ(report->servers.size(), 1u);
+  const ServerSummary& server = report->servers[0];
+  EXPECT_EQ(server.queue_peak, 3u);
+  EXPECT_EQ(server.queue_refused, 3u);  // 8 = 2 served + 3 queued + 3 refused at power-on
+  // Queued connections wait for a 2 s reply ahead of them, the last one for two in turn.
+  EXPECT_GE(server.queue_wait_p50_ms, 2000u);
+  EXPECT_GE(server.queue_wait_p99_ms, 4000u);
+  EXPECT_LE(server.peak_concurrency, 5u);
+  ASSERT_TRUE(report->errors_by_err.contains("connection reset"));
+  EXPECT_EQ(report->errors_by_err.at("connection reset"), 3u);  // the refused ones, retried later
 }
 
 TEST(ScenarioRunnerTest, FailedAssertionCarriesEvidence) {

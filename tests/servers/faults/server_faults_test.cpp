@@ -26,6 +26,17 @@ HttpRequestInfo get(fw::Instant now, std::string_view target) {
   return info;
 }
 
+TEST(ServerFaultsTest, CertificateSwapsHitConnectionsNotRequests) {
+  FaultWindow swap = window(FaultKind::Certificate, 0, 20);
+  swap.certificate = CertificateSwap::Untrusted;
+  EXPECT_EQ(swap.to_string(), "certificate untrusted share=1000000ppm [0s, 20s)");
+  ServerFaults faults({{swap}}, 1);
+  EXPECT_EQ(faults.certificate_swap(kT10), CertificateSwap::Untrusted);
+  EXPECT_EQ(faults.certificate_swap(fw::Instant::from_seconds(20)), std::nullopt);  // window over
+  EXPECT_FALSE(faults.decide(kT10).any());  // requests on an established connection are untouched
+  EXPECT_EQ(faults.injected(FaultKind::Certificate), 1u);
+}
+
 TEST(ServerFaultsTest, PlanPrintsOneWindowPerLine) {
   FaultPlan plan;
   EXPECT_EQ(plan.to_string(), "no faults");
