@@ -32,6 +32,7 @@ struct DurationDistribution {
     return {Kind::Uniform, low, high};
   }
   static DurationDistribution exponential(fw::Duration mean) { return {Kind::Exponential, mean, mean}; }
+  friend bool operator==(const DurationDistribution&, const DurationDistribution&) = default;
 
   // Longest exponential draw, as a multiple of the mean (the tail is cut there so a draw is
   // bounded: e^-40 of the mass lies beyond).
