@@ -44,6 +44,9 @@ struct FleetGroup {
   bool md5_only = false;  // key derivation restricted to MD5 (decisions.md)
   std::vector<std::pair<std::string, std::string>> parameters;  // in the order written
   std::map<std::uint16_t, std::string> dhcp_options;
+  // Line activity (`calls:`): each phone's line busy and idle for the whole run, gaps and
+  // lengths drawn per phone from the run's seed, so due resyncs meet busy lines.
+  std::optional<sim::CallPattern> calls;
   SourceLocation where;
 };
 

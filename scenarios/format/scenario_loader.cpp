@@ -433,6 +433,37 @@ class Loader {
         }
       }
     }
+    if (YAML::Node calls = fields.take("calls"); calls.IsDefined()) {
+      const std::string calls_context = context + ".calls";
+      Fields call_fields(*this, calls, calls_context);
+      if (call_fields.valid()) {
+        sim::CallPattern pattern;
+        if (auto line = unsigned_number(call_fields.take("line"), calls_context + ".line")) pattern.line = *line;
+        auto distribution = [&](const char* key, sim::DurationDistribution& out) {
+          if (!call_fields.has(key)) {
+            error(calls, calls_context + ": '" + key + "' is required");
+            ok = false;
+            return;
+          }
+          auto parsed = duration_distribution(call_fields.take(key), calls_context + "." + key);
+          if (!parsed) {
+            ok = false;
+          } else {
+            out = *parsed;
+          }
+        };
+        distribution("gap", pattern.gap);
+        distribution("length", pattern.length);
+        if (pattern.gap.low.count() <= 0 && pattern.gap.high.count() <= 0) {
+          error(calls, calls_context + ".gap: must be longer than 0");
+          ok = false;
+        }
+        call_fields.finish();
+        group.calls = pattern;
+      } else {
+        ok = false;
+      }
+    }
     fields.finish();
     if (!ok) return std::nullopt;
     return group;

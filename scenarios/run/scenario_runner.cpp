@@ -602,6 +602,7 @@ class Runner {
           break;  // part of the servers' fault plans (fault_plan)
       }
     }
+    if (auto planned = plan_line_activity(); !planned) return planned;
     // Files present from the start.
     for (auto& server : servers_) {
       for (const ServedFile& file : server->spec->files) install_file(*server, file);
@@ -609,20 +610,38 @@ class Runner {
     return {};
   }
 
+  // The groups' `calls:`: each phone's calls over the whole run, from its own stream. A call
+  // reaches a phone only while it runs (like a timeline `call`).
+  fw::Result<void> plan_line_activity() {
+    for (std::size_t index = 0; index < phones_.size(); ++index) {
+      SimPhone* phone = phones_[index].get();
+      const FleetGroup& group = scenario_.fleet[phone->group];
+      if (!group.calls) continue;
+      fw::RandomStream random = world_.engine.stream(kRunnerEntityBase + (std::uint64_t{5} << 20) + index);
+      auto calls = sim::plan_calls(*group.calls, Instant{}, Instant{} + scenario_.duration, random);
+      if (!calls) return invalid(group.where, "fleet group '" + group.spec.name + "': " + calls.error().detail);
+      for (const sim::PlannedCall& call : *calls) {
+        world_.engine.schedule_call(call.start, [this, phone, call] { start_call(*phone, call.line, call.length); });
+      }
+    }
+    return {};
+  }
+
+  void start_call(SimPhone& phone, std::size_t line, Duration length) {
+    if (!phone.runtime || !phone.platform->powered()) return;  // a phone that is off rings nowhere
+    phone.runtime->line_busy(line);
+    SimPhone* raw = &phone;
+    world_.engine.schedule_call(world_.engine.now() + length, [raw, line] {
+      if (raw->runtime) raw->runtime->line_idle(line);
+    });
+  }
+
   void phone_event(SimPhone& phone, const TimelineEvent& event, Duration call_length) {
     if (!phone.runtime || !phone.platform->powered()) return;  // a phone that is off hears nothing
     switch (event.kind) {
       case TimelineEvent::Kind::AdminResync: phone.runtime->admin_resync(event.rule); break;
       case TimelineEvent::Kind::SipNotify: phone.runtime->sip_notify(event.sip_event); break;
-      case TimelineEvent::Kind::Call: {
-        phone.runtime->line_busy(event.line);
-        SimPhone* raw = &phone;
-        const std::size_t line = event.line;
-        world_.engine.schedule_call(world_.engine.now() + call_length, [raw, line] {
-          if (raw->runtime) raw->runtime->line_idle(line);
-        });
-        break;
-      }
+      case TimelineEvent::Kind::Call: start_call(phone, event.line, call_length); break;
       case TimelineEvent::Kind::WallClockStep:
         phone.platform->step_wall_clock(phone.platform->wall_clock() + whole_seconds(event.step));
         phone.runtime->wall_clock_stepped();

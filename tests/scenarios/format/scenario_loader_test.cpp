@@ -255,6 +255,21 @@ TEST(ScenarioLoaderTest, CallDurationsTakeADistribution) {
       << all_errors(broken);
 }
 
+TEST(ScenarioLoaderTest, ReadsGroupCalls) {
+  LoadResult result = load("fleet:\n  - count: 1\n    calls: {line: 1, gap: exponential(1h), length: 3m}\n");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  ASSERT_TRUE(result.scenario->fleet[0].calls);
+  const sim::CallPattern& calls = *result.scenario->fleet[0].calls;
+  EXPECT_EQ(calls.line, 1u);
+  EXPECT_EQ(calls.gap, sim::DurationDistribution::exponential(fw::seconds(3600)));
+  EXPECT_EQ(calls.length, sim::DurationDistribution::fixed(fw::seconds(180)));
+  LoadResult broken = load("fleet:\n  - count: 1\n    calls: {gap: 0s}\n");
+  ASSERT_FALSE(broken.scenario);
+  EXPECT_NE(all_errors(broken).find("test.yaml:3: fleet[0].calls: 'length' is required"), std::string::npos)
+      << all_errors(broken);
+  EXPECT_NE(all_errors(broken).find("calls.gap: must be longer than 0"), std::string::npos) << all_errors(broken);
+}
+
 TEST(ScenarioLoaderTest, MissingFileIsReported) {
   LoadResult result = load_scenario_file("/no/such/scenario.yaml");
   ASSERT_FALSE(result.scenario);

@@ -197,6 +197,32 @@ TEST(ScenarioRunnerTest, CallLengthsAreDrawnPerPhone) {
   EXPECT_EQ(drawn_report->trace_hash, drawn_again->trace_hash);
 }
 
+TEST(ScenarioRunnerTest, GroupCallsHoldResyncsBack) {
+  // Lines busy most of the time (calls of ~20m with ~2m gaps): due periodic resyncs meet busy
+  // lines and wait (Forced_Resync_Delay); the fleet still converges.
+  std::string text = with_files(kTftpFleet);
+  text.replace(text.find("      Resync_Periodic: \"1800\"\n"), std::string_view("      Resync_Periodic: \"1800\"\n").size(),
+               "      Resync_Periodic: \"600\"\n      Forced_Resync_Delay: \"300\"\n"
+               "    calls: {line: 0, gap: exponential(2m), length: 'uniform(10m..30m)'}\n");
+  Scenario scenario = load(text);
+  ASSERT_TRUE(scenario.fleet[0].calls);
+  scenario.assertions.clear();
+  Assertion deferred;
+  deferred.kind = Assertion::Kind::Sometimes;
+  deferred.pattern = "resync_deferred";
+  scenario.assertions.push_back(deferred);
+  Assertion converged;
+  converged.kind = Assertion::Kind::Converged;
+  scenario.assertions.push_back(converged);
+  auto report = run_scenario(scenario, {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->assertions[0].passed) << report->assertions[0].actual;
+  EXPECT_TRUE(report->assertions[1].passed) << report->assertions[1].actual;
+  auto again = run_scenario(scenario, {});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->trace_hash, report->trace_hash);
+}
+
 TEST(ScenarioRunnerTest, PhonesOptionScalesTheFleet) {
   Scenario scenario = load(with_files(kTftpFleet));
   RunOptions options;
