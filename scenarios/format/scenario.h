@@ -39,10 +39,9 @@ struct PhoneSelector {
 enum class Flavor : std::uint8_t { Mpp, Spa };
 
 struct FleetGroup {
-  sim::PhoneGroupSpec spec;
+  sim::PhoneGroupSpec spec;  // identities and initial parameters (in the order written)
   Flavor flavor = Flavor::Mpp;
   bool md5_only = false;  // key derivation restricted to MD5 (decisions.md)
-  std::vector<std::pair<std::string, std::string>> parameters;  // in the order written
   std::map<std::uint16_t, std::string> dhcp_options;
   // Line activity (`calls:`): each phone's line busy and idle for the whole run, gaps and
   // lengths drawn per phone from the run's seed, so due resyncs meet busy lines.

@@ -411,7 +411,7 @@ class Loader {
         for (const auto& entry : parameters) {
           std::string name = entry.first.as<std::string>();
           auto parameter_value = text(entry.second, context + ".parameters." + name);
-          group.parameters.emplace_back(name, parameter_value.value_or(""));
+          group.spec.parameters.emplace_back(name, parameter_value.value_or(""));
         }
       }
     }

@@ -471,16 +471,13 @@ class Runner {
         phone->keep_timeline = phones_.size() < kTimelinePhonesMax ||
                                (index == 0 && timeline_phones_ < kTimelinePhonesMax);
         if (phone->keep_timeline) ++timeline_phones_;
-        // Factory configuration: the group's parameters, written to the phone's flash.
+        // Factory configuration: the group's parameters, written to the phone's flash in one
+        // transaction before the firmware first loads it.
+        if (auto stored = sim::store_parameters(phone->platform->flash(), spec.parameters, &value_pool_); !stored) {
+          return invalid(group.where, "fleet group '" + spec.name + "': " + stored.error().detail);
+        }
         phone->runtime = std::make_unique<fw::PhoneRuntime>(*phone->platform, phone->identity, decoder_,
                                                             phone->settings);
-        for (const auto& [name, value] : group.parameters) {
-          auto set = phone->runtime->set_parameter(name, value);
-          if (!set) {
-            return invalid(group.where, "fleet group '" + spec.name + "': parameter " + name + ": " +
-                                            set.error().to_string());
-          }
-        }
         SimPhone* raw = phone.get();
         phone->platform->set_reboot_handler([this, raw] { start_firmware(*raw); });
         phone_by_name_.emplace(phone->name, phones_.size());

@@ -106,7 +106,7 @@ TEST(ScenarioLoaderTest, ReadsACompleteScenario) {
   EXPECT_EQ(scenario.phone_count(), 1000u);
   EXPECT_EQ(scenario.fleet[0].flavor, Flavor::Spa);
   EXPECT_EQ(scenario.fleet[0].spec.product_name, "CP-6841-3PCC");
-  EXPECT_EQ(scenario.fleet[0].parameters.front(),
+  EXPECT_EQ(scenario.fleet[0].spec.parameters.front(),
             (std::pair<std::string, std::string>{"Profile_Rule", "tftp://192.168.1.200/basic.txt"}));
   EXPECT_EQ(scenario.fleet[0].dhcp_options.at(66), "192.168.1.200");
   ASSERT_EQ(scenario.timeline.size(), 5u);

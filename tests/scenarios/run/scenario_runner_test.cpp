@@ -235,7 +235,7 @@ TEST(ScenarioRunnerTest, PhonesOptionScalesTheFleet) {
 
 TEST(ScenarioRunnerTest, RejectsAParameterThePhonesRefuse) {
   Scenario scenario = load(with_files(kTftpFleet));
-  scenario.fleet[0].parameters.emplace_back("Resync_Random_Delay", "not a number");
+  scenario.fleet[0].spec.parameters.emplace_back("Resync_Random_Delay", "not a number");
   auto report = run_scenario(scenario, {});
   ASSERT_FALSE(report);
   EXPECT_NE(report.error().detail.find("test.yaml:13: fleet group 'lobby': parameter Resync_Random_Delay"),
