@@ -8,6 +8,9 @@ namespace fw {
 
 ConfigStore::ConfigStore(const ParameterRegistry& registry) : registry_(&registry) {}
 
+ConfigStore::ConfigStore(const ParameterRegistry& registry, ValuePool* pool)
+    : registry_(&registry), pool_(pool) {}
+
 const ConfigStore::Record* ConfigStore::find(ParamId id) const {
   auto it = std::lower_bound(records_.begin(), records_.end(), id,
                              [](const Record& record, ParamId key) { return record.id < key; });
@@ -17,7 +20,8 @@ const ConfigStore::Record* ConfigStore::find(ParamId id) const {
 std::string_view ConfigStore::value(ParamId id) const {
   const Record* record = find(id);
   if (record != nullptr && record->value_overridden) {
-    return std::string_view(values_).substr(record->value_offset, record->value_bytes);
+    if (pool_ != nullptr) return pool_->text(record->value_ref);
+    return std::string_view(values_).substr(record->value_ref, record->value_bytes);
   }
   return registry_->spec(id).default_value;
 }
@@ -107,12 +111,13 @@ bool operator==(const ConfigStore& a, const ConfigStore& b) {
 
 void ConfigStore::replace(ConfigStore&& next) noexcept {
   registry_ = next.registry_;
+  pool_ = next.pool_;
   records_.swap(next.records_);
   values_.swap(next.values_);
 }
 
 ConfigDraft::ConfigDraft(const ConfigStore& base)
-    : registry_(base.registry_), slots_(base.registry_->size(), 0) {
+    : registry_(base.registry_), pool_(base.pool_), slots_(base.registry_->size(), 0) {
   entries_.reserve(base.records_.size());
   for (const ConfigStore::Record& record : base.records_) {
     entries_.push_back({record.id, record.access, std::string(base.value(record.id))});
@@ -155,7 +160,7 @@ Access ConfigDraft::access(ParamId id) const {
 }
 
 ConfigStore ConfigDraft::build() const {
-  ConfigStore store(*registry_);
+  ConfigStore store(*registry_, pool_);
   auto overrides = [&](const Entry& e, bool& value_overridden) {
     const ParamSpec& spec = registry_->spec(e.id);
     value_overridden = e.value != spec.default_value;
@@ -168,7 +173,7 @@ ConfigStore ConfigDraft::build() const {
     if (!overrides(e, value_overridden))
       continue;
     ++records;
-    if (value_overridden)
+    if (value_overridden && pool_ == nullptr)
       value_bytes += e.value.size();
   }
   // Exact sizes: a store lives long and is never appended to.
@@ -183,9 +188,13 @@ ConfigStore ConfigDraft::build() const {
       continue;
     ConfigStore::Record record{e.id, e.access, value_overridden, 0, 0};
     if (value_overridden) {
-      record.value_offset = static_cast<std::uint32_t>(store.values_.size());
       record.value_bytes = static_cast<std::uint32_t>(e.value.size());
-      store.values_ += e.value;
+      if (pool_ != nullptr) {
+        record.value_ref = pool_->intern(e.value);
+      } else {
+        record.value_ref = static_cast<std::uint32_t>(store.values_.size());
+        store.values_ += e.value;
+      }
     }
     store.records_.push_back(record);
   }

@@ -6,6 +6,10 @@
 // record per overridden parameter (sorted by id) plus one string holding all overridden values
 // back to back. Stores are rebuilt, not edited in place: a ConfigDraft collects changes and
 // build()s the next store, which replace() swaps in. That makes every change a transaction.
+//
+// In a simulated fleet, stores can share a ValuePool: then a record holds the pool's handle of
+// its value and the store holds no text at all, so identical values across phones exist once.
+// A draft and the store it builds inherit the pool of the store they started from.
 
 #include <cstddef>
 #include <cstdint>
@@ -17,6 +21,7 @@
 #include "firmware-core/base/result.h"
 #include "firmware-core/config/parameter_registry.h"
 #include "firmware-core/config/parameter_value.h"
+#include "firmware-core/config/value_pool.h"
 
 namespace fw {
 
@@ -24,8 +29,13 @@ class ConfigStore {
  public:
   // A store with every parameter at its default. `registry` must outlive the store.
   explicit ConfigStore(const ParameterRegistry& registry = ParameterRegistry::builtin());
+  // A store at defaults whose values (and those of every store built from it) live in `pool`;
+  // nullptr: the store keeps its values itself. `registry` and `pool` must outlive the store.
+  ConfigStore(const ParameterRegistry& registry, ValuePool* pool);
 
   const ParameterRegistry& registry() const { return *registry_; }
+  // The pool this store's values live in, or nullptr.
+  ValuePool* pool() const { return pool_; }
 
   // The normalized value of `id` (its override or the registry default). The view stays valid
   // until the store is replaced or destroyed.
@@ -51,7 +61,8 @@ class ConfigStore {
   // The canonical spelling's index into spec(id).choices.
   std::size_t enumeration(ParamId id) const;
 
-  // Bytes this store holds on the heap and inline (for fleet memory accounting).
+  // Bytes this store holds on the heap and inline (for fleet memory accounting); a shared pool's
+  // bytes are not included (ValuePool::memory_bytes).
   std::size_t memory_bytes() const;
 
   // Same registry and the same effective value and access for every parameter.
@@ -67,7 +78,8 @@ class ConfigStore {
     ParamId id;
     Access access;
     bool value_overridden;
-    std::uint32_t value_offset;  // into values_, when value_overridden
+    // When value_overridden: the offset into values_, or the pool handle when pool_ is set.
+    std::uint32_t value_ref;
     std::uint32_t value_bytes;
   };
 
@@ -75,8 +87,9 @@ class ConfigStore {
   const ParamSpec& typed_spec(ParamId id, ValueType type) const;
 
   const ParameterRegistry* registry_;
+  ValuePool* pool_ = nullptr;
   std::vector<Record> records_;  // sorted by id; one per parameter not at its defaults
-  std::string values_;           // the overridden values, concatenated in id order
+  std::string values_;           // without a pool: the overridden values, concatenated in id order
 };
 
 // The next state of a store under construction: a transaction's working copy. Changes are
@@ -112,6 +125,7 @@ class ConfigDraft {
   const Entry* find(ParamId id) const;
 
   const ParameterRegistry* registry_;
+  ValuePool* pool_;
   std::vector<Entry> entries_;  // the parameters touched or overridden, in first-touch order
   // Per ParamId: 1 + the index of its entry, 0 for none. A profile sets thousands of values of
   // a few hundred parameters; this finds each in O(1) and build() walks it in id order.

@@ -6,12 +6,13 @@
 
 namespace fw {
 
-PersistentConfig::PersistentConfig(FlashStore& flash, const ParameterRegistry& registry)
-    : journal_(flash), store_(registry) {}
+PersistentConfig::PersistentConfig(FlashStore& flash, const ParameterRegistry& registry,
+                                   ValuePool* pool)
+    : journal_(flash), store_(registry, pool) {}
 
 Result<void> PersistentConfig::load() {
   restored_ = false;
-  store_.replace(ConfigStore(store_.registry()));
+  store_.replace(ConfigStore(store_.registry(), store_.pool()));
   auto payload = journal_.load();
   if (!payload) {
     if (payload.error().code == ErrorCode::FlashEmpty) {
@@ -21,7 +22,7 @@ Result<void> PersistentConfig::load() {
   }
   // The payload passed the journal's checksum, so it is what an earlier commit wrote. Parsing it
   // can still fail if the firmware changed its limits; then the phone starts from defaults.
-  ConfigStore loaded(store_.registry());
+  ConfigStore loaded(store_.registry(), store_.pool());
   auto report = apply_flat_profile(loaded, *payload);
   if (!report) {
     Error error = std::move(report).error();

@@ -25,9 +25,11 @@ namespace fw {
 class PersistentConfig {
  public:
   // A configuration at factory defaults over `flash` (not read yet: call load() at boot).
-  // `flash` and `registry` must outlive this object.
+  // `flash` and `registry` must outlive this object, and so must `pool` if given (the stores'
+  // values then live in it: ConfigStore).
   explicit PersistentConfig(FlashStore& flash,
-                            const ParameterRegistry& registry = ParameterRegistry::builtin());
+                            const ParameterRegistry& registry = ParameterRegistry::builtin(),
+                            ValuePool* pool = nullptr);
 
   // Reads the stored configuration; call once at boot. An empty flash is a factory-new phone:
   // defaults, success, and restored() stays false. Errors (the store is left at factory

@@ -40,7 +40,7 @@ PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, Pr
     : platform_(platform),
       identity_(identity),
       settings_(std::move(settings)),
-      persistent_(platform.flash()),
+      persistent_(platform.flash(), ParameterRegistry::builtin(), settings_.value_pool),
       load_result_(persistent_.load()),
       live_(persistent_.store()),
       agent_(identity, live_, decoder, seed_from(platform), settings_.agent) {

@@ -41,6 +41,10 @@ struct PhoneRuntimeSettings {
   std::shared_ptr<const TlsContext> tls_context;
   // The phone's MIC, presented when a server asks for a client certificate.
   std::shared_ptr<const TlsIdentity> client_identity;
+  // Where the configuration's values live: a simulated world shares one pool among its phones so
+  // that identical values exist once (ValuePool); nullptr (a real phone): the store keeps them.
+  // Must outlive the runtime.
+  ValuePool* value_pool = nullptr;
 };
 
 class PhoneRuntime final : public PlatformEvents {

@@ -51,6 +51,34 @@ std::optional<fw::Duration> parse_duration(std::string_view text) {
   return fw::Duration{negative ? -total_ns : total_ns};
 }
 
+std::optional<sim::DurationDistribution> parse_duration_distribution(std::string_view text) {
+  auto inside = [&](std::string_view prefix) -> std::optional<std::string_view> {
+    if (!text.starts_with(prefix) || !text.ends_with(")")) return std::nullopt;
+    return text.substr(prefix.size(), text.size() - prefix.size() - 1);
+  };
+  auto non_negative = [](std::string_view part) -> std::optional<fw::Duration> {
+    auto parsed = parse_duration(part);
+    if (!parsed || parsed->count() < 0) return std::nullopt;
+    return parsed;
+  };
+  if (auto mean = inside("exponential(")) {
+    auto parsed = non_negative(*mean);
+    if (!parsed) return std::nullopt;
+    return sim::DurationDistribution::exponential(*parsed);
+  }
+  if (auto range = inside("uniform(")) {
+    const std::size_t dots = range->find("..");
+    if (dots == std::string_view::npos) return std::nullopt;
+    auto low = non_negative(range->substr(0, dots));
+    auto high = non_negative(range->substr(dots + 2));
+    if (!low || !high || *high < *low) return std::nullopt;
+    return sim::DurationDistribution::uniform(*low, *high);
+  }
+  auto fixed = non_negative(text);
+  if (!fixed) return std::nullopt;
+  return sim::DurationDistribution::fixed(*fixed);
+}
+
 std::optional<Share> parse_share(std::string_view text) {
   if (text.empty() || text.back() != '%') return std::nullopt;
   text.remove_suffix(1);

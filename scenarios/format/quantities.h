@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "firmware-core/runtime/time.h"
+#include "sim/fleet/fleet_activity.h"
 
 namespace scn {
 
@@ -21,6 +22,9 @@ struct Share {
 
 // "1h", "2h30m", "90s", "250ms", "1d", "500us", "0"; a leading '-' for steps backwards.
 std::optional<fw::Duration> parse_duration(std::string_view text);
+// A distribution of durations: "3m" (fixed), "uniform(30s..5m)", "exponential(3m)" (the mean).
+// Durations must not be negative, and a uniform range not reversed.
+std::optional<sim::DurationDistribution> parse_duration_distribution(std::string_view text);
 // "0%".."100%" with up to four decimals.
 std::optional<Share> parse_share(std::string_view text);
 // ISO 8601 UTC: "2026-11-24T08:00:00Z" (seconds required, 'Z' required).

@@ -16,6 +16,7 @@
 #include "firmware-core/runtime/network_address.h"
 #include "firmware-core/runtime/time.h"
 #include "scenarios/format/quantities.h"
+#include "sim/fleet/fleet_activity.h"
 #include "sim/fleet/phone_model.h"
 
 namespace scn {
@@ -38,14 +39,16 @@ struct PhoneSelector {
 enum class Flavor : std::uint8_t { Mpp, Spa };
 
 struct FleetGroup {
-  sim::PhoneGroupSpec spec;
+  sim::PhoneGroupSpec spec;  // identities and initial parameters (in the order written)
   Flavor flavor = Flavor::Mpp;
   bool md5_only = false;  // key derivation restricted to MD5 (decisions.md)
   // Whether the phones carry a manufacturer certificate (MIC) for mutual TLS; false reproduces
   // phones without one (a server that requires client certificates refuses them).
   bool mic = true;
-  std::vector<std::pair<std::string, std::string>> parameters;  // in the order written
   std::map<std::uint16_t, std::string> dhcp_options;
+  // Line activity (`calls:`): each phone's line busy and idle for the whole run, gaps and
+  // lengths drawn per phone from the run's seed, so due resyncs meet busy lines.
+  std::optional<sim::CallPattern> calls;
   SourceLocation where;
 };
 
@@ -122,6 +125,18 @@ struct FaultSpec {
   Certificate certificate = Certificate::Expired;  // Certificate
 };
 
+// Faults drawn from the run's seed (`faults: random:`): `count` windows, each of a kind drawn
+// from `kinds`, on one of `servers`, starting anywhere in the run and lasting a draw of `window`
+// (fixed or uniform). The runner draws the plan before the run and prints it with the rest.
+struct RandomFaultsSpec {
+  std::uint64_t count = 1;
+  std::vector<FaultSpec::Kind> kinds;
+  std::vector<std::string> servers;  // empty: every tftp, http and https server
+  sim::DurationDistribution window = sim::DurationDistribution::fixed(fw::seconds(300));
+  Share share{Share::kWhole};
+  SourceLocation where;
+};
+
 struct TimelineEvent {
   enum class Kind : std::uint8_t {
     PowerOn, PowerOff, Reboot, ServerDown, ServerUp, SetFile, AdminResync, SipNotify, Call,
@@ -135,7 +150,7 @@ struct TimelineEvent {
   std::optional<ServedFile> file;     // SetFile
   std::optional<std::string> rule;    // AdminResync (one-shot rule)
   std::string sip_event;              // SipNotify
-  fw::Duration call_duration{0};      // Call
+  sim::DurationDistribution call_duration;  // Call: drawn per phone
   std::size_t line = 0;               // Call
   fw::Duration step{0};               // WallClockStep
   std::optional<FaultSpec> fault;     // Fault
@@ -183,6 +198,10 @@ struct Scenario {
   std::vector<FleetGroup> fleet;
   std::vector<TimelineEvent> timeline;  // sorted by `at` (stable: written order within a time)
   std::vector<Assertion> assertions;
+  // Error-severity trace events (by event name) this scenario provokes on purpose; any other
+  // error-severity event fails the run (`expect_errors:`).
+  std::vector<std::string> expect_errors;
+  std::optional<RandomFaultsSpec> random_faults;
   std::string file;  // where it was loaded from
 
   std::uint64_t phone_count() const;

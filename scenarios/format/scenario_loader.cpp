@@ -10,6 +10,7 @@
 #include <sstream>
 
 #include "firmware-core/macro/macro_table.h"
+#include "servers/faults/random_faults.h"
 
 namespace scn {
 namespace {
@@ -127,6 +128,12 @@ class Loader {
   std::optional<fw::Duration> duration(const YAML::Node& node, const std::string& context) {
     return value<fw::Duration>(node, context, "a duration (e.g. 90s, 2h30m, 250ms)",
                                [](const std::string& raw) { return parse_duration(raw); });
+  }
+  std::optional<sim::DurationDistribution> duration_distribution(const YAML::Node& node,
+                                                                const std::string& context) {
+    return value<sim::DurationDistribution>(
+        node, context, "a duration or distribution (e.g. 3m, uniform(30s..5m), exponential(3m))",
+        [](const std::string& raw) { return parse_duration_distribution(raw); });
   }
   std::optional<Share> share(const YAML::Node& node, const std::string& context) {
     return value<Share>(node, context, "a share (e.g. 99%, 0.5%)",
@@ -437,7 +444,7 @@ class Loader {
         for (const auto& entry : parameters) {
           std::string name = entry.first.as<std::string>();
           auto parameter_value = text(entry.second, context + ".parameters." + name);
-          group.parameters.emplace_back(name, parameter_value.value_or(""));
+          group.spec.parameters.emplace_back(name, parameter_value.value_or(""));
         }
       }
     }
@@ -457,6 +464,37 @@ class Loader {
           }
           group.dhcp_options[static_cast<std::uint16_t>(*option)] = option_value.value_or("");
         }
+      }
+    }
+    if (YAML::Node calls = fields.take("calls"); calls.IsDefined()) {
+      const std::string calls_context = context + ".calls";
+      Fields call_fields(*this, calls, calls_context);
+      if (call_fields.valid()) {
+        sim::CallPattern pattern;
+        if (auto line = unsigned_number(call_fields.take("line"), calls_context + ".line")) pattern.line = *line;
+        auto distribution = [&](const char* key, sim::DurationDistribution& out) {
+          if (!call_fields.has(key)) {
+            error(calls, calls_context + ": '" + key + "' is required");
+            ok = false;
+            return;
+          }
+          auto parsed = duration_distribution(call_fields.take(key), calls_context + "." + key);
+          if (!parsed) {
+            ok = false;
+          } else {
+            out = *parsed;
+          }
+        };
+        distribution("gap", pattern.gap);
+        distribution("length", pattern.length);
+        if (pattern.gap.low.count() <= 0 && pattern.gap.high.count() <= 0) {
+          error(calls, calls_context + ".gap: must be longer than 0");
+          ok = false;
+        }
+        call_fields.finish();
+        group.calls = pattern;
+      } else {
+        ok = false;
       }
     }
     fields.finish();
@@ -579,7 +617,7 @@ class Loader {
               event.sip_event = *sip_event;
             }
           } else if (kind == TimelineEvent::Kind::Call) {
-            if (auto call_for = duration(body_fields.take("duration"), body_context + ".duration")) {
+            if (auto call_for = duration_distribution(body_fields.take("duration"), body_context + ".duration")) {
               event.call_duration = *call_for;
             } else {
               if (!body_fields.has("duration")) error(body, body_context + ": 'duration' is required");
@@ -607,6 +645,76 @@ class Loader {
     return event;
   }
 
+  static constexpr std::string_view kFaultKindsExpected =
+      "expected latency, drop, status, truncate, corrupt, stall or certificate";
+  static std::optional<FaultSpec::Kind> fault_kind(std::string_view name) {
+    static constexpr std::pair<std::string_view, FaultSpec::Kind> kKinds[] = {
+        {"latency", FaultSpec::Kind::Latency}, {"drop", FaultSpec::Kind::Drop},
+        {"status", FaultSpec::Kind::Status},   {"truncate", FaultSpec::Kind::Truncate},
+        {"corrupt", FaultSpec::Kind::Corrupt}, {"stall", FaultSpec::Kind::Stall},
+        {"certificate", FaultSpec::Kind::Certificate}};
+    for (const auto& [spelling, kind] : kKinds) {
+      if (name == spelling) return kind;
+    }
+    return std::nullopt;
+  }
+
+  // `faults: {random: {count, kinds, window, servers, share}}`.
+  void faults(const YAML::Node& node, Scenario& result) {
+    Fields fields(*this, node, "faults");
+    if (!fields.valid()) return;
+    YAML::Node random = fields.take("random");
+    fields.finish();
+    if (!random.IsDefined()) return;
+    const std::string context = "faults.random";
+    Fields spec_fields(*this, random, context);
+    if (!spec_fields.valid()) return;
+    RandomFaultsSpec spec;
+    spec.where = where(random);
+    if (auto count = unsigned_number(spec_fields.take("count"), context + ".count")) {
+      if (*count == 0 || *count > srv::kRandomFaultsMax) {
+        error(random, context + ".count: must be 1.." + std::to_string(srv::kRandomFaultsMax));
+      }
+      spec.count = *count;
+    }
+    auto string_list = [&](const char* key, auto&& each) {
+      YAML::Node items = spec_fields.take(key);
+      if (!items.IsDefined() || items.IsNull()) return;
+      if (!items.IsSequence()) {
+        error(items, context + "." + key + ": expected a list ([a, b] or '- ' items)");
+        return;
+      }
+      for (std::size_t index = 0; index < items.size(); ++index) {
+        const std::string item_context = context + "." + key + "[" + std::to_string(index) + "]";
+        if (auto value = text(items[index], item_context)) each(items[index], item_context, *value);
+      }
+    };
+    string_list("kinds", [&](const YAML::Node& item, const std::string& item_context, const std::string& name) {
+      if (auto kind = fault_kind(name); kind == FaultSpec::Kind::Certificate) {
+        error(item, item_context + ": certificate faults are not drawn at random (write a fault event "
+                                   "naming its certificate)");
+      } else if (kind) {
+        spec.kinds.push_back(*kind);
+      } else {
+        error(item, item_context + ": " + std::string(kFaultKindsExpected));
+      }
+    });
+    if (spec.kinds.empty() && !spec_fields.has("kinds")) error(random, context + ": 'kinds' is required");
+    string_list("servers", [&](const YAML::Node& item, const std::string& item_context, const std::string& name) {
+      spec.servers.push_back(name);
+      server_references_.push_back({name, where(item), item_context});
+    });
+    if (auto window = duration_distribution(spec_fields.take("window"), context + ".window")) {
+      if (window->kind == sim::DurationDistribution::Kind::Exponential || window->high.count() <= 0) {
+        error(random, context + ".window: expected a positive duration or uniform(a..b)");
+      }
+      spec.window = *window;
+    }
+    if (auto fault_share = share(spec_fields.take("share"), context + ".share")) spec.share = *fault_share;
+    spec_fields.finish();
+    result.random_faults = std::move(spec);
+  }
+
   bool fault(Fields& fields, const std::string& context, TimelineEvent& event) {
     bool ok = true;
     FaultSpec spec;
@@ -617,21 +725,11 @@ class Loader {
       error(fields.node(), context + ": 'server' is required");
       ok = false;
     }
-    static const std::vector<std::pair<std::string, FaultSpec::Kind>> kKinds = {
-        {"latency", FaultSpec::Kind::Latency}, {"drop", FaultSpec::Kind::Drop},
-        {"status", FaultSpec::Kind::Status},   {"truncate", FaultSpec::Kind::Truncate},
-        {"corrupt", FaultSpec::Kind::Corrupt}, {"stall", FaultSpec::Kind::Stall},
-        {"certificate", FaultSpec::Kind::Certificate}};
     auto kind = text(fields.take("kind"), context + ".kind");
-    bool known = false;
-    for (const auto& [name, value] : kKinds) {
-      if (kind && *kind == name) {
-        spec.kind = value;
-        known = true;
-      }
-    }
-    if (!known) {
-      error(fields.node(), context + ".kind: expected latency, drop, status, truncate, corrupt, stall or certificate");
+    if (auto known = kind ? fault_kind(*kind) : std::nullopt) {
+      spec.kind = *known;
+    } else {
+      error(fields.node(), context + ".kind: " + std::string(kFaultKindsExpected));
       ok = false;
     }
     if (auto fault_share = share(fields.take("share"), context + ".share")) spec.share = *fault_share;
@@ -849,6 +947,19 @@ class Loader {
     });
     list("assertions", [&](const YAML::Node& item, const std::string& context) {
       if (auto checked = assertion(item, context)) result.assertions.push_back(std::move(*checked));
+    });
+    if (YAML::Node fault_node = fields.take("faults"); fault_node.IsDefined()) faults(fault_node, result);
+    list("expect_errors", [&](const YAML::Node& item, const std::string& context) {
+      auto name = text(item, context);
+      if (!name) {
+        if (item.IsNull()) error(item, context + ": expected a trace event name");
+        return;
+      }
+      if (name->empty()) {
+        error(item, context + ": expected a trace event name");
+        return;
+      }
+      result.expect_errors.push_back(std::move(*name));
     });
     fields.finish();
     if (result.fleet.empty()) error(root, "fleet: a scenario needs at least one phone group");

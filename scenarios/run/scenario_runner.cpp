@@ -1,5 +1,7 @@
 #include "scenarios/run/scenario_runner.h"
 
+#include "scenarios/run/error_check.h"
+
 #include <algorithm>
 #include <array>
 #include <map>
@@ -13,8 +15,10 @@
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/phone_runtime.h"
 #include "servers/content/file_root.h"
+#include "servers/faults/random_faults.h"
 #include "servers/faults/server_faults.h"
 #include "servers/http/reflector.h"
+#include "sim/fleet/fleet_activity.h"
 #include "sim/fleet/phone_model.h"
 #include "sim/hosting/sim_http_server.h"
 #include "sim/hosting/sim_syslog_server.h"
@@ -176,7 +180,8 @@ class Runner {
       : scenario_(scenario),
         options_(options),
         seed_(options.seed.value_or(scenario.seed)),
-        world_(seed_, options.trace_out) {}
+        world_(seed_, options.trace_out),
+        error_check_(scenario.expect_errors, scenario.file) {}
 
   fw::Result<RunReport> run() {
     if (options_.pcap_out) {
@@ -186,6 +191,7 @@ class Runner {
     world_.trace.set_observer([this](const sim::TraceEvent& event) { observe(event); });
     configure_network();
     if (auto built = build_pki(); !built) return fw::fail(built.error());
+    if (auto drawn = draw_random_faults(); !drawn) return fw::fail(drawn.error());
     if (auto built = build_servers(); !built) return fw::fail(built.error());
     if (auto built = build_phones(); !built) return fw::fail(built.error());
     if (auto planned = plan_timeline(); !planned) return fw::fail(planned.error());
@@ -251,12 +257,47 @@ class Runner {
 
   // The windows of `server`'s faults: each `fault` event lasts its `for`, or until the next
   // `clear_faults` of that server, or to the end of the run.
-  srv::FaultPlan fault_plan(std::string_view server) const {
+  static srv::FaultKind server_fault_kind(FaultSpec::Kind kind) {
     static constexpr std::pair<FaultSpec::Kind, srv::FaultKind> kKinds[] = {
         {FaultSpec::Kind::Latency, srv::FaultKind::Latency}, {FaultSpec::Kind::Drop, srv::FaultKind::Drop},
         {FaultSpec::Kind::Status, srv::FaultKind::Status},   {FaultSpec::Kind::Truncate, srv::FaultKind::Truncate},
         {FaultSpec::Kind::Corrupt, srv::FaultKind::Corrupt}, {FaultSpec::Kind::Stall, srv::FaultKind::Stall},
         {FaultSpec::Kind::Certificate, srv::FaultKind::Certificate}};
+    for (const auto& [ours, theirs] : kKinds) {
+      if (ours == kind) return theirs;
+    }
+    return srv::FaultKind::Latency;
+  }
+
+  // `faults: random:`: the windows drawn from the run's seed, each with its server's name. Called
+  // once before the servers are built, so their plans include them.
+  fw::Result<void> draw_random_faults() {
+    if (!scenario_.random_faults) return {};
+    const RandomFaultsSpec& spec = *scenario_.random_faults;
+    std::vector<std::string> names = spec.servers;
+    if (names.empty()) {
+      for (const ServerSpec& server : scenario_.servers) {
+        if (server.kind != ServerKind::Syslog) names.push_back(server.name);
+      }
+    }
+    if (names.empty()) return invalid(spec.where, "faults.random: no tftp, http or https server to fault");
+    srv::RandomFaultSpec drawn;
+    drawn.count = static_cast<std::size_t>(spec.count);
+    for (FaultSpec::Kind kind : spec.kinds) drawn.kinds.push_back(server_fault_kind(kind));
+    drawn.servers = names.size();
+    drawn.from = Instant{};
+    drawn.until = Instant{} + scenario_.duration;
+    drawn.length_min = spec.window.low;
+    drawn.length_max = spec.window.kind == sim::DurationDistribution::Kind::Uniform ? spec.window.high : spec.window.low;
+    drawn.share_ppm = spec.share.parts_per_million;
+    fw::RandomStream random = world_.engine.stream(kRunnerEntityBase + (std::uint64_t{4} << 20));
+    for (const srv::DrawnFault& fault : srv::draw_faults(drawn, random)) {
+      random_faults_.emplace_back(names[fault.server], fault.window);
+    }
+    return {};
+  }
+
+  srv::FaultPlan fault_plan(std::string_view server) const {
     static constexpr std::pair<FaultSpec::Certificate, srv::CertificateSwap> kSwaps[] = {
         {FaultSpec::Certificate::Expired, srv::CertificateSwap::Expired},
         {FaultSpec::Certificate::WrongHost, srv::CertificateSwap::WrongHost},
@@ -266,9 +307,7 @@ class Runner {
       if (event.kind != TimelineEvent::Kind::Fault || event.server != server) continue;
       const FaultSpec& spec = *event.fault;
       srv::FaultWindow window;
-      for (const auto& [ours, theirs] : kKinds) {
-        if (ours == spec.kind) window.kind = theirs;
-      }
+      window.kind = server_fault_kind(spec.kind);
       window.from = Instant{} + event.at;
       window.until = event.fault_for.count() > 0 ? window.from + event.fault_for : Instant::never();
       for (const TimelineEvent& later : scenario_.timeline) {
@@ -288,11 +327,18 @@ class Runner {
       }
       plan.windows.push_back(window);
     }
+    for (const auto& [name, window] : random_faults_) {
+      if (name == server) plan.windows.push_back(window);
+    }
     return plan;
   }
 
   // Says the fault plan before the world starts: to the caller and into the trace.
   void announce_fault_plan() {
+    if (scenario_.random_faults && options_.announce) {
+      options_.announce("random faults: " + std::to_string(random_faults_.size()) + " windows drawn from seed " +
+                        std::to_string(seed_));
+    }
     for (const auto& server : servers_) {
       const srv::FaultPlan& plan = server->faults->plan();
       if (plan.windows.empty()) continue;
@@ -476,6 +522,7 @@ class Runner {
         phone->settings.agent.key_derivation =
             group.md5_only ? fw::KeyDerivation::Md5Only : fw::KeyDerivation::Sha256ThenMd5;
         phone->settings.tls_context = phone_tls_;
+        phone->settings.value_pool = &value_pool_;
         if (mutual_tls && group.mic) {
           auto mic = manufacturer_ca_->issue_phone(
               {phone->identity.product_name, phone->identity.serial_number,
@@ -489,16 +536,13 @@ class Runner {
         phone->keep_timeline = phones_.size() < kTimelinePhonesMax ||
                                (index == 0 && timeline_phones_ < kTimelinePhonesMax);
         if (phone->keep_timeline) ++timeline_phones_;
-        // Factory configuration: the group's parameters, written to the phone's flash.
+        // Factory configuration: the group's parameters, written to the phone's flash in one
+        // transaction before the firmware first loads it.
+        if (auto stored = sim::store_parameters(phone->platform->flash(), spec.parameters, &value_pool_); !stored) {
+          return invalid(group.where, "fleet group '" + spec.name + "': " + stored.error().detail);
+        }
         phone->runtime = std::make_unique<fw::PhoneRuntime>(*phone->platform, phone->identity, decoder_,
                                                             phone->settings);
-        for (const auto& [name, value] : group.parameters) {
-          auto set = phone->runtime->set_parameter(name, value);
-          if (!set) {
-            return invalid(group.where, "fleet group '" + spec.name + "': parameter " + name + ": " +
-                                            set.error().to_string());
-          }
-        }
         SimPhone* raw = phone.get();
         phone->platform->set_reboot_handler([this, raw] { start_firmware(*raw); });
         phone_by_name_.emplace(phone->name, phones_.size());
@@ -540,14 +584,9 @@ class Runner {
       chosen.push_back(index);
     }
     if (selector.share) {
-      // A seeded subset: Fisher-Yates with the run's stream for this draw, then the first share.
+      // A seeded subset, drawn with the run's stream for this draw.
       fw::RandomStream random = world_.engine.stream(kRunnerEntityBase + draw_id);
-      for (std::size_t index = chosen.size(); index > 1; --index) {
-        std::swap(chosen[index - 1], chosen[random.below(index)]);
-      }
-      std::uint64_t keep = (chosen.size() * selector.share->parts_per_million + Share::kWhole - 1) / Share::kWhole;
-      chosen.resize(std::min<std::size_t>(chosen.size(), keep));
-      std::sort(chosen.begin(), chosen.end());
+      chosen = sim::pick_share(std::move(chosen), selector.share->parts_per_million, random);
     }
     return chosen;
   }
@@ -575,14 +614,12 @@ class Runner {
       switch (event.kind) {
         case TimelineEvent::Kind::PowerOn:
         case TimelineEvent::Kind::PowerOff:
-        case TimelineEvent::Kind::Reboot:
-          for (std::size_t index : phones) {
-            Duration offset{0};
-            if (event.spread.count() > 0) offset = Duration(static_cast<std::int64_t>(
-                                              spread.below(static_cast<std::uint64_t>(event.spread.count()))));
-            SimPhone* phone = phones_[index].get();
+        case TimelineEvent::Kind::Reboot: {
+          const std::vector<Instant> instants = sim::spread_wave(phones.size(), at, event.spread, spread);
+          for (std::size_t position = 0; position < phones.size(); ++position) {
+            SimPhone* phone = phones_[phones[position]].get();
             TimelineEvent::Kind kind = event.kind;
-            world_.engine.schedule_call(at + offset, [this, phone, kind] {
+            world_.engine.schedule_call(instants[position], [this, phone, kind] {
               if (kind == TimelineEvent::Kind::PowerOn) {
                 power_on(*phone);
               } else if (kind == TimelineEvent::Kind::PowerOff) {
@@ -594,6 +631,7 @@ class Runner {
             });
           }
           break;
+        }
         case TimelineEvent::Kind::ServerDown:
         case TimelineEvent::Kind::ServerUp: {
           const bool up = event.kind == TimelineEvent::Kind::ServerUp;
@@ -614,7 +652,11 @@ class Runner {
           for (std::size_t index : phones) {
             SimPhone* phone = phones_[index].get();
             const TimelineEvent* planned = &event;
-            world_.engine.schedule_call(at, [this, phone, planned] { phone_event(*phone, *planned); });
+            // Each phone's call lasts its own draw from the event's distribution.
+            const Duration call_length = event.call_duration.draw(spread);
+            world_.engine.schedule_call(at, [this, phone, planned, call_length] {
+              phone_event(*phone, *planned, call_length);
+            });
           }
           break;
         case TimelineEvent::Kind::Fault:
@@ -622,6 +664,7 @@ class Runner {
           break;  // part of the servers' fault plans (fault_plan)
       }
     }
+    if (auto planned = plan_line_activity(); !planned) return planned;
     // Files present from the start.
     for (auto& server : servers_) {
       for (const ServedFile& file : server->spec->files) install_file(*server, file);
@@ -629,20 +672,38 @@ class Runner {
     return {};
   }
 
-  void phone_event(SimPhone& phone, const TimelineEvent& event) {
+  // The groups' `calls:`: each phone's calls over the whole run, from its own stream. A call
+  // reaches a phone only while it runs (like a timeline `call`).
+  fw::Result<void> plan_line_activity() {
+    for (std::size_t index = 0; index < phones_.size(); ++index) {
+      SimPhone* phone = phones_[index].get();
+      const FleetGroup& group = scenario_.fleet[phone->group];
+      if (!group.calls) continue;
+      fw::RandomStream random = world_.engine.stream(kRunnerEntityBase + (std::uint64_t{5} << 20) + index);
+      auto calls = sim::plan_calls(*group.calls, Instant{}, Instant{} + scenario_.duration, random);
+      if (!calls) return invalid(group.where, "fleet group '" + group.spec.name + "': " + calls.error().detail);
+      for (const sim::PlannedCall& call : *calls) {
+        world_.engine.schedule_call(call.start, [this, phone, call] { start_call(*phone, call.line, call.length); });
+      }
+    }
+    return {};
+  }
+
+  void start_call(SimPhone& phone, std::size_t line, Duration length) {
+    if (!phone.runtime || !phone.platform->powered()) return;  // a phone that is off rings nowhere
+    phone.runtime->line_busy(line);
+    SimPhone* raw = &phone;
+    world_.engine.schedule_call(world_.engine.now() + length, [raw, line] {
+      if (raw->runtime) raw->runtime->line_idle(line);
+    });
+  }
+
+  void phone_event(SimPhone& phone, const TimelineEvent& event, Duration call_length) {
     if (!phone.runtime || !phone.platform->powered()) return;  // a phone that is off hears nothing
     switch (event.kind) {
       case TimelineEvent::Kind::AdminResync: phone.runtime->admin_resync(event.rule); break;
       case TimelineEvent::Kind::SipNotify: phone.runtime->sip_notify(event.sip_event); break;
-      case TimelineEvent::Kind::Call: {
-        phone.runtime->line_busy(event.line);
-        SimPhone* raw = &phone;
-        const std::size_t line = event.line;
-        world_.engine.schedule_call(world_.engine.now() + event.call_duration, [raw, line] {
-          if (raw->runtime) raw->runtime->line_idle(line);
-        });
-        break;
-      }
+      case TimelineEvent::Kind::Call: start_call(phone, event.line, call_length); break;
       case TimelineEvent::Kind::WallClockStep:
         phone.platform->step_wall_clock(phone.platform->wall_clock() + whole_seconds(event.step));
         phone.runtime->wall_clock_stepped();
@@ -679,6 +740,7 @@ class Runner {
   // --- observing ------------------------------------------------------------------------------
 
   void observe(const sim::TraceEvent& event) {
+    error_check_.note(event);
     if (event.component == "agent" || event.component == "provisioning") {
       auto found = phone_by_name_.find(std::string(event.phone));
       if (found == phone_by_name_.end()) return;
@@ -903,6 +965,11 @@ class Runner {
     report.trace_hash = world_.trace.hash_hex();
     report.trace_errors = world_.trace.errors();
     report.assertions = results_;
+    // Error-severity events fail the run unless expected; the check is listed when it had
+    // something to judge (an error event or a declared expectation).
+    if (report.trace_errors > 0 || !scenario_.expect_errors.empty()) {
+      report.assertions.push_back(error_check_.result());
+    }
     report.bucket_width = report_bucket_width();
     const std::size_t buckets = static_cast<std::size_t>(scenario_.duration / report.bucket_width) + 1;
     auto series = [buckets](std::string name, const std::map<std::int64_t, std::uint64_t>& counts) {
@@ -971,6 +1038,9 @@ class Runner {
   std::optional<sim::CertificateAuthority> untrusted_ca_;
   std::shared_ptr<const fw::TlsContext> phone_tls_;
   std::vector<std::unique_ptr<SimServer>> servers_;
+  // The phones' configuration values, interned once for the fleet (declared before the phones,
+  // so it outlives them).
+  fw::ValuePool value_pool_;
   std::vector<std::unique_ptr<SimPhone>> phones_;
   std::vector<std::size_t> group_first_phone_;
   std::unordered_map<std::string, std::size_t> phone_by_name_;
@@ -984,6 +1054,8 @@ class Runner {
   std::map<std::string, std::uint64_t> errors_by_err_;
   std::set<std::string> seen_events_;
   std::vector<AssertionResult> results_;
+  std::vector<std::pair<std::string, srv::FaultWindow>> random_faults_;  // (server, window)
+  ErrorCheck error_check_;
 };
 
 }  // namespace

@@ -2,6 +2,9 @@
 
 #include <cstdio>
 
+#include "firmware-core/config/persistent_config.h"
+#include "firmware-core/config/profile_apply.h"
+
 namespace sim {
 
 std::string product_series(std::string_view product_name) {
@@ -50,6 +53,22 @@ fw::Result<fw::PhoneIdentity> phone_identity(const PhoneGroupSpec& group, std::u
   identity.ip_address =
       fw::Ipv4Address{group.address_first.value + static_cast<std::uint32_t>(index)}.to_string();
   return identity;
+}
+
+fw::Result<void> store_parameters(fw::FlashStore& flash,
+                                  std::span<const std::pair<std::string, std::string>> parameters,
+                                  fw::ValuePool* pool) {
+  if (parameters.empty()) return {};
+  fw::PersistentConfig config(flash, fw::ParameterRegistry::builtin(), pool);
+  if (auto loaded = config.load(); !loaded) return loaded;
+  fw::ConfigStore next(config.store());
+  for (const auto& [name, value] : parameters) {
+    auto set = fw::set_parameter(next, name, value);
+    if (!set) {
+      return fw::fail(set.error().code, "parameter " + name + ": " + set.error().to_string());
+    }
+  }
+  return config.replace(next);
 }
 
 }  // namespace sim

@@ -7,10 +7,15 @@
 
 #include <cstdint>
 #include <map>
+#include <span>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "firmware-core/agent/phone_macros.h"
 #include "firmware-core/base/result.h"
+#include "firmware-core/config/flash_store.h"
+#include "firmware-core/config/value_pool.h"
 #include "firmware-core/runtime/network_address.h"
 
 namespace sim {
@@ -25,6 +30,8 @@ struct PhoneGroupSpec {
   std::string serial_prefix = "FCH";                  // serial = prefix + 8 digits of the index
   std::uint64_t serial_first = 1;
   fw::Ipv4Address address_first{0x0A000064};          // 10.0.0.100
+  // The phones' configuration when they leave staging: (name, value) in the order applied.
+  std::vector<std::pair<std::string, std::string>> parameters;
 };
 
 // The product series the guide's macros use ($PSN): the digits of the model name
@@ -34,5 +41,14 @@ std::string product_series(std::string_view product_name);
 // Errors: InvalidValue when `index` is outside the group, or the MAC or address range would run
 // past its last value.
 fw::Result<fw::PhoneIdentity> phone_identity(const PhoneGroupSpec& group, std::uint64_t index);
+
+// Stores `parameters` (in order) as the phone's configuration on `flash`, in one transaction on
+// top of what the flash holds: what staging does before the phone first boots. Call before the
+// phone's PhoneRuntime is built (it loads the result). `pool`: the world's ValuePool, or nullptr.
+// Errors (flash unchanged): the first parameter that is unknown or invalid, detail "parameter
+// NAME: <error>"; the flash's errors on load or commit.
+fw::Result<void> store_parameters(fw::FlashStore& flash,
+                                  std::span<const std::pair<std::string, std::string>> parameters,
+                                  fw::ValuePool* pool);
 
 }  // namespace sim

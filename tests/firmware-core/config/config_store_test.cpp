@@ -143,9 +143,10 @@ TEST(ConfigStoreTest, OverrideIdsAreInRegistryOrder) {
 }
 
 TEST(ConfigStoreTest, StaysSmallForAFleet) {
-  // A million idle phones must fit in a few GB (DESIGN.md): the empty store is a pointer and two
-  // empty containers, and overrides cost a 12-byte record plus their text.
-  EXPECT_LE(sizeof(ConfigStore), 64u);
+  // A million idle phones must fit in a few GB (DESIGN.md): the empty store is two pointers
+  // (registry, pool) and two empty containers, and overrides cost a 12-byte record plus their
+  // text (without a pool).
+  EXPECT_LE(sizeof(ConfigStore), 72u);
   EXPECT_EQ(ConfigStore{}.memory_bytes(), sizeof(ConfigStore));
   ConfigStore store = with({{"GPP_A", "0123456789"},
                             {"GPP_B", "0123456789"},
@@ -153,6 +154,37 @@ TEST(ConfigStoreTest, StaysSmallForAFleet) {
                             {"GPP_D", "0123456789"},
                             {"Profile_Rule", "http://prov.example.com/cfg/$MA.xml"}});
   EXPECT_LE(store.memory_bytes(), sizeof(ConfigStore) + 5 * 12 + 40 + 35 + 1);
+}
+
+TEST(ConfigStoreTest, PooledStoresShareIdenticalValues) {
+  ValuePool pool;
+  const ConfigStore factory(ParameterRegistry::builtin(), &pool);
+  auto provision = [&](std::string_view user) {
+    ConfigDraft draft{factory};
+    EXPECT_TRUE(draft.set_value(id("Profile_Rule"), "http://prov.example.com/cfg/$MA.xml"));
+    EXPECT_TRUE(draft.set_value(id("GPP_A"), user));
+    EXPECT_TRUE(draft.set_value(id("Resync_Periodic"), "3600"));  // the default: not stored
+    return draft.build();
+  };
+  const ConfigStore first = provision("alice");
+  const ConfigStore second = provision("bob");
+  EXPECT_EQ(first.pool(), &pool);
+  EXPECT_EQ(first.value(id("Profile_Rule")), "http://prov.example.com/cfg/$MA.xml");
+  EXPECT_EQ(first.value(id("GPP_A")), "alice");
+  EXPECT_EQ(second.value(id("GPP_A")), "bob");
+  EXPECT_EQ(first.value(id("Profile_Rule")).data(), second.value(id("Profile_Rule")).data());
+  EXPECT_EQ(pool.size(), 3u);  // the rule once, alice, bob
+  // A pooled store holds records only, and equals an unpooled one with the same contents.
+  EXPECT_EQ(first.memory_bytes(), sizeof(ConfigStore) + 2 * 12);
+  EXPECT_EQ(first, with({{"Profile_Rule", "http://prov.example.com/cfg/$MA.xml"}, {"GPP_A", "alice"}}));
+  // The pool passes on through drafts and replace().
+  ConfigStore changed(second);
+  ConfigDraft draft{changed};
+  ASSERT_TRUE(draft.set_value(id("GPP_A"), "alice"));
+  changed.replace(draft.build());
+  EXPECT_EQ(changed.pool(), &pool);
+  EXPECT_EQ(changed.value(id("GPP_A")).data(), first.value(id("GPP_A")).data());
+  EXPECT_EQ(pool.size(), 3u);
 }
 
 }  // namespace

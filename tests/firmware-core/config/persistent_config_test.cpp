@@ -68,6 +68,23 @@ TEST(PersistentConfigTest, AppliedProfileSurvivesReboot) {
   EXPECT_EQ(rebooted.store().value(*id), "12345678");
 }
 
+TEST(PersistentConfigTest, PooledConfigurationKeepsItsPoolAcrossReboot) {
+  sim::SimFlash flash;
+  ValuePool pool;
+  {
+    PersistentConfig config(flash, ParameterRegistry::builtin(), &pool);
+    ASSERT_TRUE(config.load());
+    ASSERT_TRUE(config.apply_profile(as_bytes(old_profile())));
+    EXPECT_EQ(config.store().pool(), &pool);
+  }
+  const std::size_t values = pool.size();
+  PersistentConfig rebooted(flash, ParameterRegistry::builtin(), &pool);
+  ASSERT_TRUE(rebooted.load());
+  EXPECT_EQ(rebooted.store().pool(), &pool);
+  EXPECT_EQ(rebooted.store(), store_from(old_profile()));
+  EXPECT_EQ(pool.size(), values);  // the reloaded values were interned already
+}
+
 TEST(PersistentConfigTest, BrokenProfileWritesNothing) {
   sim::SimFlash flash;
   PersistentConfig config(flash);

@@ -108,7 +108,7 @@ TEST(ScenarioLoaderTest, ReadsACompleteScenario) {
   EXPECT_EQ(scenario.phone_count(), 1000u);
   EXPECT_EQ(scenario.fleet[0].flavor, Flavor::Spa);
   EXPECT_EQ(scenario.fleet[0].spec.product_name, "CP-6841-3PCC");
-  EXPECT_EQ(scenario.fleet[0].parameters.front(),
+  EXPECT_EQ(scenario.fleet[0].spec.parameters.front(),
             (std::pair<std::string, std::string>{"Profile_Rule", "tftp://192.168.1.200/basic.txt"}));
   EXPECT_EQ(scenario.fleet[0].dhcp_options.at(66), "192.168.1.200");
   ASSERT_EQ(scenario.timeline.size(), 5u);
@@ -258,6 +258,77 @@ TEST(ScenarioLoaderTest, CertificateFaultsNameTheSwapAndNeedAnHttpsServer) {
   EXPECT_NE(all_errors(plain).find("test.yaml:7: fault: certificate faults need an https server, 'plain' is http"),
             std::string::npos)
       << all_errors(plain);
+}
+
+TEST(ScenarioLoaderTest, ReadsExpectedErrors) {
+  LoadResult result = load("fleet:\n  - count: 1\nexpect_errors: [config_commit_failed, other_event]\n");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  EXPECT_EQ(result.scenario->expect_errors, (std::vector<std::string>{"config_commit_failed", "other_event"}));
+  LoadResult broken = load("fleet:\n  - count: 1\nexpect_errors:\n  - [a, b]\n  - ''\n");
+  ASSERT_FALSE(broken.scenario);
+  EXPECT_NE(all_errors(broken).find("test.yaml:4: expect_errors[0]: expected a single value"), std::string::npos)
+      << all_errors(broken);
+  EXPECT_NE(all_errors(broken).find("test.yaml:5: expect_errors[1]: expected a trace event name"), std::string::npos)
+      << all_errors(broken);
+}
+
+TEST(ScenarioLoaderTest, ReadsRandomFaults) {
+  LoadResult result = load(
+      "servers:\n  - {name: web, kind: http, address: 192.168.1.201}\nfleet:\n  - count: 1\n"
+      "faults:\n  random:\n    count: 4\n    kinds: [status, stall]\n    window: uniform(1m..10m)\n"
+      "    servers: [web]\n    share: 25%\n");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  ASSERT_TRUE(result.scenario->random_faults);
+  const RandomFaultsSpec& spec = *result.scenario->random_faults;
+  EXPECT_EQ(spec.count, 4u);
+  EXPECT_EQ(spec.kinds, (std::vector<FaultSpec::Kind>{FaultSpec::Kind::Status, FaultSpec::Kind::Stall}));
+  EXPECT_EQ(spec.servers, std::vector<std::string>{"web"});
+  EXPECT_EQ(spec.window.kind, sim::DurationDistribution::Kind::Uniform);
+  EXPECT_EQ(spec.window.low, fw::seconds(60));
+  EXPECT_EQ(spec.window.high, fw::seconds(600));
+  EXPECT_EQ(spec.share.parts_per_million, 250'000u);
+  EXPECT_EQ(spec.where.line, 7);
+
+  LoadResult broken = load(
+      "fleet:\n  - count: 1\nfaults:\n  random:\n    count: 0\n    kinds: [explode]\n"
+      "    window: exponential(1m)\n    servers: [nowhere]\n    colour: red\n");
+  ASSERT_FALSE(broken.scenario);
+  const std::string errors = all_errors(broken);
+  EXPECT_NE(errors.find("faults.random.count: must be 1..10000"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("test.yaml:6: faults.random.kinds[0]: expected latency, drop"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("faults.random.window: expected a positive duration or uniform(a..b)"), std::string::npos)
+      << errors;
+  EXPECT_NE(errors.find("faults.random.servers[0]: no server named 'nowhere'"), std::string::npos) << errors;
+  EXPECT_NE(errors.find("colour"), std::string::npos) << errors;
+  EXPECT_FALSE(load("fleet:\n  - count: 1\nfaults:\n  random: {count: 2}\n").scenario);  // kinds required
+}
+
+TEST(ScenarioLoaderTest, CallDurationsTakeADistribution) {
+  LoadResult result = load(
+      "fleet:\n  - count: 1\ntimeline:\n  - {at: 1m, call: {phones: all, duration: 'uniform(30s..5m)'}}\n"
+      "  - {at: 2m, call: {phones: all, duration: 90s}}\n");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  EXPECT_EQ(result.scenario->timeline[0].call_duration.kind, sim::DurationDistribution::Kind::Uniform);
+  EXPECT_EQ(result.scenario->timeline[1].call_duration, sim::DurationDistribution::fixed(fw::seconds(90)));
+  LoadResult broken = load("fleet:\n  - count: 1\ntimeline:\n  - {at: 1m, call: {phones: all, duration: 'uniform(5m..1m)'}}\n");
+  EXPECT_NE(all_errors(broken).find("test.yaml:4: timeline[0].call.duration: 'uniform(5m..1m)' is not a duration or distribution"),
+            std::string::npos)
+      << all_errors(broken);
+}
+
+TEST(ScenarioLoaderTest, ReadsGroupCalls) {
+  LoadResult result = load("fleet:\n  - count: 1\n    calls: {line: 1, gap: exponential(1h), length: 3m}\n");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  ASSERT_TRUE(result.scenario->fleet[0].calls);
+  const sim::CallPattern& calls = *result.scenario->fleet[0].calls;
+  EXPECT_EQ(calls.line, 1u);
+  EXPECT_EQ(calls.gap, sim::DurationDistribution::exponential(fw::seconds(3600)));
+  EXPECT_EQ(calls.length, sim::DurationDistribution::fixed(fw::seconds(180)));
+  LoadResult broken = load("fleet:\n  - count: 1\n    calls: {gap: 0s}\n");
+  ASSERT_FALSE(broken.scenario);
+  EXPECT_NE(all_errors(broken).find("test.yaml:3: fleet[0].calls: 'length' is required"), std::string::npos)
+      << all_errors(broken);
+  EXPECT_NE(all_errors(broken).find("calls.gap: must be longer than 0"), std::string::npos) << all_errors(broken);
 }
 
 TEST(ScenarioLoaderTest, MissingFileIsReported) {

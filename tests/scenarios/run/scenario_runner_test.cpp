@@ -269,6 +269,102 @@ TEST(ScenarioRunnerTest, FaultWindowsArePrintedAndHitThePhones) {
   EXPECT_EQ(report->phones_converged, 20u);
 }
 
+std::vector<std::string> announced_plan(const Scenario& scenario, std::uint64_t seed) {
+  std::vector<std::string> announced;
+  RunOptions options;
+  options.seed = seed;
+  options.announce = [&announced](const std::string& line) { announced.push_back(line); };
+  auto report = run_scenario(scenario, options);
+  EXPECT_TRUE(report) << report.error().to_string();
+  return announced;
+}
+
+TEST(ScenarioRunnerTest, RandomFaultsAreDrawnFromTheSeedAndPrinted) {
+  std::string text = with_files(kTftpFleet);
+  text += "faults:\n  random: {count: 3, kinds: [drop, status], window: uniform(1m..5m), share: 50%}\n";
+  Scenario scenario = load(text);
+  scenario.assertions.clear();
+  const std::vector<std::string> first = announced_plan(scenario, 7);
+  ASSERT_EQ(first.size(), 4u);
+  EXPECT_EQ(first[0], "random faults: 3 windows drawn from seed 7");
+  for (std::size_t index = 1; index < first.size(); ++index) {
+    EXPECT_EQ(first[index].rfind("tftp: ", 0), 0u) << first[index];  // the only non-syslog server
+    EXPECT_TRUE(first[index].find("drop") != std::string::npos || first[index].find("status") != std::string::npos)
+        << first[index];
+  }
+  EXPECT_EQ(announced_plan(scenario, 7), first);
+  EXPECT_NE(announced_plan(scenario, 8), first);
+}
+
+TEST(ScenarioRunnerTest, RandomFaultsNeedAServerToFault) {
+  Scenario scenario = load(
+      "fleet:\n  - count: 1\nservers:\n  - {name: log, kind: syslog, address: 192.168.1.210}\n"
+      "faults:\n  random: {count: 1, kinds: [drop]}\n");
+  auto report = run_scenario(scenario, {});
+  ASSERT_FALSE(report);
+  EXPECT_NE(report.error().detail.find("test.yaml:6: faults.random: no tftp, http or https server"), std::string::npos)
+      << report.error().to_string();
+}
+
+TEST(ScenarioRunnerTest, DeclaredExpectedErrorsAreListedAsACheck) {
+  Scenario scenario = load(with_files(kTftpFleet) + "expect_errors: [config_commit_failed]\n");
+  auto report = run_scenario(scenario, {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  ASSERT_FALSE(report->assertions.empty());
+  const AssertionResult& check = report->assertions.back();
+  EXPECT_EQ(check.name, "no unexpected errors");
+  EXPECT_TRUE(check.passed) << check.actual;
+  EXPECT_EQ(report->trace_errors, 0u);
+  EXPECT_TRUE(report->passed());
+}
+
+TEST(ScenarioRunnerTest, CallLengthsAreDrawnPerPhone) {
+  // Calls hold the periodic resync back (Forced_Resync_Delay); exponential lengths differ per
+  // phone, so the run differs from one with fixed lengths, and replays with its seed.
+  std::string fixed_text = with_files(kTftpFleet);
+  fixed_text.replace(fixed_text.find("  - {at: 50m, server_down: tftp}\n"),
+                     std::string_view("  - {at: 50m, server_down: tftp}\n").size(),
+                     "  - {at: 25m, call: {phones: all, duration: 20m, line: 0}}\n");
+  std::string drawn_text = fixed_text;
+  drawn_text.replace(drawn_text.find("duration: 20m"), std::string_view("duration: 20m").size(),
+                     "duration: exponential(20m)");
+  Scenario fixed = load(fixed_text);
+  Scenario drawn = load(drawn_text);
+  EXPECT_EQ(drawn.timeline[1].call_duration.kind, sim::DurationDistribution::Kind::Exponential);
+  auto fixed_report = run_scenario(fixed, {});
+  auto drawn_report = run_scenario(drawn, {});
+  auto drawn_again = run_scenario(drawn, {});
+  ASSERT_TRUE(fixed_report && drawn_report && drawn_again);
+  EXPECT_NE(fixed_report->trace_hash, drawn_report->trace_hash);
+  EXPECT_EQ(drawn_report->trace_hash, drawn_again->trace_hash);
+}
+
+TEST(ScenarioRunnerTest, GroupCallsHoldResyncsBack) {
+  // Lines busy most of the time (calls of ~20m with ~2m gaps): due periodic resyncs meet busy
+  // lines and wait (Forced_Resync_Delay); the fleet still converges.
+  std::string text = with_files(kTftpFleet);
+  text.replace(text.find("      Resync_Periodic: \"1800\"\n"), std::string_view("      Resync_Periodic: \"1800\"\n").size(),
+               "      Resync_Periodic: \"600\"\n      Forced_Resync_Delay: \"300\"\n"
+               "    calls: {line: 0, gap: exponential(2m), length: 'uniform(10m..30m)'}\n");
+  Scenario scenario = load(text);
+  ASSERT_TRUE(scenario.fleet[0].calls);
+  scenario.assertions.clear();
+  Assertion deferred;
+  deferred.kind = Assertion::Kind::Sometimes;
+  deferred.pattern = "resync_deferred";
+  scenario.assertions.push_back(deferred);
+  Assertion converged;
+  converged.kind = Assertion::Kind::Converged;
+  scenario.assertions.push_back(converged);
+  auto report = run_scenario(scenario, {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->assertions[0].passed) << report->assertions[0].actual;
+  EXPECT_TRUE(report->assertions[1].passed) << report->assertions[1].actual;
+  auto again = run_scenario(scenario, {});
+  ASSERT_TRUE(again);
+  EXPECT_EQ(again->trace_hash, report->trace_hash);
+}
+
 TEST(ScenarioRunnerTest, PhonesOptionScalesTheFleet) {
   Scenario scenario = load(with_files(kTftpFleet));
   RunOptions options;
@@ -281,7 +377,7 @@ TEST(ScenarioRunnerTest, PhonesOptionScalesTheFleet) {
 
 TEST(ScenarioRunnerTest, RejectsAParameterThePhonesRefuse) {
   Scenario scenario = load(with_files(kTftpFleet));
-  scenario.fleet[0].parameters.emplace_back("Resync_Random_Delay", "not a number");
+  scenario.fleet[0].spec.parameters.emplace_back("Resync_Random_Delay", "not a number");
   auto report = run_scenario(scenario, {});
   ASSERT_FALSE(report);
   EXPECT_NE(report.error().detail.find("test.yaml:13: fleet group 'lobby': parameter Resync_Random_Delay"),

@@ -2,7 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "firmware-core/config/persistent_config.h"
 #include "firmware-core/macro/macro_table.h"
+#include "sim/flash/sim_flash.h"
 
 namespace sim {
 namespace {
@@ -46,6 +48,37 @@ TEST(PhoneModelTest, RefusesIndicesAndRangesBeyondTheGroup) {
   auto past = phone_identity(group, 2);
   ASSERT_FALSE(past);
   EXPECT_NE(past.error().detail.find("address range"), std::string::npos);
+}
+
+TEST(PhoneModelTest, StoredParametersAreWhatTheFirmwareLoads) {
+  SimFlash flash;
+  fw::ValuePool pool;
+  const std::vector<std::pair<std::string, std::string>> parameters = {
+      {"Profile_Rule", "tftp://192.168.1.200/$MA.cfg"}, {"GPP_A", "first"}, {"GPP_A", "second"}};
+  ASSERT_TRUE(store_parameters(flash, parameters, &pool));
+  const std::uint64_t steps = flash.steps_taken();
+  fw::PersistentConfig loaded(flash, fw::ParameterRegistry::builtin(), &pool);
+  ASSERT_TRUE(loaded.load());
+  const fw::ConfigStore& store = loaded.store();
+  EXPECT_EQ(store.value(*store.registry().find("Profile_Rule")), "tftp://192.168.1.200/$MA.cfg");
+  EXPECT_EQ(store.value(*store.registry().find("GPP_A")), "second");  // in order: the last wins
+  EXPECT_EQ(store.pool(), &pool);
+  // One transaction: a second call with nothing to store writes nothing.
+  ASSERT_TRUE(store_parameters(flash, {}, &pool));
+  EXPECT_EQ(flash.steps_taken(), steps);
+}
+
+TEST(PhoneModelTest, AnInvalidParameterStoresNothing) {
+  SimFlash flash;
+  const std::vector<std::pair<std::string, std::string>> parameters = {
+      {"GPP_A", "kept out"}, {"Resync_Random_Delay", "soon"}};
+  auto stored = store_parameters(flash, parameters, nullptr);
+  ASSERT_FALSE(stored);
+  EXPECT_EQ(stored.error().detail.rfind("parameter Resync_Random_Delay: ", 0), 0u) << stored.error().detail;
+  EXPECT_EQ(flash.steps_taken(), 0u);
+  fw::PersistentConfig loaded(flash);
+  ASSERT_TRUE(loaded.load());
+  EXPECT_FALSE(loaded.restored());
 }
 
 }  // namespace
