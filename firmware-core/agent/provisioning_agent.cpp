@@ -126,7 +126,11 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
         } else if constexpr (std::is_same_v<T, DhcpRenewed>) {
           servers_.dhcp_options = e.dhcp_options;
         } else if constexpr (std::is_same_v<T, FetchCompleted>) {
-          on_fetch_completed(now, e);
+          if (owns_upgrade_fetch(e)) {
+            on_upgrade_fetched(now, e);
+          } else {
+            on_fetch_completed(now, e);
+          }
         } else if constexpr (std::is_same_v<T, LineBusy>) {
           on_line(now, e.line, true);
         } else if constexpr (std::is_same_v<T, LineIdle>) {
@@ -139,6 +143,10 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
           on_wall_clock_stepped(now);
         } else if constexpr (std::is_same_v<T, ConfigEdited>) {
           on_config_edited(now);
+        } else if constexpr (std::is_same_v<T, AdminUpgrade>) {
+          on_admin_upgrade(now, e);
+        } else if constexpr (std::is_same_v<T, FirmwareInstalled>) {
+          on_firmware_installed(now, e);
         }
       },
       event);
@@ -151,6 +159,7 @@ void ProvisioningAgent::handle_deadline(AgentClock now) {
   }
   run_due(now);
   poll_triggers(now);
+  run_upgrade_due(now);
   update_next_status();
 }
 
@@ -164,7 +173,14 @@ std::optional<AgentAction> ProvisioningAgent::poll_action() {
 }
 
 Instant ProvisioningAgent::next_deadline() const {
-  if (!powered_ || running_) {
+  if (!powered_) {
+    return Instant::never();
+  }
+  return std::min(resync_deadline(), upgrade_deadline());
+}
+
+Instant ProvisioningAgent::resync_deadline() const {
+  if (running_ || upgrade_running_) {
     return Instant::never();
   }
   const Instant poll = polls_triggers() ? next_trigger_poll_ : Instant::never();
@@ -198,6 +214,11 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   next_trigger_poll_ = now.monotonic + seconds(kTriggerPollIntervalS);
   status_ = AgentStatus{};
   macro_state_ = ProvisioningMacroState{};
+  upgrade_pending_.reset();
+  upgrade_running_.reset();
+  last_upgrade_attempt_at_.reset();
+  last_settled_upgrade_url_.clear();
+  skip_next_upgrade_check_ = false;
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
   if (boolean("Provision_Enable") && boolean("Resync_On_Reset")) {
     Pending pending;
@@ -225,6 +246,7 @@ void ProvisioningAgent::on_line(AgentClock now, std::size_t line, bool busy) {
     lines_idle_since_ = now.monotonic;
   }
   run_due(now);
+  run_upgrade_due(now);
 }
 
 void ProvisioningAgent::on_explicit(AgentClock now, std::optional<std::string> rule,
@@ -447,7 +469,7 @@ bool ProvisioningAgent::lines_allow(AgentClock now, const Pending& pending) cons
 }
 
 void ProvisioningAgent::run_due(AgentClock now) {
-  if (running_ || !pending_ || now.monotonic < pending_->due) {
+  if (running_ || upgrade_running_ || !pending_ || now.monotonic < pending_->due) {
     return;
   }
   if (!boolean("Provision_Enable")) {
@@ -481,6 +503,10 @@ void ProvisioningAgent::run_due(AgentClock now) {
 }
 
 void ProvisioningAgent::update_next_status() {
+  status_.next_upgrade_check.reset();
+  if (upgrade_pending_) {
+    status_.next_upgrade_check = upgrade_deadline();
+  }
   if (!pending_) {
     status_.next.reset();
     return;
@@ -497,7 +523,8 @@ void ProvisioningAgent::update_next_status() {
 void ProvisioningAgent::refresh_timers(AgentClock now) {
   macro_state_.resync_age_s =
       whole_seconds(now.monotonic - last_attempt_at_.value_or(power_on_at_));
-  macro_state_.upgrade_age_s = whole_seconds(now.monotonic - power_on_at_);
+  macro_state_.upgrade_age_s =
+      whole_seconds(now.monotonic - last_upgrade_attempt_at_.value_or(power_on_at_));
 }
 
 void ProvisioningAgent::start_resync(AgentClock now, Pending pending) {
@@ -659,6 +686,9 @@ void ProvisioningAgent::record_rule(AgentClock now, bool success, std::string er
 
 void ProvisioningAgent::rule_succeeded(AgentClock now) {
   record_rule(now, true, {});
+  if (macro_state_.url) {
+    servers_.last_resync_host = macro_state_.url->host;  // Upgrade_Rule's fallback server
+  }
   send_syslog("Log_Success_Msg", SyslogSeverity::Informational);
   ++running_->rule_index;
   next_rule(now);
@@ -676,19 +706,20 @@ void ProvisioningAgent::resync_failed(AgentClock now, const Error& error) {
   finish(now, false, macro_state_.result);
   if (pending_ && pending_->kind == ScheduleKind::Explicit) {
     run_due(now);  // a request that arrived during the resync
-    return;
+  } else {
+    const Schedule retry = schedule_value("Resync_Error_Retry_Delay");
+    if (error.retry_class() == RetryClass::NoRetry || retry.disabled()) {
+      schedule_regular(now);
+    } else {
+      Pending pending;
+      pending.reason = ResyncReason::Retry;
+      pending.kind = ScheduleKind::Retry;
+      pending.due = now.monotonic +
+                    seconds(schedule_delay_s(retry, status_.consecutive_failures - 1, random_));
+      schedule(std::move(pending), now);
+    }
   }
-  const Schedule retry = schedule_value("Resync_Error_Retry_Delay");
-  if (error.retry_class() == RetryClass::NoRetry || retry.disabled()) {
-    schedule_regular(now);
-    return;
-  }
-  Pending pending;
-  pending.reason = ResyncReason::Retry;
-  pending.kind = ScheduleKind::Retry;
-  pending.due =
-      now.monotonic + seconds(schedule_delay_s(retry, status_.consecutive_failures - 1, random_));
-  schedule(std::move(pending), now);
+  upgrade_after_resync(now);
 }
 
 void ProvisioningAgent::resync_succeeded(AgentClock now) {
@@ -697,9 +728,10 @@ void ProvisioningAgent::resync_succeeded(AgentClock now) {
   finish(now, true, {});
   if (pending_ && pending_->kind == ScheduleKind::Explicit) {
     run_due(now);
-    return;
+  } else {
+    schedule_regular(now);
   }
-  schedule_regular(now);
+  upgrade_after_resync(now);
 }
 
 void ProvisioningAgent::finish(AgentClock now, bool success, std::string error) {

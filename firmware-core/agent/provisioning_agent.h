@@ -67,6 +67,7 @@
 //   literal), empty template = no message; sent to Syslog_Server and to Debug_Server.
 // - Secrets: --key values, passwords and GPP_SA..SD never appear in traces, syslog or status.
 //   Fetch actions carry --uid/--pwd because the transport needs them; the --key stays inside.
+// - Firmware upgrade (provisioning_agent_upgrade.cpp): see the comment block there.
 
 #include <array>
 #include <cstddef>
@@ -158,12 +159,26 @@ struct WallClockStepped {};
 // Parameters were changed outside a resync (admin web page, CLI): re-plan the schedule.
 struct ConfigEdited {};
 
+// /admin/upgrade[?rule]: check for a firmware upgrade now, with `rule` (already taken out of the
+// query) instead of Upgrade_Rule.
+struct AdminUpgrade {
+  std::optional<std::string> rule;
+};
+// The outcome of the InstallFirmwareAction with this id: the image is in the inactive bank and
+// that bank is active for the next boot, or the flash's error (nothing switched).
+struct FirmwareInstalled {
+  std::uint64_t install_id = 0;
+  Result<void> result;
+};
+
 using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle,
-                                AdminResync, SipNotify, WallClockStepped, ConfigEdited>;
+                                AdminResync, SipNotify, WallClockStepped, ConfigEdited,
+                                AdminUpgrade, FirmwareInstalled>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
-enum class FetchPurpose : std::uint8_t { Profile };
+// Firmware fetches accept images up to kFirmwareImageBytesMax, profiles up to the profile limit.
+enum class FetchPurpose : std::uint8_t { Profile, Firmware };
 
 // Download `url` and report the outcome as FetchCompleted{id}.
 struct FetchAction {
@@ -196,8 +211,17 @@ struct TraceAction {
   std::vector<std::pair<std::string, std::string>> fields;
 };
 
-using AgentAction =
-    std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction, TraceAction>;
+// Write this verified image into the inactive firmware bank and make that bank the one the next
+// boot runs (atomically: a power loss at any moment boots the old or the new image); report the
+// outcome as FirmwareInstalled{id}. The agent reboots the phone after a success.
+struct InstallFirmwareAction {
+  std::uint64_t id = 0;
+  std::string version;
+  Bytes image;
+};
+
+using AgentAction = std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction,
+                                 TraceAction, InstallFirmwareAction>;
 
 // --- Status -----------------------------------------------------------------------------------
 
@@ -230,6 +254,20 @@ struct NextResync {
   bool waiting_for_idle_lines = false;
 };
 
+// One upgrade attempt ("Firmware Upgrade Status 1-3"). An attempt is a rule that resolved to a
+// URL and was fetched (or failed to resolve); a skipped rule is none.
+struct UpgradeOutcome {
+  Instant at;
+  WallTime wall;
+  bool success = false;
+  bool installed = false;  // false on success: the image was the running version already
+  std::string result;      // success: the image's version; failure: $ERR
+  std::string url;         // the fetched URL (never holds a password); empty if none resolved
+};
+
+// How many upgrade outcomes the status keeps (newest first).
+inline constexpr std::size_t kRecentUpgradesMax = 3;
+
 struct AgentStatus {
   std::array<RuleStatus, kProfileRuleCount> rules;  // Profile_Rule, _B, _C, _D
   std::deque<ResyncOutcome> recent;                 // newest first, at most kRecentOutcomesMax
@@ -237,6 +275,11 @@ struct AgentStatus {
   bool resync_running = false;
   bool succeeded_once = false;
   std::size_t consecutive_failures = 0;
+  // Firmware upgrade.
+  std::deque<UpgradeOutcome> recent_upgrades;  // newest first, at most kRecentUpgradesMax
+  std::optional<Instant> next_upgrade_check;   // nullopt: none pending
+  bool upgrade_running = false;
+  std::size_t consecutive_upgrade_failures = 0;
 };
 
 // --- The agent --------------------------------------------------------------------------------
@@ -311,6 +354,7 @@ class ProvisioningAgent {
   bool polls_triggers() const;
   void poll_triggers(AgentClock now);
   void update_next_status();
+  Instant resync_deadline() const;
 
   // The resync itself.
   void start_resync(AgentClock now, Pending pending);
@@ -357,6 +401,43 @@ class ProvisioningAgent {
 
   AgentStatus status_;
   std::deque<AgentAction> actions_;
+
+  // --- Firmware upgrade (provisioning_agent_upgrade.cpp) ---
+  struct UpgradePending {
+    Instant due;
+    bool is_explicit = false;  // /admin/upgrade: not held back by the URL already tried
+    bool retry = false;        // after a failure ($UPGST 2)
+    std::optional<std::string> one_shot_rule;
+    std::optional<Instant> waiting_since;  // due, waiting for idle lines
+  };
+  struct UpgradeRunning {
+    std::uint64_t fetch_id = 0;
+    std::uint64_t install_id = 0;
+    std::string url;
+    std::string version;  // of the downloaded image, once verified
+  };
+
+  void on_admin_upgrade(AgentClock now, const AdminUpgrade& event);
+  void on_upgrade_fetched(AgentClock now, const FetchCompleted& event);
+  void on_firmware_installed(AgentClock now, const FirmwareInstalled& event);
+  bool owns_upgrade_fetch(const FetchCompleted& event) const;
+  // After every resync: check Upgrade_Rule unless a check is already pending.
+  void upgrade_after_resync(AgentClock now);
+  void run_upgrade_due(AgentClock now);
+  bool upgrade_lines_allow(AgentClock now, const UpgradePending& pending) const;
+  Instant upgrade_deadline() const;
+  void start_upgrade(AgentClock now, UpgradePending pending);
+  void upgrade_failed(AgentClock now, const Error& error);
+  void record_upgrade(AgentClock now, bool success, bool installed, std::string result);
+  void end_upgrade(AgentClock now);
+
+  std::optional<UpgradePending> upgrade_pending_;
+  std::optional<UpgradeRunning> upgrade_running_;
+  std::optional<Instant> last_upgrade_attempt_at_;
+  // The URL of the last attempt that did not fail: the stored rule does not fetch it again
+  // (reference §5: not retried until the effective URL changes).
+  std::string last_settled_upgrade_url_;
+  bool skip_next_upgrade_check_ = false;  // the resync a failed attempt asked for is running
 };
 
 }  // namespace fw

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "firmware-core/agent/firmware_image.h"
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/syslog_frame.h"
 
@@ -33,23 +34,38 @@ std::string random_hex(Platform& platform, std::size_t bytes) {
   return text;
 }
 
+// The factory identity with the version of the booted bank, if one boots.
+PhoneIdentity running_identity(const PhoneIdentity& factory,
+                               const std::optional<BootedFirmware>& booted) {
+  PhoneIdentity running = factory;
+  if (booted) running.software_version = booted->version;
+  return running;
+}
+
 }  // namespace
 
 PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, ProfileDecoder& decoder,
                            PhoneRuntimeSettings settings)
     : platform_(platform),
-      identity_(identity),
+      firmware_banks_(platform.flash()),
+      booted_firmware_(firmware_banks_.boot()),
+      identity_(running_identity(identity, booted_firmware_)),
       settings_(std::move(settings)),
       persistent_(platform.flash(), ParameterRegistry::builtin(), settings_.value_pool),
       load_result_(persistent_.load()),
       live_(persistent_.store()),
-      agent_(identity, live_, decoder, seed_from(platform), settings_.agent) {
+      agent_(identity_, live_, decoder, seed_from(platform), settings_.agent) {
   platform_.set_listener(this);
   if (!load_result_) {
     std::string reason(load_result_.error().to_string());
     TraceField fields[] = {{"error", reason}};
     platform_.trace(Severity::Warning, "runtime", "config_load_failed", fields);
   }
+  const std::string bank = !booted_firmware_                         ? "factory"
+                           : booted_firmware_->bank == FirmwareBank::A ? "a"
+                                                                      : "b";
+  TraceField fields[] = {{"version", identity_.software_version}, {"bank", bank}};
+  platform_.trace(Severity::Info, "runtime", "firmware_booted", fields);
 }
 
 PhoneRuntime::~PhoneRuntime() { release_transfer(); }
@@ -58,6 +74,7 @@ void PhoneRuntime::power_on(DhcpOptions dhcp_options) { feed(PowerOn{std::move(d
 void PhoneRuntime::line_busy(std::size_t line) { feed(LineBusy{line}); settle(); }
 void PhoneRuntime::line_idle(std::size_t line) { feed(LineIdle{line}); settle(); }
 void PhoneRuntime::admin_resync(std::optional<std::string> rule) { feed(AdminResync{std::move(rule)}); settle(); }
+void PhoneRuntime::admin_upgrade(std::optional<std::string> rule) { feed(AdminUpgrade{std::move(rule)}); settle(); }
 void PhoneRuntime::sip_notify(std::string event) { feed(SipNotify{std::move(event)}); settle(); }
 void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); settle(); }
 
@@ -77,7 +94,13 @@ void PhoneRuntime::feed(const AgentEvent& event) {
 }
 
 void PhoneRuntime::settle() {
-  while (completion_ && !rebooting_) {
+  while ((completion_ || install_completion_) && !rebooting_) {
+    if (install_completion_) {
+      FirmwareInstalled installed = std::move(*install_completion_);
+      install_completion_.reset();
+      feed(installed);
+      continue;
+    }
     FetchCompleted completed = std::move(*completion_);
     completion_.reset();
     feed(completed);
@@ -179,6 +202,7 @@ void PhoneRuntime::start_transfer() {
       }
       fetch.socket = *socket;
       TftpClientSettings tftp = settings_.tftp;
+      if (fetch.action.purpose == FetchPurpose::Firmware) tftp.transfer_bytes_max = kFirmwareImageBytesMax;
       fetch.tftp.emplace(TftpClient::read(platform_.now(), server, fetch.action.url.path, tftp));
       pump_tftp();
       return;
@@ -201,7 +225,9 @@ void PhoneRuntime::start_transfer() {
       }
       request.client_nonce = random_hex(platform_, 8);
       fetch.http_connected = false;
-      fetch.http.emplace(platform_.now(), std::move(request), settings_.http);
+      HttpClientSettings http = settings_.http;
+      if (fetch.action.purpose == FetchPurpose::Firmware) http.body_bytes_max = kFirmwareImageBytesMax;
+      fetch.http.emplace(platform_.now(), std::move(request), http);
       pump_http();
       return;
     }
@@ -445,6 +471,24 @@ void PhoneRuntime::perform(const TraceAction& action) {
   fields.reserve(action.fields.size());
   for (const auto& [key, value] : action.fields) fields.push_back({key, value});
   platform_.trace(action.severity, action.component, action.event, fields);
+}
+
+}  // namespace fw
+
+namespace fw {
+
+void PhoneRuntime::perform(const InstallFirmwareAction& action) {
+  // Synchronous on the flash interface; the outcome reaches the agent through settle(), never
+  // from inside its own poll_action() loop.
+  FirmwareInstalled installed;
+  installed.install_id = action.id;
+  installed.result = firmware_banks_.install(action.image);
+  if (!installed.result) {
+    std::string reason(installed.result.error().to_string());
+    TraceField fields[] = {{"version", action.version}, {"error", reason}};
+    platform_.trace(Severity::Error, "runtime", "firmware_install_failed", fields);
+  }
+  install_completion_ = std::move(installed);
 }
 
 }  // namespace fw

@@ -14,6 +14,11 @@
 // runtime commits it to the journal on flash. If that commit fails, the live configuration is
 // put back to the durable one (traced as an error), so memory never runs ahead of flash for long
 // and a reboot finds entirely the old or entirely the new configuration.
+//
+// Firmware: at construction the runtime boots the active firmware bank (firmware_banks.h); the
+// phone then runs that image's version ($SWVER, User-Agent) instead of the factory version in
+// the identity it was given. An InstallFirmwareAction writes the inactive bank and switches to
+// it; the agent's reboot then brings up a new runtime on the new version.
 
 #include <cstdint>
 #include <map>
@@ -28,6 +33,7 @@
 #include "firmware-core/fetch/http_client.h"
 #include "firmware-core/fetch/tftp_client.h"
 #include "firmware-core/fetch/tls_session.h"
+#include "firmware-core/runtime/firmware_banks.h"
 #include "firmware-core/runtime/platform.h"
 
 namespace fw {
@@ -64,6 +70,8 @@ class PhoneRuntime final : public PlatformEvents {
   void line_busy(std::size_t line);
   void line_idle(std::size_t line);
   void admin_resync(std::optional<std::string> rule);
+  // /admin/upgrade[?rule]: check for a firmware upgrade now (the rule already out of the query).
+  void admin_upgrade(std::optional<std::string> rule);
   void sip_notify(std::string event);
   void wall_clock_stepped();
   // Sets one parameter as the admin web page does (durable before it is visible).
@@ -71,6 +79,10 @@ class PhoneRuntime final : public PlatformEvents {
 
   const ProvisioningAgent& agent() const { return agent_; }
   const ConfigStore& configuration() const { return live_; }
+  // The identity the firmware runs with: the given one, with the booted bank's version.
+  const PhoneIdentity& identity() const { return identity_; }
+  // The firmware bank booted at construction; nullopt: the factory image.
+  const std::optional<BootedFirmware>& booted_firmware() const { return booted_firmware_; }
   // How load() went at construction: empty flash is a success (factory-new phone).
   const Result<void>& load_result() const { return load_result_; }
 
@@ -124,6 +136,7 @@ class PhoneRuntime final : public PlatformEvents {
   void perform(const ConfigChanged& action);
   void perform(const RebootAction& action);
   void perform(const TraceAction& action);
+  void perform(const InstallFirmwareAction& action);
 
   void start_transfer();
   void pump_tftp();
@@ -136,7 +149,9 @@ class PhoneRuntime final : public PlatformEvents {
   void send_syslog_frame(Ipv4Address address, std::uint16_t port, const Bytes& frame);
 
   Platform& platform_;
-  const PhoneIdentity& identity_;
+  FirmwareBanks firmware_banks_;
+  std::optional<BootedFirmware> booted_firmware_;
+  PhoneIdentity identity_;
   PhoneRuntimeSettings settings_;
   PersistentConfig persistent_;
   Result<void> load_result_;
@@ -145,6 +160,7 @@ class PhoneRuntime final : public PlatformEvents {
 
   std::optional<Fetch> fetch_;
   std::optional<FetchCompleted> completion_;
+  std::optional<FirmwareInstalled> install_completion_;
   std::optional<SocketId> syslog_socket_;
   std::map<QueryId, PendingSyslog> syslog_queries_;
   bool rebooting_ = false;

@@ -34,6 +34,12 @@ struct FetchRecord {
   std::optional<std::string> password;
 };
 
+struct InstallRecord {
+  std::int64_t at_s = 0;
+  std::string version;
+  std::size_t bytes = 0;
+};
+
 struct SyslogRecord {
   std::int64_t at_s = 0;
   SyslogAction action;
@@ -144,6 +150,17 @@ class AgentDriver {
         traces_.begin(), traces_.end(), [&](const TraceAction& t) { return t.event == event; }));
   }
   const std::vector<RebootAction>& reboots() const { return reboots_; }
+  const std::vector<InstallRecord>& installs() const { return installs_; }
+  // Firmware installs answer with this error (a flash failure) instead of success.
+  void fail_installs(std::optional<ErrorCode> error) { install_error_ = error; }
+  // The URLs fetched with this purpose, with their times.
+  std::vector<std::int64_t> fetch_times(std::string_view url) const {
+    std::vector<std::int64_t> times;
+    for (const auto& fetch : fetches_)
+      if (fetch.url == url)
+        times.push_back(fetch.at_s);
+    return times;
+  }
   std::size_t config_changes() const { return config_changes_; }
   bool fetch_in_flight() const { return in_flight_.has_value(); }
 
@@ -183,7 +200,22 @@ class AgentDriver {
         reboots_.push_back(*reboot);
       } else if (std::get_if<ConfigChanged>(&*action)) {
         ++config_changes_;
+      } else if (auto* install = std::get_if<InstallFirmwareAction>(&*action)) {
+        installs_.push_back({now_s_, install->version, install->image.size()});
+        FirmwareInstalled installed;
+        installed.install_id = install->id;
+        if (install_error_) {
+          installed.result = fail(*install_error_, "test flash");
+        }
+        install_answer_ = std::move(installed);
       }
+    }
+    if (install_answer_) {
+      FirmwareInstalled installed = std::move(*install_answer_);
+      install_answer_.reset();
+      agent_.handle(clock(), installed);
+      drain();
+      return;
     }
     if (in_flight_ && in_flight_->done_s <= now_s_) {
       complete_fetch();
@@ -224,6 +256,9 @@ class AgentDriver {
   std::vector<SyslogRecord> syslog_;
   std::vector<TraceAction> traces_;
   std::vector<RebootAction> reboots_;
+  std::vector<InstallRecord> installs_;
+  std::optional<ErrorCode> install_error_;
+  std::optional<FirmwareInstalled> install_answer_;
   std::size_t config_changes_ = 0;
 };
 
