@@ -120,6 +120,7 @@ expect_resync() {
 nginx_start() {
   cat >"$work/nginx.conf" <<EOF
 daemon off;
+master_process off;  # one process: killing it leaves no orphaned worker behind
 user $(id -un);
 worker_processes 1;
 pid $work/nginx.pid;
