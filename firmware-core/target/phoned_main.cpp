@@ -34,6 +34,7 @@
 #include "firmware-core/config/profile_export.h"
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/rules/cisco_execute.h"
+#include "firmware-core/rules/direct_action_query.h"
 #include "firmware-core/runtime/phone_runtime.h"
 #include "firmware-core/runtime/syslog_frame.h"
 #include "firmware-core/target/admin_web.h"
@@ -176,7 +177,10 @@ class Phoned {
     if (path == "/admin/resync") {
       std::optional<std::string> rule;
       if (question != std::string::npos && question + 1 < request.target.size()) {
-        rule = request.target.substr(question + 1);
+        // URL-encoded, maybe with &xuser=/&xpassword= (reference §7).
+        auto query = fw::rule_from_direct_action_query(request.target.substr(question + 1));
+        if (!query) return {400, "text/plain", query.error().to_string() + "\n"};
+        rule = std::move(query->rule);
       }
       runtime_->admin_resync(rule);
       return {200, "text/plain", "resync requested\n"};

@@ -118,7 +118,8 @@ wait_for grep -q "Successful resync tftp://127.0.0.1:$tftp_port/basic.cfg" "$wor
   fail "no success syslog line: $(cat "$work/syslog.txt" 2>/dev/null)"
 ok "success syslog line at provserver --syslog"
 
-admin_get "/admin/resync?http://127.0.0.1:$http_port/b.cfg" >/dev/null || fail "admin resync"
+# URL-encoded as a browser sends it (reference §7).
+admin_get "/admin/resync?http%3A%2F%2F127.0.0.1%3A$http_port%2Fb.cfg" >/dev/null || fail "admin resync"
 wait_for cfg_has '<GPP_B ua="na">from-http</GPP_B>' || fail "HTTP profile not applied"
 ok "admin resync over HTTP from provserver"
 admin_get /admin/status.xml >"$work/status.xml" || fail "status.xml"
