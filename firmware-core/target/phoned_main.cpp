@@ -348,12 +348,17 @@ int run(const Options& options) {
     }
     auto started = fw::SipListener::start(
         io, *listen, [&phone](const std::string& event) { phone.sip_notify(event); }, &std::cerr);
-    if (!started) {
+    if (!started && !options.sip.empty()) {
       std::cerr << "phoned: " << started.error().to_string() << "\n";
       return 1;
     }
-    sip = std::move(started).value();
-    std::cout << "sip " << listen->address.to_string() << ':' << sip->port() << std::endl;
+    if (started) {
+      sip = std::move(started).value();
+      std::cout << "sip " << listen->address.to_string() << ':' << sip->port() << std::endl;
+    } else {
+      // The default port may be taken (a second phoned, a softphone): run without SIP.
+      std::cerr << "phoned: " << started.error().to_string() << " (running without SIP)\n";
+    }
   }
   if (!phone.boot(parameters)) return 1;
 
