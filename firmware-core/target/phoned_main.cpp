@@ -1,12 +1,15 @@
 // phoned: the phone's firmware as a real-time daemon (decisions.md "Product contract"):
 //
 //   phoned --mac MAC [--serial SN] [--model PN] [--firmware VER] [--state-dir DIR]
-//          [--admin ADDR:PORT] [--param NAME=VALUE]... [--ca FILE]
+//          [--admin ADDR:PORT] [--sip ADDR:PORT|none] [--param NAME=VALUE]... [--ca FILE]
 //          [--client-cert F --client-key F] [--dhcp-option N=VALUE]...
 //
 // PhoneRuntime on an AsioPlatform, the configuration in DiskFlashStore files in --state-dir (it
 // survives restarts), trace lines on stderr. The admin web (--admin) answers
 //   GET /admin/resync[?RULE]  GET /admin/reboot  GET /admin/cfg.xml  GET /admin/status.xml
+//   POST /CGI/Execute (XML= form field, ExecuteItem URL="Resync:[RULE]")
+// and the SIP port (--sip) answers NOTIFY (Event: resync, check-sync, reboot_now, restart_now,
+// report) and hands the event to the agent, which honours it if Resync_From_SIP is Yes.
 // SIGINT/SIGTERM end it with exit status 0; every configuration change is already durable when
 // it becomes visible, so nothing is lost. Exit status 2 for a bad command line, 1 when it cannot
 // start.
@@ -30,11 +33,14 @@
 #include "firmware-core/config/parameter_value.h"
 #include "firmware-core/config/profile_export.h"
 #include "firmware-core/macro/macro_table.h"
+#include "firmware-core/rules/cisco_execute.h"
+#include "firmware-core/rules/direct_action_query.h"
 #include "firmware-core/runtime/phone_runtime.h"
 #include "firmware-core/runtime/syslog_frame.h"
 #include "firmware-core/target/admin_web.h"
 #include "firmware-core/target/asio_platform.h"
 #include "firmware-core/target/disk_flash_store.h"
+#include "firmware-core/target/sip_listener.h"
 
 namespace {
 namespace asio = boost::asio;
@@ -46,6 +52,7 @@ struct Options {
   std::string firmware = "sip88xx.11-3-2MPP0001-609";
   std::string state_dir = "phoned-state";
   std::string admin;
+  std::string sip;  // empty: 5060 on the --admin address (or 0.0.0.0); "none": no SIP port
   std::vector<std::string> parameters;
   std::string ca;
   std::string client_cert;
@@ -163,13 +170,17 @@ class Phoned {
   }
 
   fw::AdminReply handle(const fw::AdminRequest& request) {
+    if (request.target == "/CGI/Execute") return cgi_execute(request);
     if (request.method != "GET") return {405, "text/plain", "only GET\n"};
     const std::size_t question = request.target.find('?');
     const std::string path = request.target.substr(0, question);
     if (path == "/admin/resync") {
       std::optional<std::string> rule;
       if (question != std::string::npos && question + 1 < request.target.size()) {
-        rule = request.target.substr(question + 1);
+        // URL-encoded, maybe with &xuser=/&xpassword= (reference §7).
+        auto query = fw::rule_from_direct_action_query(request.target.substr(question + 1));
+        if (!query) return {400, "text/plain", query.error().to_string() + "\n"};
+        rule = std::move(query->rule);
       }
       runtime_->admin_resync(rule);
       return {200, "text/plain", "resync requested\n"};
@@ -186,6 +197,26 @@ class Phoned {
     }
     return {404, "text/plain", "not found\n"};
   }
+
+  // POST /CGI/Execute: each Resync: item becomes an explicit resync (its rule, or the stored
+  // rules); other items are answered as unsupported.
+  fw::AdminReply cgi_execute(const fw::AdminRequest& request) {
+    if (request.method != "POST") return {405, "text/plain", "only POST\n"};
+    auto items = fw::parse_execute_form(request.body);
+    if (!items) {
+      std::cerr << "phoned: /CGI/Execute: " << items.error().to_string() << "\n";
+      return {400, "text/xml", fw::execute_error_xml()};
+    }
+    std::vector<fw::ExecuteOutcome> outcomes;
+    for (const fw::ExecuteItem& item : *items) {
+      if (item.is_resync) runtime_->admin_resync(item.resync_rule);
+      outcomes.push_back({item.url, item.is_resync});
+    }
+    return {200, "text/xml", fw::execute_response_xml(outcomes)};
+  }
+
+  // An event from the SIP port (already answered there).
+  void sip_notify(const std::string& event) { runtime_->sip_notify(event); }
 
   // Stops the phone before the flash store and the io_context go away.
   void shut_down() {
@@ -302,6 +333,33 @@ int run(const Options& options) {
     admin = std::move(started).value();
     std::cout << "admin " << listen->address.to_string() << ':' << admin->port() << std::endl;
   }
+  std::unique_ptr<fw::SipListener> sip;
+  if (options.sip != "none") {
+    std::optional<fw::Endpoint> listen;
+    if (options.sip.empty()) {
+      listen = fw::Endpoint{{}, 5060};
+      if (auto admin_listen = fw::Endpoint::parse(options.admin)) listen->address = admin_listen->address;
+    } else {
+      listen = fw::Endpoint::parse(options.sip);
+    }
+    if (!listen) {
+      std::cerr << "phoned: --sip '" << options.sip << "': expected ADDR:PORT or none\n";
+      return 2;
+    }
+    auto started = fw::SipListener::start(
+        io, *listen, [&phone](const std::string& event) { phone.sip_notify(event); }, &std::cerr);
+    if (!started && !options.sip.empty()) {
+      std::cerr << "phoned: " << started.error().to_string() << "\n";
+      return 1;
+    }
+    if (started) {
+      sip = std::move(started).value();
+      std::cout << "sip " << listen->address.to_string() << ':' << sip->port() << std::endl;
+    } else {
+      // The default port may be taken (a second phoned, a softphone): run without SIP.
+      std::cerr << "phoned: " << started.error().to_string() << " (running without SIP)\n";
+    }
+  }
   if (!phone.boot(parameters)) return 1;
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -309,6 +367,7 @@ int run(const Options& options) {
     if (!error) io.stop();
   });
   io.run();
+  sip.reset();
   admin.reset();
   phone.shut_down();
   std::cerr << "phoned: stopped\n";
@@ -328,6 +387,8 @@ int main(int argc, char** argv) {
   app.add_option("--state-dir", options.state_dir, "where the configuration is stored")
       ->capture_default_str();
   app.add_option("--admin", options.admin, "admin web on ADDR:PORT (port 0: any free port)");
+  app.add_option("--sip", options.sip,
+                 "SIP port for NOTIFY on ADDR:PORT, or none (default: 5060 on the --admin address)");
   app.add_option("--param", options.parameters, "set a parameter at start, NAME=VALUE (repeatable)");
   app.add_option("--ca", options.ca, "custom CA certificates (PEM) trusted for HTTPS")
       ->check(CLI::ExistingFile);

@@ -24,9 +24,10 @@ fw::Result<std::unique_ptr<AsioTftpHost>> AsioTftpHost::start(asio::io_context& 
                                                               const HostClock& clock,
                                                               fw::Endpoint listen, TftpRoot& root,
                                                               TftpServerSettings settings,
-                                                              RecordObserver on_record) {
-  std::unique_ptr<AsioTftpHost> host(
-      new AsioTftpHost(io, clock, listen, root, std::move(settings), std::move(on_record)));
+                                                              RecordObserver on_record,
+                                                              TftpRequestHook hook) {
+  std::unique_ptr<AsioTftpHost> host(new AsioTftpHost(io, clock, listen, root, std::move(settings),
+                                                       std::move(on_record), std::move(hook)));
   boost::system::error_code error;
   udp::socket& socket = host->well_known_->socket;
   socket.open(udp::v4(), error);
@@ -40,11 +41,12 @@ fw::Result<std::unique_ptr<AsioTftpHost>> AsioTftpHost::start(asio::io_context& 
 }
 
 AsioTftpHost::AsioTftpHost(asio::io_context& io, const HostClock& clock, fw::Endpoint listen,
-                           TftpRoot& root, TftpServerSettings settings, RecordObserver on_record)
+                           TftpRoot& root, TftpServerSettings settings, RecordObserver on_record,
+                           TftpRequestHook hook)
     : io_(io),
       clock_(clock),
       listen_(listen),
-      server_(root, std::move(settings)),
+      server_(root, std::move(settings), std::move(hook)),
       on_record_(std::move(on_record)),
       well_known_(std::make_shared<Port>(io, kListeningTransfer)),
       timer_(io) {}

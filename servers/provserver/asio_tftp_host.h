@@ -23,12 +23,14 @@ class AsioTftpHost {
  public:
   using RecordObserver = std::function<void(const TftpTransferRecord&)>;
 
-  // Binds `listen` and starts serving `root` (which must outlive the host). Errors: PortInUse.
+  // Binds `listen` and starts serving `root` (which must outlive the host); `hook` (optional:
+  // fault injection) sees every request first. Errors: PortInUse.
   static fw::Result<std::unique_ptr<AsioTftpHost>> start(boost::asio::io_context& io,
                                                          const HostClock& clock,
                                                          fw::Endpoint listen, TftpRoot& root,
                                                          TftpServerSettings settings,
-                                                         RecordObserver on_record);
+                                                         RecordObserver on_record,
+                                                         TftpRequestHook hook = {});
   ~AsioTftpHost();
   AsioTftpHost(const AsioTftpHost&) = delete;
   AsioTftpHost& operator=(const AsioTftpHost&) = delete;
@@ -41,7 +43,8 @@ class AsioTftpHost {
   struct Port;
 
   AsioTftpHost(boost::asio::io_context& io, const HostClock& clock, fw::Endpoint listen,
-               TftpRoot& root, TftpServerSettings settings, RecordObserver on_record);
+               TftpRoot& root, TftpServerSettings settings, RecordObserver on_record,
+               TftpRequestHook hook);
   void receive_next(const std::shared_ptr<Port>& port);
   void pump();
 

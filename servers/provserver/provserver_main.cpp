@@ -3,7 +3,11 @@
 //
 //   provserver --root DIR [--tftp ADDR:PORT] [--http ADDR:PORT]
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
-//              [--syslog ADDR:PORT --syslog-out FILE]
+//              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
+//
+// --fault adds a fault window (servers/faults/fault_spec.h: "http:status=503,share=50%,for=60s");
+// each server gets a ServerFaults with the windows for it, times counted from the start, drawn
+// from a stream seeded with --fault-seed and the server's name, and prints its plan at start.
 //
 // One io_context on one thread carries every server. Runs until SIGINT or SIGTERM, then exits 0.
 // stdout: one "listening" line per server (with the bound port, so port 0 works), then access
@@ -23,6 +27,7 @@
 #include <CLI/CLI.hpp>
 
 #include "servers/content/file_root.h"
+#include "servers/faults/fault_spec.h"
 #include "servers/provserver/asio_http_host.h"
 #include "servers/provserver/asio_syslog_host.h"
 #include "servers/provserver/asio_tftp_host.h"
@@ -49,6 +54,8 @@ struct Options {
   std::string client_ca;
   std::string syslog;
   std::string syslog_out;
+  std::vector<std::string> faults;
+  std::uint64_t fault_seed = 1;
 };
 
 std::optional<std::string> read_text(const std::string& path) {
@@ -104,7 +111,30 @@ void print_http_record(std::string_view scheme, const srv::HttpAccessRecord& rec
             << std::endl;
 }
 
+// The fault injector of one server, or nullptr when no --fault applies to it.
+std::unique_ptr<srv::ServerFaults> server_faults(const std::vector<srv::FaultSpec>& specs,
+                                                 srv::FaultTarget server, std::uint64_t seed) {
+  srv::FaultPlan plan;
+  for (const srv::FaultSpec& spec : specs) {
+    if (spec.applies_to(server)) plan.windows.push_back(spec.window);
+  }
+  if (plan.windows.empty()) return nullptr;
+  std::cout << "faults " << srv::to_string(server) << ":\n" << plan.to_string() << std::endl;
+  // Each server its own stream: (seed, server) like the simulator's (seed, id) streams.
+  return std::make_unique<srv::ServerFaults>(std::move(plan),
+                                             seed * 4 + static_cast<std::uint64_t>(server));
+}
+
 int run(const Options& options) {
+  std::vector<srv::FaultSpec> fault_specs;
+  for (const std::string& text : options.faults) {
+    auto spec = srv::parse_fault_spec(text);
+    if (!spec) {
+      std::cerr << "provserver: " << spec.error().detail << "\n";
+      return 2;
+    }
+    fault_specs.push_back(*spec);
+  }
   srv::FileRoot root;
   auto loaded = srv::provserver::load_directory(options.root, root);
   if (!loaded) {
@@ -112,6 +142,13 @@ int run(const Options& options) {
     return 1;
   }
 
+  // Declared before the hosts: their hooks refer to these.
+  std::unique_ptr<srv::ServerFaults> tftp_faults =
+      server_faults(fault_specs, srv::FaultTarget::Tftp, options.fault_seed);
+  std::unique_ptr<srv::ServerFaults> http_faults =
+      server_faults(fault_specs, srv::FaultTarget::Http, options.fault_seed);
+  std::unique_ptr<srv::ServerFaults> https_faults =
+      server_faults(fault_specs, srv::FaultTarget::Https, options.fault_seed);
   boost::asio::io_context io;
   HostClock clock;
   std::unique_ptr<AsioTftpHost> tftp;
@@ -133,7 +170,8 @@ int run(const Options& options) {
   if (!options.tftp.empty()) {
     auto listen = endpoint_option("--tftp", options.tftp);
     if (!listen) return 2;
-    auto host = AsioTftpHost::start(io, clock, *listen, root, {}, print_tftp_record);
+    auto host = AsioTftpHost::start(io, clock, *listen, root, {}, print_tftp_record,
+                                    tftp_faults ? tftp_faults->tftp_hook(root) : srv::TftpRequestHook{});
     if (!host) return start_failed(host.error());
     tftp = std::move(host).value();
     started("tftp", *listen, tftp->port());
@@ -142,7 +180,8 @@ int run(const Options& options) {
     auto listen = endpoint_option("--http", options.http);
     if (!listen) return 2;
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, {}, {}, nullptr,
+        io, clock, *listen, root, {}, http_faults ? http_faults->http_hook(root) : srv::HttpRequestHook{},
+        nullptr,
         [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
     if (!host) return start_failed(host.error());
     http = std::move(host).value();
@@ -154,7 +193,8 @@ int run(const Options& options) {
     auto context = https_context(options);
     if (!context) return start_failed(context.error());
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, {}, {}, *context,
+        io, clock, *listen, root, {},
+        https_faults ? https_faults->http_hook(root) : srv::HttpRequestHook{}, *context,
         [](const srv::HttpAccessRecord& record) { print_http_record("https", record); },
         [](fw::Endpoint client, const fw::Error& error) {
           std::cout << "https " << client.to_string() << " tls failed: " << error.to_string()
@@ -218,6 +258,11 @@ int main(int argc, char** argv) {
   auto* syslog_out = app.add_option("--syslog-out", options.syslog_out,
                                     "append each received syslog message to this file");
   syslog->needs(syslog_out);
+  app.add_option("--fault", options.faults,
+                 "inject a fault window, [SERVER:]KIND[=VALUE][,share=P%][,from=D][,for=D]"
+                 "[,retry-after=D] (repeatable; see servers/faults/fault_spec.h)");
+  app.add_option("--fault-seed", options.fault_seed, "seed of the fault draws")
+      ->capture_default_str();
   syslog_out->needs(syslog);
   try {
     app.parse(argc, argv);

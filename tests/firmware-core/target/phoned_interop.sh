@@ -3,12 +3,15 @@
 # (ctest interop.phoned_provserver, label interop):
 #   power-up resync over TFTP (Profile_Rule from --param, Resync_Random_Delay 0) -> cfg.xml;
 #   GET /admin/resync?http://... -> the HTTP profile in cfg.xml, status.xml says success;
-#   a secret (GPP_SA) is masked in cfg.xml; GET /admin/reboot; SIGTERM exits 0, and a restarted
-#   phoned (no --param) still has the configuration from its --state-dir.
+#   a secret (GPP_SA) is masked in cfg.xml; the success syslog line reaches provserver --syslog;
+#   POST /CGI/Execute with a Resync: item -> that profile, a malformed body -> CiscoIPPhoneError;
+#   SIP NOTIFY (python3 on UDP) Event: check-sync -> 200 OK and a resync, an unknown event -> 489,
+#   reboot_now -> a reboot; GET /admin/reboot; SIGTERM exits 0, and a restarted phoned (no
+#   --param) still has the configuration from its --state-dir.
 #
 #   phoned_interop.sh PHONED PROVSERVER WORK_DIR
 #
-# Exit 0 passed, 1 failed, 77 (ctest SKIP_RETURN_CODE) without curl. Bounded: curl under
+# Exit 0 passed, 1 failed, 77 (ctest SKIP_RETURN_CODE) without curl or python3. Bounded: curl under
 # `timeout`, every wait at most 10 s, both daemons killed on any exit.
 set -eu
 if [ "$#" -ne 3 ]; then
@@ -16,7 +19,7 @@ if [ "$#" -ne 3 ]; then
   exit 2
 fi
 phoned=$1 provserver=$2 work=$3
-for tool in curl timeout; do
+for tool in curl timeout python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "skipped: $tool is not installed"; exit 77; }
 done
 rm -rf "$work"
@@ -50,20 +53,51 @@ cfg_has() { admin_get /admin/cfg.xml >"$work/cfg.xml" && grep -q "$1" "$work/cfg
 printf '<flat-profile>\n  <GPP_A>from-tftp</GPP_A>\n  <GPP_SA>s3cret-value</GPP_SA>\n</flat-profile>\n' \
   >"$work/root/basic.cfg"
 printf '<flat-profile>\n  <GPP_B>from-http</GPP_B>\n</flat-profile>\n' >"$work/root/b.cfg"
+printf '<flat-profile>\n  <GPP_C>from-execute</GPP_C>\n</flat-profile>\n' >"$work/root/c.cfg"
 
 "$provserver" --root "$work/root" --tftp 127.0.0.1:0 --http 127.0.0.1:0 \
-  >"$work/provserver.out" 2>&1 &
+  --syslog 127.0.0.1:0 --syslog-out "$work/syslog.txt" >"$work/provserver.out" 2>&1 &
 server=$!
 wait_for grep -q '^serving ' "$work/provserver.out" || fail "provserver did not start"
 tftp_port=$(sed -n 's/^listening tftp 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/provserver.out")
 http_port=$(sed -n 's/^listening http 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/provserver.out")
+syslog_port=$(sed -n 's/^listening syslog 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/provserver.out")
+
+# sip_send EVENT: sends a NOTIFY to phoned's SIP port and prints the reply's status line.
+sip_send() {
+  timeout 10 python3 - "$sip_port" "$1" <<'PYTHON'
+import socket, sys
+port, event = int(sys.argv[1]), sys.argv[2]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+s.settimeout(5)
+me = "127.0.0.1:%d" % s.getsockname()[1]
+notify = ("NOTIFY sip:phone@127.0.0.1:%d SIP/2.0\r\n"
+          "Via: SIP/2.0/UDP %s;branch=z9hG4bK%s\r\n"
+          "Max-Forwards: 70\r\n"
+          "From: <sip:prov@%s>;tag=interop\r\n"
+          "To: <sip:phone@127.0.0.1>\r\n"
+          "Call-ID: %s@interop\r\n"
+          "CSeq: 1 NOTIFY\r\n"
+          "Event: %s\r\n"
+          "Content-Length: 0\r\n\r\n") % (port, me, event, me, event, event)
+s.sendto(notify.encode(), ("127.0.0.1", port))
+reply = s.recv(4096).decode()
+assert ("Call-ID: %s@interop\r\n" % event) in reply, reply
+assert "CSeq: 1 NOTIFY\r\n" in reply, reply
+print(reply.split("\r\n")[0])
+PYTHON
+}
+tftp_fetches() { grep -c 'RRQ /\{0,1\}basic.cfg completed' "$work/provserver.out" || true; }
 
 start_phoned() {
-  "$phoned" --mac 00:0e:08:ab:cd:ef --state-dir "$work/state" --admin 127.0.0.1:0 "$@" \
+  "$phoned" --mac 00:0e:08:ab:cd:ef --state-dir "$work/state" --admin 127.0.0.1:0 \
+    --sip 127.0.0.1:0 "$@" \
     >"$work/phoned.out" 2>"$work/phoned.err" &
   phone=$!
   wait_for grep -q '^admin ' "$work/phoned.out" || fail "phoned did not start"
   admin_port=$(sed -n 's/^admin 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/phoned.out")
+  sip_port=$(sed -n 's/^sip 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/phoned.out")
 }
 stop_phoned() {
   kill -TERM "$phone"
@@ -73,21 +107,52 @@ stop_phoned() {
   [ "$status" -eq 0 ] || fail "phoned exited with $status after SIGTERM"
 }
 
-start_phoned --param Resync_Random_Delay=0 \
+start_phoned --param Resync_Random_Delay=0 --param "Syslog_Server=127.0.0.1:$syslog_port" \
   --param "Profile_Rule=tftp://127.0.0.1:$tftp_port/basic.cfg"
 wait_for cfg_has '<GPP_A ua="na">from-tftp</GPP_A>' || fail "TFTP profile not applied"
 ok "power-up resync over TFTP from provserver"
 cfg_has '<GPP_SA ua="na">[^<]' || fail "GPP_SA not applied or shown empty"
 if cfg_has 's3cret-value'; then fail "cfg.xml shows a secret"; fi
 ok "cfg.xml masks GPP_SA"
+wait_for grep -q "Successful resync tftp://127.0.0.1:$tftp_port/basic.cfg" "$work/syslog.txt" ||
+  fail "no success syslog line: $(cat "$work/syslog.txt" 2>/dev/null)"
+ok "success syslog line at provserver --syslog"
 
-admin_get "/admin/resync?http://127.0.0.1:$http_port/b.cfg" >/dev/null || fail "admin resync"
+# URL-encoded as a browser sends it (reference §7).
+admin_get "/admin/resync?http%3A%2F%2F127.0.0.1%3A$http_port%2Fb.cfg" >/dev/null || fail "admin resync"
 wait_for cfg_has '<GPP_B ua="na">from-http</GPP_B>' || fail "HTTP profile not applied"
 ok "admin resync over HTTP from provserver"
 admin_get /admin/status.xml >"$work/status.xml" || fail "status.xml"
 grep -q 'reason="explicit" result="success"' "$work/status.xml" ||
   fail "status.xml: $(cat "$work/status.xml")"
 ok "status.xml reports the explicit resync"
+
+execute_xml="<CiscoIPPhoneExecute><ExecuteItem URL=\"Resync:http://127.0.0.1:$http_port/c.cfg\"/></CiscoIPPhoneExecute>"
+timeout 10 curl -sS -f --data-urlencode "XML=$execute_xml" "http://127.0.0.1:$admin_port/CGI/Execute" \
+  >"$work/execute.xml" || fail "POST /CGI/Execute"
+grep -q '<ResponseItem Status="0" Data="Success" URL="Resync:http://' "$work/execute.xml" ||
+  fail "CGI/Execute reply: $(cat "$work/execute.xml")"
+wait_for cfg_has '<GPP_C ua="na">from-execute</GPP_C>' || fail "CGI/Execute profile not applied"
+ok "POST /CGI/Execute Resync: item -> CiscoIPPhoneResponse and the profile"
+code=$(timeout 10 curl -sS -o "$work/execute_bad.xml" -w '%{http_code}' \
+  --data-urlencode "XML=<CiscoIPPhoneExecute>" "http://127.0.0.1:$admin_port/CGI/Execute")
+[ "$code" = 400 ] && grep -q '<CiscoIPPhoneError Number="1"/>' "$work/execute_bad.xml" ||
+  fail "malformed CGI/Execute answered $code: $(cat "$work/execute_bad.xml")"
+ok "POST /CGI/Execute malformed body -> 400 CiscoIPPhoneError"
+
+before=$(tftp_fetches)
+reply=$(sip_send check-sync) || fail "SIP NOTIFY check-sync: no or bad reply"
+[ "$reply" = "SIP/2.0 200 OK" ] || fail "SIP NOTIFY check-sync answered '$reply'"
+wait_for test "$(tftp_fetches)" -gt "$before" || fail "SIP NOTIFY check-sync: no resync"
+ok "SIP NOTIFY Event: check-sync -> 200 OK and a resync from Profile_Rule"
+reply=$(sip_send dialog) || fail "SIP NOTIFY dialog: no or bad reply"
+[ "$reply" = "SIP/2.0 489 Bad Event" ] || fail "SIP NOTIFY dialog answered '$reply'"
+ok "SIP NOTIFY Event: dialog -> 489 Bad Event"
+reboots=$(grep -c rebooting "$work/phoned.err" || true)
+reply=$(sip_send reboot_now) || fail "SIP NOTIFY reboot_now: no or bad reply"
+[ "$reply" = "SIP/2.0 200 OK" ] || fail "SIP NOTIFY reboot_now answered '$reply'"
+wait_for test "$(grep -c rebooting "$work/phoned.err")" -gt "$reboots" || fail "no reboot"
+ok "SIP NOTIFY Event: reboot_now -> 200 OK and a reboot"
 
 admin_get /admin/reboot >/dev/null || fail "admin reboot"
 wait_for grep -q 'rebooting' "$work/phoned.err" || fail "no reboot"

@@ -7,6 +7,8 @@
 #           server certificate for 127.0.0.1, a client certificate); accepted with the client
 #           certificate, refused without it
 #   syslog  logger --udp lines land in --syslog-out
+#   fault   --fault: curl gets 503 + Retry-After from http:status=503,retry-after=7s; a
+#           tftp:drop window makes tftp-hpa time out; the plan is printed at start
 # Every case also checks that SIGTERM stops provserver with exit status 0.
 #
 #   provserver_interop.sh PROVSERVER CASE WORK_DIR
@@ -34,6 +36,7 @@ case "$case" in
   http) need curl ;;
   https) need curl openssl ;;
   syslog) need logger ;;
+  fault) need curl tftp ;;
   *) echo "unknown case '$case'" >&2; exit 2 ;;
 esac
 
@@ -157,6 +160,25 @@ https)
   [ "$(grep -c '^https 127.0.0.1:[0-9]* "GET /phones/basic.cfg" 200' "$work/provserver.out")" = 1 ] ||
     fail "expected exactly one served request"
   ok "access log"
+  stop
+  ;;
+fault)
+  start --http 127.0.0.1:0 --tftp 127.0.0.1:0 --fault "http:status=503,retry-after=7s" \
+    --fault tftp:drop
+  grep -q '^status 503 retry-after=7s' "$work/provserver.out" || fail "no printed fault plan"
+  ok "fault plan printed at start"
+  port=$(port_of http)
+  timeout 20 curl -sS -D "$work/out/headers" -o /dev/null "http://127.0.0.1:$port/firmware.bin" ||
+    fail "curl http under a status fault"
+  head -n 1 "$work/out/headers" | grep -q '^HTTP/1.1 503' || fail "not 503: $(cat "$work/out/headers")"
+  grep -qi '^Retry-After: 7' "$work/out/headers" || fail "no Retry-After: $(cat "$work/out/headers")"
+  ok "--fault http:status=503,retry-after=7s: curl gets 503 with Retry-After: 7"
+  port=$(port_of tftp)
+  if (cd "$work/out" && timeout 6 tftp 127.0.0.1 "$port" -m binary -c get firmware.bin \
+    "$work/out/dropped.bin") >"$work/out/dropped.log" 2>&1 && [ -s "$work/out/dropped.bin" ]; then
+    fail "tftp get under tftp:drop was served"
+  fi
+  ok "--fault tftp:drop: tftp-hpa gets nothing ($(head -c 60 "$work/out/dropped.log"))"
   stop
   ;;
 syslog)

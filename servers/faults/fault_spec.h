@@ -1,0 +1,40 @@
+#pragma once
+
+// `provserver --fault SPEC`: one FaultWindow written on a command line.
+//
+//   SPEC   = [SERVER ":"] KIND ["=" VALUE] *("," KEY "=" VALUE)
+//   SERVER = tftp | http | https | all            (default all)
+//   KIND   = latency=DURATION | drop | status=CODE | truncate=BYTES | corrupt=BYTES | stall
+//   KEY    = share (PERCENT%, default 100%) | from (DURATION after start, default 0s)
+//          | for (DURATION, default: until the end) | retry-after (DURATION, status only)
+//   DURATION = digits followed by ms, s, m or h;  PERCENT = digits with up to 4 decimals
+//
+//   --fault http:status=503,retry-after=120s,share=50%,for=60s
+//   --fault tftp:drop,share=25%   --fault latency=300ms   --fault https:truncate=100
+//
+// Parsing is pure; provserver builds one ServerFaults per server from the windows for it.
+
+#include <string>
+#include <string_view>
+
+#include "firmware-core/base/result.h"
+#include "servers/faults/server_faults.h"
+
+namespace srv {
+
+enum class FaultTarget : std::uint8_t { All, Tftp, Http, Https };
+std::string_view to_string(FaultTarget target);
+
+struct FaultSpec {
+  FaultTarget target = FaultTarget::All;
+  FaultWindow window;
+
+  bool applies_to(FaultTarget server) const { return target == FaultTarget::All || target == server; }
+};
+
+// Parses one --fault argument. Errors: InvalidValue naming the part that is wrong (unknown
+// server, kind or key, a missing or malformed value, a share over 100%, a key the kind does not
+// take).
+fw::Result<FaultSpec> parse_fault_spec(std::string_view text);
+
+}  // namespace srv
