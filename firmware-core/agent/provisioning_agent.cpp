@@ -139,6 +139,10 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
           on_wall_clock_stepped(now);
         } else if constexpr (std::is_same_v<T, ConfigEdited>) {
           on_config_edited(now);
+        } else if constexpr (std::is_same_v<T, AdminReport>) {
+          on_report_request(now, "admin");
+        } else if constexpr (std::is_same_v<T, UploadCompleted>) {
+          on_upload_completed(now, e);
         }
       },
       event);
@@ -198,6 +202,9 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   next_trigger_poll_ = now.monotonic + seconds(kTriggerPollIntervalS);
   status_ = AgentStatus{};
   macro_state_ = ProvisioningMacroState{};
+  report_queue_.clear();
+  report_upload_id_ = 0;
+  mark_report_baseline();
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
   if (boolean("Provision_Enable") && boolean("Resync_On_Reset")) {
     Pending pending;
@@ -263,8 +270,9 @@ void ProvisioningAgent::on_sip_notify(AgentClock now, const SipNotify& event) {
   } else if (name == "reboot_now" || name == "restart_now") {
     trace(Severity::Info, "reboot_requested", {{"event", name}});
     actions_.emplace_back(RebootAction{name == "restart_now"});
+  } else if (name == "report") {
+    on_report_request(now, "sip");
   } else {
-    // "report" (upload the configuration) belongs to the report rule, not built yet.
     trace(Severity::Warning, "notify_ignored", {{"event", name}, {"why", "unsupported event"}});
   }
 }
@@ -720,6 +728,7 @@ void ProvisioningAgent::finish(AgentClock now, bool success, std::string error) 
   status_.resync_running = false;
   last_attempt_at_ = running_->started_at;
   running_.reset();
+  mark_report_baseline();
 }
 
 // --- Outputs ----------------------------------------------------------------------------------
@@ -729,6 +738,11 @@ void ProvisioningAgent::send_syslog(std::string_view template_parameter, SyslogS
   if (is_blank(message_template)) {
     return;  // an empty template means: no message (guide)
   }
+  // Secrets stay literal (SecretPolicy::Keep): a template naming $SA cannot leak it.
+  send_syslog_message(expand_macros(message_template, macros_), severity);
+}
+
+void ProvisioningAgent::send_syslog_message(std::string message, SyslogSeverity severity) {
   std::optional<SyslogDestination> destinations[2] = {
       parse_syslog_destination(text("Syslog_Server")),
       parse_syslog_destination(text("Debug_Server"))};
@@ -738,8 +752,6 @@ void ProvisioningAgent::send_syslog(std::string_view template_parameter, SyslogS
   if (!destinations[0] && !destinations[1]) {
     return;
   }
-  // Secrets stay literal (SecretPolicy::Keep): a template naming $SA cannot leak it.
-  const std::string message = expand_macros(message_template, macros_);
   std::string identifier;
   auto identifier_id = store_.registry().find("Syslog_Identifier");
   assert(identifier_id);

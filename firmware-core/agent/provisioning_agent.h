@@ -67,6 +67,18 @@
 //   literal), empty template = no message; sent to Syslog_Server and to Debug_Server.
 // - Secrets: --key values, passwords and GPP_SA..SD never appear in traces, syslog or status.
 //   Fetch actions carry --uid/--pwd because the transport needs them; the --key stays inside.
+// - Report rule (provisioning_agent_report.cpp; reference §5 "Report rule"): a SIP NOTIFY
+//   `report` (when Resync_From_SIP allows) or an AdminReport uploads the configuration to every
+//   request of Report_Rule ("[--delta]tftp://s/d.xml [--key K]http://s/f.xml"), one after the
+//   other, one attempt each, no retries; it runs beside a resync, not instead of it. A plain
+//   request uploads every parameter; --delta only those whose value or access changed since the
+//   last resync ended or the phone powered up (the reference: "changes since last
+//   resync/reboot/upgrade"). Secrets are uploaded only inside the --key encryption
+//   (openssl enc -aes-256-cbc, not gzipped, so `openssl enc -d -aes-256-cbc -k K` gives the
+//   XML as the reference says); a plain upload carries kSecretMask instead. TFTP writes (WRQ),
+//   HTTP(S) uses HTTP_Report_Method (POST, the SPA behaviour and the default, or PUT). --status
+//   (status upload) is not supported: that request is skipped and traced. A request arriving
+//   while a report runs is refused (traced). The upload body is never traced.
 
 #include <array>
 #include <cstddef>
@@ -153,13 +165,24 @@ struct AdminResync {
 struct SipNotify {
   std::string event;
 };
+// An explicit request to upload the configuration per Report_Rule (admin interface, scenario).
+struct AdminReport {};
+// The outcome of the UploadAction with this id (the transport's error, e.g. TftpTimeout,
+// TftpError for a refused write, HttpGetFailed for a refused PUT/POST). `server_ip` as in
+// FetchCompleted.
+struct UploadCompleted {
+  std::uint64_t upload_id = 0;
+  Result<void> result = {};
+  std::string server_ip;
+};
 // The wall clock was stepped (NTP, RTC reset); AgentClock::wall is the new reading.
 struct WallClockStepped {};
 // Parameters were changed outside a resync (admin web page, CLI): re-plan the schedule.
 struct ConfigEdited {};
 
 using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle,
-                                AdminResync, SipNotify, WallClockStepped, ConfigEdited>;
+                                AdminResync, SipNotify, WallClockStepped, ConfigEdited,
+                                AdminReport, UploadCompleted>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
@@ -172,6 +195,17 @@ struct FetchAction {
   ProvisioningUrl url;                  // server filled in; scheme, host, port, path
   std::optional<std::string> user;      // --uid (for HTTP authentication)
   std::optional<std::string> password;  // --pwd: a secret, never log it
+};
+enum class UploadMethod : std::uint8_t { Post, Put };
+
+// Upload `body` to `url` (TFTP write, or HTTP(S) with `method`) and report the outcome as
+// UploadCompleted{id}. The body may hold secrets (only when encrypted): never trace it.
+struct UploadAction {
+  std::uint64_t id = 0;
+  ProvisioningUrl url;  // server filled in
+  UploadMethod method = UploadMethod::Post;
+  Bytes body;
+  std::string content_type;
 };
 // Send one syslog datagram (frame it with format_syslog_frame()).
 struct SyslogAction {
@@ -196,8 +230,8 @@ struct TraceAction {
   std::vector<std::pair<std::string, std::string>> fields;
 };
 
-using AgentAction =
-    std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction, TraceAction>;
+using AgentAction = std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction,
+                                 TraceAction, UploadAction>;
 
 // --- Status -----------------------------------------------------------------------------------
 
@@ -230,6 +264,17 @@ struct NextResync {
   bool waiting_for_idle_lines = false;
 };
 
+// The last report upload (each request of Report_Rule counts once).
+struct ReportStatus {
+  std::optional<WallTime> last_time;
+  bool last_success = false;
+  std::string last_error;  // $ERR of the last failed upload
+  std::string last_url;
+  std::uint64_t uploads_succeeded = 0;
+  std::uint64_t uploads_failed = 0;
+  bool running = false;
+};
+
 struct AgentStatus {
   std::array<RuleStatus, kProfileRuleCount> rules;  // Profile_Rule, _B, _C, _D
   std::deque<ResyncOutcome> recent;                 // newest first, at most kRecentOutcomesMax
@@ -237,6 +282,7 @@ struct AgentStatus {
   bool resync_running = false;
   bool succeeded_once = false;
   std::size_t consecutive_failures = 0;
+  ReportStatus report;
 };
 
 // --- The agent --------------------------------------------------------------------------------
@@ -323,9 +369,19 @@ class ProvisioningAgent {
   void resync_succeeded(AgentClock now);
   void finish(AgentClock now, bool success, std::string error);
 
+  // Report rule (provisioning_agent_report.cpp).
+  void on_report_request(AgentClock now, std::string_view source);
+  void on_upload_completed(AgentClock now, const UploadCompleted& event);
+  // The configuration --delta compares against: taken at power-on and when a resync ends.
+  void mark_report_baseline();
+  void start_next_upload();
+  void record_upload(AgentClock now, bool success, std::string error);
+
   // Outputs.
   void refresh_timers(AgentClock now);
   void send_syslog(std::string_view template_parameter, SyslogSeverity severity);
+  // Sends an already expanded message to Syslog_Server and Debug_Server.
+  void send_syslog_message(std::string message, SyslogSeverity severity);
   void trace(Severity severity, std::string event,
              std::vector<std::pair<std::string, std::string>> fields = {});
   void announce_changes(std::size_t changed);
@@ -354,6 +410,13 @@ class ProvisioningAgent {
   std::size_t periodic_count_ = 0;          // periodic intervals used since power-on
   Instant next_trigger_poll_;               // flavor spa: when the triggers are evaluated next
   std::uint64_t next_fetch_id_ = 1;
+
+  // Report rule: uploads not yet started, the one in flight (0: none), the --delta baseline.
+  std::deque<UploadAction> report_queue_;
+  std::uint64_t report_upload_id_ = 0;
+  std::string report_upload_url_;
+  std::uint64_t next_upload_id_ = 1;
+  std::optional<ConfigStore> report_baseline_;
 
   AgentStatus status_;
   std::deque<AgentAction> actions_;

@@ -35,6 +35,11 @@ std::string random_hex(Platform& platform, std::size_t bytes) {
 
 }  // namespace
 
+template <typename Handler>
+bool PhoneRuntime::route_to_upload(Handler&& handler) {
+  return !rebooting_ && upload_ && !upload_->finished() && handler(*upload_);
+}
+
 PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, ProfileDecoder& decoder,
                            PhoneRuntimeSettings settings)
     : platform_(platform),
@@ -52,13 +57,17 @@ PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, Pr
   }
 }
 
-PhoneRuntime::~PhoneRuntime() { release_transfer(); }
+PhoneRuntime::~PhoneRuntime() {
+  release_transfer();
+  upload_.reset();
+}
 
 void PhoneRuntime::power_on(DhcpOptions dhcp_options) { feed(PowerOn{std::move(dhcp_options)}); settle(); }
 void PhoneRuntime::line_busy(std::size_t line) { feed(LineBusy{line}); settle(); }
 void PhoneRuntime::line_idle(std::size_t line) { feed(LineIdle{line}); settle(); }
 void PhoneRuntime::admin_resync(std::optional<std::string> rule) { feed(AdminResync{std::move(rule)}); settle(); }
 void PhoneRuntime::sip_notify(std::string event) { feed(SipNotify{std::move(event)}); settle(); }
+void PhoneRuntime::admin_report() { feed(AdminReport{}); settle(); }
 void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); settle(); }
 
 Result<ParameterChange> PhoneRuntime::set_parameter(std::string_view name, std::string_view value) {
@@ -77,10 +86,19 @@ void PhoneRuntime::feed(const AgentEvent& event) {
 }
 
 void PhoneRuntime::settle() {
-  while (completion_ && !rebooting_) {
-    FetchCompleted completed = std::move(*completion_);
-    completion_.reset();
-    feed(completed);
+  for (;;) {
+    if (rebooting_) return;
+    if (completion_) {
+      FetchCompleted completed = std::move(*completion_);
+      completion_.reset();
+      feed(completed);
+    } else if (upload_ && upload_->finished()) {
+      UploadCompleted completed = upload_->take_completion();
+      upload_.reset();
+      feed(completed);
+    } else {
+      return;
+    }
   }
 }
 
@@ -101,6 +119,10 @@ void PhoneRuntime::pump() {
 
 void PhoneRuntime::on_timer(TimerId timer) {
   if (rebooting_) return;
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_timer(timer); })) {
+    settle();
+    return;
+  }
   if (timer == kAgentTimer) {
     agent_.handle_deadline(clock());
     pump();
@@ -130,6 +152,10 @@ void PhoneRuntime::perform(const FetchAction& action) {
 }
 
 void PhoneRuntime::on_resolved(QueryId query, Result<std::vector<Ipv4Address>> addresses) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_resolved(query, addresses); })) {
+    settle();
+    return;
+  }
   if (auto pending = syslog_queries_.find(query); pending != syslog_queries_.end()) {
     PendingSyslog waiting = std::move(pending->second);
     syslog_queries_.erase(pending);
@@ -212,6 +238,10 @@ void PhoneRuntime::start_transfer() {
 }
 
 void PhoneRuntime::on_datagram(SocketId socket, Endpoint from, ByteSpan payload) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_datagram(socket, from, payload); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->socket != socket || !fetch_->tftp) return;
   fetch_->tftp->handle_datagram(platform_.now(), from, payload);
   pump_tftp();
@@ -340,6 +370,10 @@ void PhoneRuntime::drop_http_stream() {
 }
 
 void PhoneRuntime::on_stream_connected(StreamId stream) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_stream_connected(stream); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   if (fetch_->connect && fetch_->connect->tls) {
     fetch_->tls.emplace(TlsSession::client(settings_.tls_context, fetch_->connect->host,
@@ -354,6 +388,10 @@ void PhoneRuntime::on_stream_connected(StreamId stream) {
 }
 
 void PhoneRuntime::on_stream_data(StreamId stream, ByteSpan bytes) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_stream_data(stream, bytes); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   const Instant now = platform_.now();
   if (!fetch_->tls) {
@@ -381,6 +419,10 @@ void PhoneRuntime::on_stream_data(StreamId stream, ByteSpan bytes) {
 }
 
 void PhoneRuntime::on_stream_closed(StreamId stream) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_stream_closed(stream); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   fetch_->stream.reset();
   if (fetch_->tls && !fetch_->tls->established()) {
@@ -393,6 +435,10 @@ void PhoneRuntime::on_stream_closed(StreamId stream) {
 }
 
 void PhoneRuntime::on_stream_failed(StreamId stream, StreamFailure failure) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_stream_failed(stream, failure); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   fetch_->stream.reset();
   fetch_->http->handle_failed(platform_.now(), failure);
@@ -436,6 +482,7 @@ void PhoneRuntime::perform(const ConfigChanged&) {
 void PhoneRuntime::perform(const RebootAction&) {
   rebooting_ = true;
   release_transfer();
+  upload_.reset();
   platform_.cancel_timer(kAgentTimer);
   platform_.reboot();
 }
@@ -445,6 +492,24 @@ void PhoneRuntime::perform(const TraceAction& action) {
   fields.reserve(action.fields.size());
   for (const auto& [key, value] : action.fields) fields.push_back({key, value});
   platform_.trace(action.severity, action.component, action.event, fields);
+}
+
+// --- report uploads -----------------------------------------------------------------------------
+
+void PhoneRuntime::perform(const UploadAction& action) {
+  UploadTransferSettings settings;
+  settings.tftp = settings_.tftp;
+  settings.http = settings_.http;
+  settings.tls_context = settings_.tls_context;
+  settings.client_identity = settings_.client_identity;
+  std::string_view agent_override;
+  if (auto id = live_.registry().find("HTTP_User_Agent_Name")) agent_override = live_.value(*id);
+  settings.user_agent = http_user_agent(identity_.product_name, identity_.software_version,
+                                        mac_lower_hex(identity_.mac), agent_override);
+  settings.client_nonce = random_hex(platform_, 8);
+  // The agent sends one upload at a time; a newer one replaces a stale one.
+  upload_ = std::make_unique<UploadTransfer>(platform_, kUploadTimer, action, std::move(settings));
+  upload_->start();
 }
 
 }  // namespace fw

@@ -29,6 +29,7 @@
 #include "firmware-core/fetch/tftp_client.h"
 #include "firmware-core/fetch/tls_session.h"
 #include "firmware-core/runtime/platform.h"
+#include "firmware-core/runtime/upload_transfer.h"
 
 namespace fw {
 
@@ -61,6 +62,8 @@ class PhoneRuntime final : public PlatformEvents {
   void line_idle(std::size_t line);
   void admin_resync(std::optional<std::string> rule);
   void sip_notify(std::string event);
+  // Uploads the configuration per Report_Rule now (the admin interface's request).
+  void admin_report();
   void wall_clock_stepped();
   // Sets one parameter as the admin web page does (durable before it is visible).
   Result<ParameterChange> set_parameter(std::string_view name, std::string_view value);
@@ -82,6 +85,7 @@ class PhoneRuntime final : public PlatformEvents {
  private:
   static constexpr TimerId kAgentTimer = 1;
   static constexpr TimerId kTransferTimer = 2;
+  static constexpr TimerId kUploadTimer = 16;
 
   // One FetchAction in progress: name resolution, then one transfer per address until one
   // answers (several A records are tried in order).
@@ -120,6 +124,10 @@ class PhoneRuntime final : public PlatformEvents {
   void perform(const ConfigChanged& action);
   void perform(const RebootAction& action);
   void perform(const TraceAction& action);
+  void perform(const UploadAction& action);
+  // Routes a Platform event to the upload in flight; true when it was the upload's.
+  template <typename Handler>
+  bool route_to_upload(Handler&& handler);
 
   void start_transfer();
   void pump_tftp();
@@ -141,6 +149,8 @@ class PhoneRuntime final : public PlatformEvents {
 
   std::optional<Fetch> fetch_;
   std::optional<FetchCompleted> completion_;
+  // The report upload in flight (the agent sends one at a time), beside any fetch.
+  std::unique_ptr<UploadTransfer> upload_;
   std::optional<SocketId> syslog_socket_;
   std::map<QueryId, PendingSyslog> syslog_queries_;
   bool rebooting_ = false;

@@ -146,6 +146,11 @@ class AgentDriver {
   const std::vector<RebootAction>& reboots() const { return reboots_; }
   std::size_t config_changes() const { return config_changes_; }
   bool fetch_in_flight() const { return in_flight_.has_value(); }
+  // Every UploadAction so far; the test answers each with complete_upload().
+  const std::vector<UploadAction>& uploads() const { return uploads_; }
+  void complete_upload(std::uint64_t id, Result<void> result = {}) {
+    send(UploadCompleted{id, std::move(result), "192.168.1.200"});
+  }
 
   // Seconds each fetch takes before its answer arrives.
   void set_fetch_latency(std::int64_t latency_s) { latency_s_ = latency_s; }
@@ -183,6 +188,8 @@ class AgentDriver {
         reboots_.push_back(*reboot);
       } else if (std::get_if<ConfigChanged>(&*action)) {
         ++config_changes_;
+      } else if (auto* upload = std::get_if<UploadAction>(&*action)) {
+        uploads_.push_back(*upload);
       }
     }
     if (in_flight_ && in_flight_->done_s <= now_s_) {
@@ -224,6 +231,7 @@ class AgentDriver {
   std::vector<SyslogRecord> syslog_;
   std::vector<TraceAction> traces_;
   std::vector<RebootAction> reboots_;
+  std::vector<UploadAction> uploads_;
   std::size_t config_changes_ = 0;
 };
 

@@ -136,5 +136,32 @@ TEST_F(SimHttpServerTest, DroppedRequestIsAResetAndAStallATimeout) {
   EXPECT_EQ(metrics.errors().at("no reply"), metrics.requests());
 }
 
+// The report rule over HTTPS: the whole configuration, PUT or POST as HTTP_Report_Method says,
+// into the server's store; secrets masked (no --key).
+TEST_F(SimHttpServerTest, AdminReportPutsTheConfigurationOverHttps) {
+  web_ = std::move(*SimHttpServer::start(world_, {kWebServer, 443}, root_, {}, {}, server_tls(false)));
+  world_.network.set_dns_records("prov.example.com", {kWebServer});
+  fw::PhoneRuntimeSettings settings;
+  settings.tls_context = phone_trust();
+  restart_phone(settings);
+  ASSERT_TRUE(phone_->set_parameter("Report_Rule", "https://prov.example.com/reports/$MA.xml"));
+  ASSERT_TRUE(phone_->set_parameter("HTTP_Report_Method", "PUT"));
+  ASSERT_TRUE(phone_->set_parameter("Resync_On_Reset", "No"));
+  ASSERT_TRUE(phone_->set_parameter("GPP_SB", "hush"));
+  phone_->power_on({});
+  phone_->admin_report();
+  world_.engine.run_for(fw::seconds(5));
+  ASSERT_EQ(root_.uploads().size(), 1u);
+  EXPECT_EQ(root_.uploads()[0].path, "/reports/000e08abcdef.xml");
+  const std::string body(root_.uploads()[0].content.begin(), root_.uploads()[0].content.end());
+  EXPECT_NE(body.find("<HTTP_Report_Method ua=\"na\">PUT</HTTP_Report_Method>"), std::string::npos);
+  EXPECT_NE(body.find("<GPP_SB ua=\"na\">*****</GPP_SB>"), std::string::npos);
+  EXPECT_EQ(body.find("hush"), std::string::npos);
+  ASSERT_EQ(web_->access_log().size(), 1u);
+  EXPECT_EQ(web_->access_log()[0].method, "PUT");
+  EXPECT_EQ(web_->access_log()[0].status, 204u);
+  EXPECT_TRUE(phone_->agent().status().report.last_success);
+}
+
 }  // namespace
 }  // namespace sim::test
