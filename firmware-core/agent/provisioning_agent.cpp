@@ -143,6 +143,8 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
           on_report_request(now, "admin");
         } else if constexpr (std::is_same_v<T, UploadCompleted>) {
           on_upload_completed(now, e);
+        } else if constexpr (std::is_same_v<T, AdminUpdateCa>) {
+          on_update_ca_request(now, e.url);
         }
       },
       event);
@@ -168,7 +170,7 @@ std::optional<AgentAction> ProvisioningAgent::poll_action() {
 }
 
 Instant ProvisioningAgent::next_deadline() const {
-  if (!powered_ || running_) {
+  if (!powered_ || running_ || custom_ca_fetch_id_ != 0) {
     return Instant::never();
   }
   const Instant poll = polls_triggers() ? next_trigger_poll_ : Instant::never();
@@ -205,6 +207,9 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   report_queue_.clear();
   report_upload_id_ = 0;
   mark_report_baseline();
+  custom_ca_fetch_id_ = 0;
+  custom_ca_waiting_.reset();
+  custom_ca_tried_rule_.reset();
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
   if (boolean("Provision_Enable") && boolean("Resync_On_Reset")) {
     Pending pending;
@@ -455,7 +460,8 @@ bool ProvisioningAgent::lines_allow(AgentClock now, const Pending& pending) cons
 }
 
 void ProvisioningAgent::run_due(AgentClock now) {
-  if (running_ || !pending_ || now.monotonic < pending_->due) {
+  // A custom CA fetch holds the transport; the resync starts when it ends.
+  if (running_ || custom_ca_fetch_id_ != 0 || !pending_ || now.monotonic < pending_->due) {
     return;
   }
   if (!boolean("Provision_Enable")) {
@@ -615,6 +621,10 @@ void ProvisioningAgent::next_rule(AgentClock now) {
 }
 
 void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted& event) {
+  if (custom_ca_fetch_id_ != 0 && event.fetch_id == custom_ca_fetch_id_) {
+    on_custom_ca_fetched(now, event);
+    return;
+  }
   if (!running_ || running_->fetch_id == 0 || event.fetch_id != running_->fetch_id) {
     trace(Severity::Warning, "fetch_result_ignored",
           {{"id", std::to_string(event.fetch_id)}, {"why", "no such fetch in progress"}});
@@ -729,6 +739,7 @@ void ProvisioningAgent::finish(AgentClock now, bool success, std::string error) 
   last_attempt_at_ = running_->started_at;
   running_.reset();
   mark_report_baseline();
+  custom_ca_after_resync(now);
 }
 
 // --- Outputs ----------------------------------------------------------------------------------

@@ -79,6 +79,17 @@
 //   HTTP(S) uses HTTP_Report_Method (POST, the SPA behaviour and the default, or PUT). --status
 //   (status upload) is not supported: that request is skipped and traced. A request arriving
 //   while a report runs is refused (traced). The upload body is never traced.
+// - Custom CA (provisioning_agent_custom_ca.cpp; guide "Konfigurieren einer benutzerdefinierten
+//   Certificate Authority", reference §7): Custom_CA_Rule is fetched when a resync ends (also a
+//   failed one: an https rule may fail until the CA is there) if it differs from the rule last
+//   tried since power-on, and at once on AdminUpdateCa
+//   (/admin/updateca?URL, or the stored rule without a URL). The file must hold a CA
+//   certificate (basicConstraints CA:TRUE); its first certificate is installed with an
+//   InstallCustomCa action (the runtime keeps it on flash and trusts it beside the built-in
+//   roots). While the CA fetch runs no resync starts (the transport fetches one thing at a
+//   time); a request during a resync waits for its end. Status: last success and failure time,
+//   the installed certificate's CN ("Not Installed" without one); it survives reboots because the
+//   runtime restores it from flash (restore_custom_ca()).
 
 #include <array>
 #include <cstddef>
@@ -165,6 +176,10 @@ struct AdminResync {
 struct SipNotify {
   std::string event;
 };
+// /admin/updateca?URL: install the custom CA from `url` now (nullopt: from Custom_CA_Rule).
+struct AdminUpdateCa {
+  std::optional<std::string> url;
+};
 // An explicit request to upload the configuration per Report_Rule (admin interface, scenario).
 struct AdminReport {};
 // The outcome of the UploadAction with this id (the transport's error, e.g. TftpTimeout,
@@ -182,11 +197,11 @@ struct ConfigEdited {};
 
 using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle,
                                 AdminResync, SipNotify, WallClockStepped, ConfigEdited,
-                                AdminReport, UploadCompleted>;
+                                AdminReport, UploadCompleted, AdminUpdateCa>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
-enum class FetchPurpose : std::uint8_t { Profile };
+enum class FetchPurpose : std::uint8_t { Profile, CustomCa };
 
 // Download `url` and report the outcome as FetchCompleted{id}.
 struct FetchAction {
@@ -196,6 +211,12 @@ struct FetchAction {
   std::optional<std::string> user;      // --uid (for HTTP authentication)
   std::optional<std::string> password;  // --pwd: a secret, never log it
 };
+// Trust `pem` (a verified CA certificate) for HTTPS from now on and keep it across reboots.
+struct InstallCustomCa {
+  std::string pem;
+  std::string common_name;
+};
+
 enum class UploadMethod : std::uint8_t { Post, Put };
 
 // Upload `body` to `url` (TFTP write, or HTTP(S) with `method`) and report the outcome as
@@ -231,7 +252,7 @@ struct TraceAction {
 };
 
 using AgentAction = std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction,
-                                 TraceAction, UploadAction>;
+                                 TraceAction, UploadAction, InstallCustomCa>;
 
 // --- Status -----------------------------------------------------------------------------------
 
@@ -275,6 +296,15 @@ struct ReportStatus {
   bool running = false;
 };
 
+// The guide's "Custom CA Status" (Benutzerdefinierter CA-Status).
+struct CustomCaStatus {
+  std::optional<WallTime> last_success;
+  std::optional<WallTime> last_failure;
+  std::string last_error;    // $ERR of the last failure
+  std::string installed_cn;  // CN of the installed certificate; empty: none installed
+  bool installed = false;
+};
+
 struct AgentStatus {
   std::array<RuleStatus, kProfileRuleCount> rules;  // Profile_Rule, _B, _C, _D
   std::deque<ResyncOutcome> recent;                 // newest first, at most kRecentOutcomesMax
@@ -309,6 +339,11 @@ class ProvisioningAgent {
 
   // What the admin status page and scenarios show.
   const AgentStatus& status() const { return status_; }
+  // The custom CA's status; kept across power-ons (the certificate is on flash).
+  const CustomCaStatus& custom_ca_status() const { return custom_ca_status_; }
+  // Call at boot when a custom CA certificate was restored from flash.
+  void restore_custom_ca(std::string common_name);
+
   // The macro state, as rules and templates currently see it.
   const ProvisioningMacroState& macro_state() const { return macro_state_; }
 
@@ -377,6 +412,13 @@ class ProvisioningAgent {
   void start_next_upload();
   void record_upload(AgentClock now, bool success, std::string error);
 
+  // Custom CA (provisioning_agent_custom_ca.cpp).
+  void on_update_ca_request(AgentClock now, std::optional<std::string> url);
+  void custom_ca_after_resync(AgentClock now);
+  void start_custom_ca_fetch(AgentClock now, const std::string& rule);
+  void on_custom_ca_fetched(AgentClock now, const FetchCompleted& event);
+  void custom_ca_failed(AgentClock now, const Error& error);
+
   // Outputs.
   void refresh_timers(AgentClock now);
   void send_syslog(std::string_view template_parameter, SyslogSeverity severity);
@@ -417,6 +459,13 @@ class ProvisioningAgent {
   std::string report_upload_url_;
   std::uint64_t next_upload_id_ = 1;
   std::optional<ConfigStore> report_baseline_;
+
+  // Custom CA: the fetch in flight (0: none), a request waiting for the resync to end, the rule
+  // last tried after a resync.
+  std::uint64_t custom_ca_fetch_id_ = 0;
+  std::optional<std::string> custom_ca_waiting_;
+  std::optional<std::string> custom_ca_tried_rule_;
+  CustomCaStatus custom_ca_status_;
 
   AgentStatus status_;
   std::deque<AgentAction> actions_;

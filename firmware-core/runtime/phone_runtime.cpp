@@ -4,6 +4,7 @@
 #include <cstring>
 #include <type_traits>
 
+#include "firmware-core/fetch/ca_certificate.h"
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/syslog_frame.h"
 
@@ -55,6 +56,7 @@ PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, Pr
     TraceField fields[] = {{"error", reason}};
     platform_.trace(Severity::Warning, "runtime", "config_load_failed", fields);
   }
+  restore_custom_ca();
 }
 
 PhoneRuntime::~PhoneRuntime() {
@@ -68,6 +70,10 @@ void PhoneRuntime::line_idle(std::size_t line) { feed(LineIdle{line}); settle();
 void PhoneRuntime::admin_resync(std::optional<std::string> rule) { feed(AdminResync{std::move(rule)}); settle(); }
 void PhoneRuntime::sip_notify(std::string event) { feed(SipNotify{std::move(event)}); settle(); }
 void PhoneRuntime::admin_report() { feed(AdminReport{}); settle(); }
+void PhoneRuntime::admin_update_ca(std::optional<std::string> url) {
+  feed(AdminUpdateCa{std::move(url)});
+  settle();
+}
 void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); settle(); }
 
 Result<ParameterChange> PhoneRuntime::set_parameter(std::string_view name, std::string_view value) {
@@ -510,6 +516,43 @@ void PhoneRuntime::perform(const UploadAction& action) {
   // The agent sends one upload at a time; a newer one replaces a stale one.
   upload_ = std::make_unique<UploadTransfer>(platform_, kUploadTimer, action, std::move(settings));
   upload_->start();
+}
+
+// --- custom CA ------------------------------------------------------------------------------------
+
+Result<void> PhoneRuntime::trust_custom_ca(const std::string& pem) {
+  TlsContextOptions options;
+  options.trusted_certificates_pem = settings_.builtin_roots_pem;
+  options.trusted_certificates_pem.push_back(pem);
+  auto context = TlsContext::create(options);
+  if (!context) return fail(context.error());
+  settings_.tls_context = std::move(*context);
+  return {};
+}
+
+void PhoneRuntime::restore_custom_ca() {
+  auto stored = platform_.flash().read(kCustomCaSlot);
+  if (!stored) return;  // FlashEmpty: none installed
+  auto certificate = parse_ca_certificate(*stored);
+  auto trusted = certificate ? trust_custom_ca(certificate->pem) : Result<void>(fail(certificate.error()));
+  if (!trusted) {
+    std::string reason(trusted.error().to_string());
+    TraceField fields[] = {{"error", reason}};
+    platform_.trace(Severity::Warning, "runtime", "custom_ca_restore_failed", fields);
+    return;
+  }
+  agent_.restore_custom_ca(certificate->common_name);
+}
+
+void PhoneRuntime::perform(const InstallCustomCa& action) {
+  // Durable first: a reboot right after the install must still trust it.
+  auto written = platform_.flash().write(kCustomCaSlot, as_bytes(action.pem));
+  if (written) written = platform_.flash().sync(kCustomCaSlot);
+  if (written) written = trust_custom_ca(action.pem);
+  if (written) return;
+  std::string reason(written.error().to_string());
+  TraceField fields[] = {{"error", reason}};
+  platform_.trace(Severity::Error, "runtime", "custom_ca_install_failed", fields);
 }
 
 }  // namespace fw
