@@ -147,6 +147,12 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
           on_admin_upgrade(now, e);
         } else if constexpr (std::is_same_v<T, FirmwareInstalled>) {
           on_firmware_installed(now, e);
+        } else if constexpr (std::is_same_v<T, AdminReport>) {
+          on_report_request(now, "admin");
+        } else if constexpr (std::is_same_v<T, UploadCompleted>) {
+          on_upload_completed(now, e);
+        } else if constexpr (std::is_same_v<T, AdminUpdateCa>) {
+          on_update_ca_request(now, e.url);
         }
       },
       event);
@@ -180,7 +186,8 @@ Instant ProvisioningAgent::next_deadline() const {
 }
 
 Instant ProvisioningAgent::resync_deadline() const {
-  if (running_ || upgrade_running_) {
+  // A custom CA fetch holds the transport too; the resync starts when it ends.
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0) {
     return Instant::never();
   }
   const Instant poll = polls_triggers() ? next_trigger_poll_ : Instant::never();
@@ -219,6 +226,12 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   last_upgrade_attempt_at_.reset();
   last_settled_upgrade_url_.clear();
   skip_next_upgrade_check_ = false;
+  report_queue_.clear();
+  report_upload_id_ = 0;
+  mark_report_baseline();
+  custom_ca_fetch_id_ = 0;
+  custom_ca_waiting_.reset();
+  custom_ca_tried_rule_.reset();
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
   if (boolean("Provision_Enable") && boolean("Resync_On_Reset")) {
     Pending pending;
@@ -285,8 +298,9 @@ void ProvisioningAgent::on_sip_notify(AgentClock now, const SipNotify& event) {
   } else if (name == "reboot_now" || name == "restart_now") {
     trace(Severity::Info, "reboot_requested", {{"event", name}});
     actions_.emplace_back(RebootAction{name == "restart_now"});
+  } else if (name == "report") {
+    on_report_request(now, "sip");
   } else {
-    // "report" (upload the configuration) belongs to the report rule, not built yet.
     trace(Severity::Warning, "notify_ignored", {{"event", name}, {"why", "unsupported event"}});
   }
 }
@@ -469,7 +483,9 @@ bool ProvisioningAgent::lines_allow(AgentClock now, const Pending& pending) cons
 }
 
 void ProvisioningAgent::run_due(AgentClock now) {
-  if (running_ || upgrade_running_ || !pending_ || now.monotonic < pending_->due) {
+  // A custom CA fetch or an upgrade holds the transport; the resync starts when it ends.
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || !pending_ ||
+      now.monotonic < pending_->due) {
     return;
   }
   if (!boolean("Provision_Enable")) {
@@ -634,6 +650,10 @@ void ProvisioningAgent::next_rule(AgentClock now) {
 }
 
 void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted& event) {
+  if (custom_ca_fetch_id_ != 0 && event.fetch_id == custom_ca_fetch_id_) {
+    on_custom_ca_fetched(now, event);
+    return;
+  }
   if (!running_ || running_->fetch_id == 0 || event.fetch_id != running_->fetch_id) {
     trace(Severity::Warning, "fetch_result_ignored",
           {{"id", std::to_string(event.fetch_id)}, {"why", "no such fetch in progress"}});
@@ -752,6 +772,8 @@ void ProvisioningAgent::finish(AgentClock now, bool success, std::string error) 
   status_.resync_running = false;
   last_attempt_at_ = running_->started_at;
   running_.reset();
+  mark_report_baseline();
+  custom_ca_after_resync(now);
 }
 
 // --- Outputs ----------------------------------------------------------------------------------
@@ -761,6 +783,11 @@ void ProvisioningAgent::send_syslog(std::string_view template_parameter, SyslogS
   if (is_blank(message_template)) {
     return;  // an empty template means: no message (guide)
   }
+  // Secrets stay literal (SecretPolicy::Keep): a template naming $SA cannot leak it.
+  send_syslog_message(expand_macros(message_template, macros_), severity);
+}
+
+void ProvisioningAgent::send_syslog_message(std::string message, SyslogSeverity severity) {
   std::optional<SyslogDestination> destinations[2] = {
       parse_syslog_destination(text("Syslog_Server")),
       parse_syslog_destination(text("Debug_Server"))};
@@ -770,8 +797,6 @@ void ProvisioningAgent::send_syslog(std::string_view template_parameter, SyslogS
   if (!destinations[0] && !destinations[1]) {
     return;
   }
-  // Secrets stay literal (SecretPolicy::Keep): a template naming $SA cannot leak it.
-  const std::string message = expand_macros(message_template, macros_);
   std::string identifier;
   auto identifier_id = store_.registry().find("Syslog_Identifier");
   assert(identifier_id);

@@ -68,6 +68,29 @@
 // - Secrets: --key values, passwords and GPP_SA..SD never appear in traces, syslog or status.
 //   Fetch actions carry --uid/--pwd because the transport needs them; the --key stays inside.
 // - Firmware upgrade (provisioning_agent_upgrade.cpp): see the comment block there.
+// - Report rule (provisioning_agent_report.cpp; reference §5 "Report rule"): a SIP NOTIFY
+//   `report` (when Resync_From_SIP allows) or an AdminReport uploads the configuration to every
+//   request of Report_Rule ("[--delta]tftp://s/d.xml [--key K]http://s/f.xml"), one after the
+//   other, one attempt each, no retries; it runs beside a resync, not instead of it. A plain
+//   request uploads every parameter; --delta only those whose value or access changed since the
+//   last resync ended or the phone powered up (the reference: "changes since last
+//   resync/reboot/upgrade"). Secrets are uploaded only inside the --key encryption
+//   (openssl enc -aes-256-cbc, not gzipped, so `openssl enc -d -aes-256-cbc -k K` gives the
+//   XML as the reference says); a plain upload carries kSecretMask instead. TFTP writes (WRQ),
+//   HTTP(S) uses HTTP_Report_Method (POST, the SPA behaviour and the default, or PUT). --status
+//   (status upload) is not supported: that request is skipped and traced. A request arriving
+//   while a report runs is refused (traced). The upload body is never traced.
+// - Custom CA (provisioning_agent_custom_ca.cpp; guide "Konfigurieren einer benutzerdefinierten
+//   Certificate Authority", reference §7): Custom_CA_Rule is fetched when a resync ends (also a
+//   failed one: an https rule may fail until the CA is there) if it differs from the rule last
+//   tried since power-on, and at once on AdminUpdateCa
+//   (/admin/updateca?URL, or the stored rule without a URL). The file must hold a CA
+//   certificate (basicConstraints CA:TRUE); its first certificate is installed with an
+//   InstallCustomCa action (the runtime keeps it on flash and trusts it beside the built-in
+//   roots). While the CA fetch runs no resync starts (the transport fetches one thing at a
+//   time); a request during a resync waits for its end. Status: last success and failure time,
+//   the installed certificate's CN ("Not Installed" without one); it survives reboots because the
+//   runtime restores it from flash (restore_custom_ca()).
 
 #include <array>
 #include <cstddef>
@@ -154,6 +177,20 @@ struct AdminResync {
 struct SipNotify {
   std::string event;
 };
+// /admin/updateca?URL: install the custom CA from `url` now (nullopt: from Custom_CA_Rule).
+struct AdminUpdateCa {
+  std::optional<std::string> url;
+};
+// An explicit request to upload the configuration per Report_Rule (admin interface, scenario).
+struct AdminReport {};
+// The outcome of the UploadAction with this id (the transport's error, e.g. TftpTimeout,
+// TftpError for a refused write, HttpGetFailed for a refused PUT/POST). `server_ip` as in
+// FetchCompleted.
+struct UploadCompleted {
+  std::uint64_t upload_id = 0;
+  Result<void> result = {};
+  std::string server_ip;
+};
 // The wall clock was stepped (NTP, RTC reset); AgentClock::wall is the new reading.
 struct WallClockStepped {};
 // Parameters were changed outside a resync (admin web page, CLI): re-plan the schedule.
@@ -173,12 +210,14 @@ struct FirmwareInstalled {
 
 using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle,
                                 AdminResync, SipNotify, WallClockStepped, ConfigEdited,
-                                AdminUpgrade, FirmwareInstalled>;
+                                AdminUpgrade, FirmwareInstalled, AdminReport, UploadCompleted,
+                                AdminUpdateCa>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
-// Firmware fetches accept images up to kFirmwareImageBytesMax, profiles up to the profile limit.
-enum class FetchPurpose : std::uint8_t { Profile, Firmware };
+// Firmware fetches accept images up to kFirmwareImageBytesMax, profiles and CA files up to their
+// own limits.
+enum class FetchPurpose : std::uint8_t { Profile, Firmware, CustomCa };
 
 // Download `url` and report the outcome as FetchCompleted{id}.
 struct FetchAction {
@@ -187,6 +226,23 @@ struct FetchAction {
   ProvisioningUrl url;                  // server filled in; scheme, host, port, path
   std::optional<std::string> user;      // --uid (for HTTP authentication)
   std::optional<std::string> password;  // --pwd: a secret, never log it
+};
+// Trust `pem` (a verified CA certificate) for HTTPS from now on and keep it across reboots.
+struct InstallCustomCa {
+  std::string pem;
+  std::string common_name;
+};
+
+enum class UploadMethod : std::uint8_t { Post, Put };
+
+// Upload `body` to `url` (TFTP write, or HTTP(S) with `method`) and report the outcome as
+// UploadCompleted{id}. The body may hold secrets (only when encrypted): never trace it.
+struct UploadAction {
+  std::uint64_t id = 0;
+  ProvisioningUrl url;  // server filled in
+  UploadMethod method = UploadMethod::Post;
+  Bytes body;
+  std::string content_type;
 };
 // Send one syslog datagram (frame it with format_syslog_frame()).
 struct SyslogAction {
@@ -221,7 +277,7 @@ struct InstallFirmwareAction {
 };
 
 using AgentAction = std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction,
-                                 TraceAction, InstallFirmwareAction>;
+                                 TraceAction, InstallFirmwareAction, UploadAction, InstallCustomCa>;
 
 // --- Status -----------------------------------------------------------------------------------
 
@@ -267,6 +323,25 @@ struct UpgradeOutcome {
 
 // How many upgrade outcomes the status keeps (newest first).
 inline constexpr std::size_t kRecentUpgradesMax = 3;
+// The last report upload (each request of Report_Rule counts once).
+struct ReportStatus {
+  std::optional<WallTime> last_time;
+  bool last_success = false;
+  std::string last_error;  // $ERR of the last failed upload
+  std::string last_url;
+  std::uint64_t uploads_succeeded = 0;
+  std::uint64_t uploads_failed = 0;
+  bool running = false;
+};
+
+// The guide's "Custom CA Status" (Benutzerdefinierter CA-Status).
+struct CustomCaStatus {
+  std::optional<WallTime> last_success;
+  std::optional<WallTime> last_failure;
+  std::string last_error;    // $ERR of the last failure
+  std::string installed_cn;  // CN of the installed certificate; empty: none installed
+  bool installed = false;
+};
 
 struct AgentStatus {
   std::array<RuleStatus, kProfileRuleCount> rules;  // Profile_Rule, _B, _C, _D
@@ -280,6 +355,7 @@ struct AgentStatus {
   std::optional<Instant> next_upgrade_check;   // nullopt: none pending
   bool upgrade_running = false;
   std::size_t consecutive_upgrade_failures = 0;
+  ReportStatus report;
 };
 
 // --- The agent --------------------------------------------------------------------------------
@@ -306,6 +382,11 @@ class ProvisioningAgent {
 
   // What the admin status page and scenarios show.
   const AgentStatus& status() const { return status_; }
+  // The custom CA's status; kept across power-ons (the certificate is on flash).
+  const CustomCaStatus& custom_ca_status() const { return custom_ca_status_; }
+  // Call at boot when a custom CA certificate was restored from flash.
+  void restore_custom_ca(std::string common_name);
+
   // The macro state, as rules and templates currently see it.
   const ProvisioningMacroState& macro_state() const { return macro_state_; }
 
@@ -367,9 +448,26 @@ class ProvisioningAgent {
   void resync_succeeded(AgentClock now);
   void finish(AgentClock now, bool success, std::string error);
 
+  // Report rule (provisioning_agent_report.cpp).
+  void on_report_request(AgentClock now, std::string_view source);
+  void on_upload_completed(AgentClock now, const UploadCompleted& event);
+  // The configuration --delta compares against: taken at power-on and when a resync ends.
+  void mark_report_baseline();
+  void start_next_upload();
+  void record_upload(AgentClock now, bool success, std::string error);
+
+  // Custom CA (provisioning_agent_custom_ca.cpp).
+  void on_update_ca_request(AgentClock now, std::optional<std::string> url);
+  void custom_ca_after_resync(AgentClock now);
+  void start_custom_ca_fetch(AgentClock now, const std::string& rule);
+  void on_custom_ca_fetched(AgentClock now, const FetchCompleted& event);
+  void custom_ca_failed(AgentClock now, const Error& error);
+
   // Outputs.
   void refresh_timers(AgentClock now);
   void send_syslog(std::string_view template_parameter, SyslogSeverity severity);
+  // Sends an already expanded message to Syslog_Server and Debug_Server.
+  void send_syslog_message(std::string message, SyslogSeverity severity);
   void trace(Severity severity, std::string event,
              std::vector<std::pair<std::string, std::string>> fields = {});
   void announce_changes(std::size_t changed);
@@ -398,6 +496,20 @@ class ProvisioningAgent {
   std::size_t periodic_count_ = 0;          // periodic intervals used since power-on
   Instant next_trigger_poll_;               // flavor spa: when the triggers are evaluated next
   std::uint64_t next_fetch_id_ = 1;
+
+  // Report rule: uploads not yet started, the one in flight (0: none), the --delta baseline.
+  std::deque<UploadAction> report_queue_;
+  std::uint64_t report_upload_id_ = 0;
+  std::string report_upload_url_;
+  std::uint64_t next_upload_id_ = 1;
+  std::optional<ConfigStore> report_baseline_;
+
+  // Custom CA: the fetch in flight (0: none), a request waiting for the resync to end, the rule
+  // last tried after a resync.
+  std::uint64_t custom_ca_fetch_id_ = 0;
+  std::optional<std::string> custom_ca_waiting_;
+  std::optional<std::string> custom_ca_tried_rule_;
+  CustomCaStatus custom_ca_status_;
 
   AgentStatus status_;
   std::deque<AgentAction> actions_;

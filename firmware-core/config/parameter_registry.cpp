@@ -61,6 +61,11 @@ constexpr std::array<std::string_view, 5> kSyslogIdentifierChoices = {"None", "$
                                                                       "$SN"};
 constexpr std::array<EnumAlias, 1> kSyslogIdentifierAliases = {{{"Keine", 0}}};
 
+// The report rule's HTTP method (MPP "HTTP Report Method"; SPA always posts, so POST is the
+// default).
+constexpr std::array<std::string_view, 2> kHttpReportMethodChoices = {"POST", "PUT"};
+constexpr std::array<EnumAlias, 0> kNoAliases = {};
+
 constexpr std::array<std::string_view, 6> kPrivacyHeaderChoices = {"Disabled", "none", "header",
                                                                    "session",  "user", "id"};
 constexpr std::array<EnumAlias, 5> kPrivacyHeaderAliases = {{
@@ -188,6 +193,9 @@ constexpr ParamSpec kBuiltinParams[] = {
     schedule("Upgrade_Error_Retry_Delay", "3600"),
     text("Downgrade_Rev_Limit", "", kNameBytesMax),
     text("Upgrade_Rule", "", kRuleBytesMax),
+    // Report rule: upload the configuration (reference §5; the XML names there are uncertain).
+    text("Report_Rule", "", kRuleBytesMax),
+    enumeration("HTTP_Report_Method", "POST", kHttpReportMethodChoices, kNoAliases),
     // Syslog and debug (reference §6, decisions.md for the success template).
     text("Syslog_Server", "", kNameBytesMax),
     enumeration("Syslog_Identifier", "None", kSyslogIdentifierChoices, kSyslogIdentifierAliases),

@@ -93,4 +93,29 @@ std::string export_for_people(const ConfigStore& store) {
   return out;
 }
 
+std::string export_report(const ConfigStore& store, const ConfigStore* changed_since,
+                          bool reveal_secrets) {
+  const ParameterRegistry& registry = store.registry();
+  std::string out(kHeader);
+  for (std::size_t index = 0; index < registry.size(); ++index) {
+    const auto id = static_cast<ParamId>(index);
+    const std::string_view value = store.value(id);
+    const Access access = store.access(id);
+    if (changed_since && changed_since->value(id) == value && changed_since->access(id) == access)
+      continue;
+    const ParamSpec& spec = registry.spec(id);
+    if (value.empty()) {
+      out += "  <";
+      out += spec.name;
+      out += "/>\n";
+      if (access != spec.default_access)
+        append_access_only(out, spec.name, access);
+    } else {
+      append_value(out, spec.name, access, spec.secret && !reveal_secrets ? kSecretMask : value);
+    }
+  }
+  out += kFooter;
+  return out;
+}
+
 }  // namespace fw

@@ -5,6 +5,7 @@
 #include <type_traits>
 
 #include "firmware-core/agent/firmware_image.h"
+#include "firmware-core/fetch/ca_certificate.h"
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/syslog_frame.h"
 
@@ -44,6 +45,11 @@ PhoneIdentity running_identity(const PhoneIdentity& factory,
 
 }  // namespace
 
+template <typename Handler>
+bool PhoneRuntime::route_to_upload(Handler&& handler) {
+  return !rebooting_ && upload_ && !upload_->finished() && handler(*upload_);
+}
+
 PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, ProfileDecoder& decoder,
                            PhoneRuntimeSettings settings)
     : platform_(platform),
@@ -66,9 +72,13 @@ PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, Pr
                                                                       : "b";
   TraceField fields[] = {{"version", identity_.software_version}, {"bank", bank}};
   platform_.trace(Severity::Info, "runtime", "firmware_booted", fields);
+  restore_custom_ca();
 }
 
-PhoneRuntime::~PhoneRuntime() { release_transfer(); }
+PhoneRuntime::~PhoneRuntime() {
+  release_transfer();
+  upload_.reset();
+}
 
 void PhoneRuntime::power_on(DhcpOptions dhcp_options) { feed(PowerOn{std::move(dhcp_options)}); settle(); }
 void PhoneRuntime::line_busy(std::size_t line) { feed(LineBusy{line}); settle(); }
@@ -76,6 +86,11 @@ void PhoneRuntime::line_idle(std::size_t line) { feed(LineIdle{line}); settle();
 void PhoneRuntime::admin_resync(std::optional<std::string> rule) { feed(AdminResync{std::move(rule)}); settle(); }
 void PhoneRuntime::admin_upgrade(std::optional<std::string> rule) { feed(AdminUpgrade{std::move(rule)}); settle(); }
 void PhoneRuntime::sip_notify(std::string event) { feed(SipNotify{std::move(event)}); settle(); }
+void PhoneRuntime::admin_report() { feed(AdminReport{}); settle(); }
+void PhoneRuntime::admin_update_ca(std::optional<std::string> url) {
+  feed(AdminUpdateCa{std::move(url)});
+  settle();
+}
 void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); settle(); }
 
 Result<ParameterChange> PhoneRuntime::set_parameter(std::string_view name, std::string_view value) {
@@ -94,16 +109,23 @@ void PhoneRuntime::feed(const AgentEvent& event) {
 }
 
 void PhoneRuntime::settle() {
-  while ((completion_ || install_completion_) && !rebooting_) {
+  for (;;) {
+    if (rebooting_) return;
     if (install_completion_) {
       FirmwareInstalled installed = std::move(*install_completion_);
       install_completion_.reset();
       feed(installed);
-      continue;
+    } else if (completion_) {
+      FetchCompleted completed = std::move(*completion_);
+      completion_.reset();
+      feed(completed);
+    } else if (upload_ && upload_->finished()) {
+      UploadCompleted completed = upload_->take_completion();
+      upload_.reset();
+      feed(completed);
+    } else {
+      return;
     }
-    FetchCompleted completed = std::move(*completion_);
-    completion_.reset();
-    feed(completed);
   }
 }
 
@@ -124,6 +146,10 @@ void PhoneRuntime::pump() {
 
 void PhoneRuntime::on_timer(TimerId timer) {
   if (rebooting_) return;
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_timer(timer); })) {
+    settle();
+    return;
+  }
   if (timer == kAgentTimer) {
     agent_.handle_deadline(clock());
     pump();
@@ -153,6 +179,10 @@ void PhoneRuntime::perform(const FetchAction& action) {
 }
 
 void PhoneRuntime::on_resolved(QueryId query, Result<std::vector<Ipv4Address>> addresses) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_resolved(query, addresses); })) {
+    settle();
+    return;
+  }
   if (auto pending = syslog_queries_.find(query); pending != syslog_queries_.end()) {
     PendingSyslog waiting = std::move(pending->second);
     syslog_queries_.erase(pending);
@@ -238,6 +268,10 @@ void PhoneRuntime::start_transfer() {
 }
 
 void PhoneRuntime::on_datagram(SocketId socket, Endpoint from, ByteSpan payload) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_datagram(socket, from, payload); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->socket != socket || !fetch_->tftp) return;
   fetch_->tftp->handle_datagram(platform_.now(), from, payload);
   pump_tftp();
@@ -366,6 +400,10 @@ void PhoneRuntime::drop_http_stream() {
 }
 
 void PhoneRuntime::on_stream_connected(StreamId stream) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_stream_connected(stream); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   if (fetch_->connect && fetch_->connect->tls) {
     fetch_->tls.emplace(TlsSession::client(settings_.tls_context, fetch_->connect->host,
@@ -380,6 +418,10 @@ void PhoneRuntime::on_stream_connected(StreamId stream) {
 }
 
 void PhoneRuntime::on_stream_data(StreamId stream, ByteSpan bytes) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_stream_data(stream, bytes); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   const Instant now = platform_.now();
   if (!fetch_->tls) {
@@ -407,6 +449,10 @@ void PhoneRuntime::on_stream_data(StreamId stream, ByteSpan bytes) {
 }
 
 void PhoneRuntime::on_stream_closed(StreamId stream) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_stream_closed(stream); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   fetch_->stream.reset();
   if (fetch_->tls && !fetch_->tls->established()) {
@@ -419,6 +465,10 @@ void PhoneRuntime::on_stream_closed(StreamId stream) {
 }
 
 void PhoneRuntime::on_stream_failed(StreamId stream, StreamFailure failure) {
+  if (route_to_upload([&](UploadTransfer& upload) { return upload.on_stream_failed(stream, failure); })) {
+    settle();
+    return;
+  }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   fetch_->stream.reset();
   fetch_->http->handle_failed(platform_.now(), failure);
@@ -462,6 +512,7 @@ void PhoneRuntime::perform(const ConfigChanged&) {
 void PhoneRuntime::perform(const RebootAction&) {
   rebooting_ = true;
   release_transfer();
+  upload_.reset();
   platform_.cancel_timer(kAgentTimer);
   platform_.reboot();
 }
@@ -471,6 +522,61 @@ void PhoneRuntime::perform(const TraceAction& action) {
   fields.reserve(action.fields.size());
   for (const auto& [key, value] : action.fields) fields.push_back({key, value});
   platform_.trace(action.severity, action.component, action.event, fields);
+}
+
+// --- report uploads -----------------------------------------------------------------------------
+
+void PhoneRuntime::perform(const UploadAction& action) {
+  UploadTransferSettings settings;
+  settings.tftp = settings_.tftp;
+  settings.http = settings_.http;
+  settings.tls_context = settings_.tls_context;
+  settings.client_identity = settings_.client_identity;
+  std::string_view agent_override;
+  if (auto id = live_.registry().find("HTTP_User_Agent_Name")) agent_override = live_.value(*id);
+  settings.user_agent = http_user_agent(identity_.product_name, identity_.software_version,
+                                        mac_lower_hex(identity_.mac), agent_override);
+  settings.client_nonce = random_hex(platform_, 8);
+  // The agent sends one upload at a time; a newer one replaces a stale one.
+  upload_ = std::make_unique<UploadTransfer>(platform_, kUploadTimer, action, std::move(settings));
+  upload_->start();
+}
+
+// --- custom CA ------------------------------------------------------------------------------------
+
+Result<void> PhoneRuntime::trust_custom_ca(const std::string& pem) {
+  TlsContextOptions options;
+  options.trusted_certificates_pem = settings_.builtin_roots_pem;
+  options.trusted_certificates_pem.push_back(pem);
+  auto context = TlsContext::create(options);
+  if (!context) return fail(context.error());
+  settings_.tls_context = std::move(*context);
+  return {};
+}
+
+void PhoneRuntime::restore_custom_ca() {
+  auto stored = platform_.flash().read(kCustomCaSlot);
+  if (!stored) return;  // FlashEmpty: none installed
+  auto certificate = parse_ca_certificate(*stored);
+  auto trusted = certificate ? trust_custom_ca(certificate->pem) : Result<void>(fail(certificate.error()));
+  if (!trusted) {
+    std::string reason(trusted.error().to_string());
+    TraceField fields[] = {{"error", reason}};
+    platform_.trace(Severity::Warning, "runtime", "custom_ca_restore_failed", fields);
+    return;
+  }
+  agent_.restore_custom_ca(certificate->common_name);
+}
+
+void PhoneRuntime::perform(const InstallCustomCa& action) {
+  // Durable first: a reboot right after the install must still trust it.
+  auto written = platform_.flash().write(kCustomCaSlot, as_bytes(action.pem));
+  if (written) written = platform_.flash().sync(kCustomCaSlot);
+  if (written) written = trust_custom_ca(action.pem);
+  if (written) return;
+  std::string reason(written.error().to_string());
+  TraceField fields[] = {{"error", reason}};
+  platform_.trace(Severity::Error, "runtime", "custom_ca_install_failed", fields);
 }
 
 }  // namespace fw

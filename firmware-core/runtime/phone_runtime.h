@@ -35,6 +35,7 @@
 #include "firmware-core/fetch/tls_session.h"
 #include "firmware-core/runtime/firmware_banks.h"
 #include "firmware-core/runtime/platform.h"
+#include "firmware-core/runtime/upload_transfer.h"
 
 namespace fw {
 
@@ -45,6 +46,10 @@ struct PhoneRuntimeSettings {
   // The phone's trust store for HTTPS (built-in roots plus an installed custom CA); without it
   // every https rule fails with TlsHandshakeFailed.
   std::shared_ptr<const TlsContext> tls_context;
+  // The built-in roots as PEM. With a custom CA installed (Custom_CA_Rule, /admin/updateca) the
+  // runtime trusts these plus the custom CA instead of tls_context; leave it empty and a custom
+  // CA is the only root trusted.
+  std::vector<std::string> builtin_roots_pem;
   // The phone's MIC, presented when a server asks for a client certificate.
   std::shared_ptr<const TlsIdentity> client_identity;
   // Where the configuration's values live: a simulated world shares one pool among its phones so
@@ -73,6 +78,10 @@ class PhoneRuntime final : public PlatformEvents {
   // /admin/upgrade[?rule]: check for a firmware upgrade now (the rule already out of the query).
   void admin_upgrade(std::optional<std::string> rule);
   void sip_notify(std::string event);
+  // Uploads the configuration per Report_Rule now (the admin interface's request).
+  void admin_report();
+  // /admin/updateca[?URL]: installs the custom CA from `url` (nullopt: Custom_CA_Rule).
+  void admin_update_ca(std::optional<std::string> url);
   void wall_clock_stepped();
   // Sets one parameter as the admin web page does (durable before it is visible).
   Result<ParameterChange> set_parameter(std::string_view name, std::string_view value);
@@ -83,6 +92,10 @@ class PhoneRuntime final : public PlatformEvents {
   const PhoneIdentity& identity() const { return identity_; }
   // The firmware bank booted at construction; nullopt: the factory image.
   const std::optional<BootedFirmware>& booted_firmware() const { return booted_firmware_; }
+  // The flash slot holding the installed custom CA certificate (PEM). There is no factory reset
+  // yet; when there is, it must erase this slot (the guide states no exception for the CA).
+  static constexpr std::string_view kCustomCaSlot = "custom_ca";
+
   // How load() went at construction: empty flash is a success (factory-new phone).
   const Result<void>& load_result() const { return load_result_; }
 
@@ -98,6 +111,7 @@ class PhoneRuntime final : public PlatformEvents {
  private:
   static constexpr TimerId kAgentTimer = 1;
   static constexpr TimerId kTransferTimer = 2;
+  static constexpr TimerId kUploadTimer = 16;
 
   // One FetchAction in progress: name resolution, then one transfer per address until one
   // answers (several A records are tried in order).
@@ -137,6 +151,15 @@ class PhoneRuntime final : public PlatformEvents {
   void perform(const RebootAction& action);
   void perform(const TraceAction& action);
   void perform(const InstallFirmwareAction& action);
+  void perform(const UploadAction& action);
+  void perform(const InstallCustomCa& action);
+  // Trusts the built-in roots plus `pem` for HTTPS from now on. Errors: InvalidValue.
+  Result<void> trust_custom_ca(const std::string& pem);
+  // At boot: the custom CA kept on flash, if any, trusted again and told to the agent.
+  void restore_custom_ca();
+  // Routes a Platform event to the upload in flight; true when it was the upload's.
+  template <typename Handler>
+  bool route_to_upload(Handler&& handler);
 
   void start_transfer();
   void pump_tftp();
@@ -161,6 +184,8 @@ class PhoneRuntime final : public PlatformEvents {
   std::optional<Fetch> fetch_;
   std::optional<FetchCompleted> completion_;
   std::optional<FirmwareInstalled> install_completion_;
+  // The report upload in flight (the agent sends one at a time), beside any fetch.
+  std::unique_ptr<UploadTransfer> upload_;
   std::optional<SocketId> syslog_socket_;
   std::map<QueryId, PendingSyslog> syslog_queries_;
   bool rebooting_ = false;

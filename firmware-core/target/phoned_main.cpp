@@ -7,6 +7,7 @@
 // PhoneRuntime on an AsioPlatform, the configuration in DiskFlashStore files in --state-dir (it
 // survives restarts), trace lines on stderr. The admin web (--admin) answers
 //   GET /admin/resync[?RULE]  GET /admin/reboot  GET /admin/cfg.xml  GET /admin/status.xml
+//   GET /admin/updateca[?URL] (install the custom CA from URL, or from Custom_CA_Rule)
 //   POST /CGI/Execute (XML= form field, ExecuteItem URL="Resync:[RULE]")
 // and the SIP port (--sip) answers NOTIFY (Event: resync, check-sync, reboot_now, restart_now,
 // report) and hands the event to the agent, which honours it if Resync_From_SIP is Yes.
@@ -87,8 +88,44 @@ std::string xml_escaped(std::string_view text) {
   return out;
 }
 
-// The provisioning status page: last result per rule, the recent resyncs, what comes next.
-std::string status_xml(const fw::AgentStatus& status, const fw::PhoneRuntimeSettings& settings) {
+// "11/24/2026 10:00:00", the guide's mm/dd/yyyy HH:MM:SS, from "2026-11-24T10:00:00Z".
+std::string guide_date_time(fw::WallTime time) {
+  const std::string iso = fw::format_iso8601(time);
+  if (iso.size() < 19) return iso;
+  return iso.substr(5, 2) + "/" + iso.substr(8, 2) + "/" + iso.substr(0, 4) + " " + iso.substr(11, 8);
+}
+
+// The guide's "Custom CA Status": the provisioning status (the newer of the last success and
+// failure) and the installed certificate's CN or "Not Installed".
+std::string custom_ca_xml(const fw::CustomCaStatus& status) {
+  std::string xml = "  <custom_ca>\n";
+  const bool failed_last = status.last_failure &&
+                           (!status.last_success || *status.last_success < *status.last_failure);
+  if (failed_last) {
+    xml += "    <provisioning_status>Last provisioning failed on " +
+           guide_date_time(*status.last_failure) + "</provisioning_status>\n";
+  } else if (status.last_success) {
+    xml += "    <provisioning_status>Last provisioning succeeded on " +
+           guide_date_time(*status.last_success) + "</provisioning_status>\n";
+  }
+  if (status.last_success) {
+    xml += "    <last_success>" + fw::format_iso8601(*status.last_success) + "</last_success>\n";
+  }
+  if (status.last_failure) {
+    xml += "    <last_failure error=\"" + xml_escaped(status.last_error) + "\">" +
+           fw::format_iso8601(*status.last_failure) + "</last_failure>\n";
+  }
+  xml += "    <info>" +
+         (status.installed ? "Installed: " + xml_escaped(status.installed_cn) : "Not Installed") +
+         "</info>\n";
+  xml += "  </custom_ca>\n";
+  return xml;
+}
+
+// The provisioning status page: last result per rule, the recent resyncs, what comes next, the
+// last report upload, the custom CA.
+std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntimeSettings& settings) {
+  const fw::AgentStatus& status = agent.status();
   static constexpr const char* kRuleNames[] = {"Profile_Rule", "Profile_Rule_B", "Profile_Rule_C",
                                                "Profile_Rule_D"};
   std::string xml = "<status>\n";
@@ -119,8 +156,13 @@ std::string status_xml(const fw::AgentStatus& status, const fw::PhoneRuntimeSett
            (status.next->waiting_for_idle_lines ? " waiting_for_idle_lines=\"yes\"" : "") +
            "/>\n";
   }
-  xml += "  <custom_ca>" + std::string(settings.tls_context ? "installed" : "none") +
-         "</custom_ca>\n";
+  if (status.report.last_time) {
+    xml += "  <report time=\"" + fw::format_iso8601(*status.report.last_time) + "\" result=\"" +
+           (status.report.last_success ? "success" : "failure") + "\" url=\"" +
+           xml_escaped(status.report.last_url) + "\" error=\"" + xml_escaped(status.report.last_error) +
+           "\"/>\n";
+  }
+  xml += custom_ca_xml(agent.custom_ca_status());
   xml += "  <client_certificate>" +
          std::string(settings.client_identity ? "installed" : "none") + "</client_certificate>\n";
   xml += "</status>\n";
@@ -185,6 +227,14 @@ class Phoned {
       runtime_->admin_resync(rule);
       return {200, "text/plain", "resync requested\n"};
     }
+    if (path == "/admin/updateca") {
+      std::optional<std::string> url;
+      if (question != std::string::npos && question + 1 < request.target.size()) {
+        url = request.target.substr(question + 1);
+      }
+      runtime_->admin_update_ca(url);
+      return {200, "text/plain", "custom CA update requested\n"};
+    }
     if (path == "/admin/reboot") {
       asio::post(io_, [this] { reboot(); });  // after the reply is on its way
       return {200, "text/plain", "rebooting\n"};
@@ -193,7 +243,7 @@ class Phoned {
       return {200, "text/xml", fw::export_for_people(runtime_->configuration())};
     }
     if (path == "/admin/status.xml") {
-      return {200, "text/xml", status_xml(runtime_->agent().status(), settings_)};
+      return {200, "text/xml", status_xml(runtime_->agent(), settings_)};
     }
     return {404, "text/plain", "not found\n"};
   }
@@ -288,6 +338,8 @@ int run(const Options& options) {
       return 1;
     }
     settings.tls_context = *created;
+    // Trusted again, together with a custom CA, once one is installed.
+    settings.builtin_roots_pem = context.trusted_certificates_pem;
   }
   if (!options.client_cert.empty()) {
     auto certificate = read_text(options.client_cert);

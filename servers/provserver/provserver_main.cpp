@@ -170,7 +170,10 @@ int run(const Options& options) {
   if (!options.tftp.empty()) {
     auto listen = endpoint_option("--tftp", options.tftp);
     if (!listen) return 2;
-    auto host = AsioTftpHost::start(io, clock, *listen, root, {}, print_tftp_record,
+    // Report uploads land in memory and in the printed transfer records, as HTTP PUT/POST do.
+    srv::TftpServerSettings tftp_settings;
+    tftp_settings.writes_enabled = true;
+    auto host = AsioTftpHost::start(io, clock, *listen, root, tftp_settings, print_tftp_record,
                                     tftp_faults ? tftp_faults->tftp_hook(root) : srv::TftpRequestHook{});
     if (!host) return start_failed(host.error());
     tftp = std::move(host).value();

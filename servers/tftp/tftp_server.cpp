@@ -66,6 +66,11 @@ void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan
       return;
     }
   }
+  if (request->write && !settings_.writes_enabled) {
+    refuse(from, *request, now, TftpTransferRecord::Outcome::Refused,
+           TftpErrorCode::AccessViolation, "writes disabled");
+    return;
+  }
   if (transfers_.size() >= settings_.transfers_max) {
     refuse(from, *request, now, TftpTransferRecord::Outcome::Refused, TftpErrorCode::NotDefined,
            "server busy");

@@ -91,6 +91,9 @@ struct TftpServerSettings {
   std::size_t transfers_max = 100000;
   // Honour RFC 2347 options; false behaves like an RFC 1350-only server (ignores them).
   bool options_enabled = true;
+  // Accept WRQ (report uploads into the root's store). Off by default, as on tftp-hpa without
+  // --create: a write request then gets ERROR 2 "writes disabled".
+  bool writes_enabled = false;
 };
 
 struct TftpServerDatagram {

@@ -163,6 +163,11 @@ class AgentDriver {
   }
   std::size_t config_changes() const { return config_changes_; }
   bool fetch_in_flight() const { return in_flight_.has_value(); }
+  // Every UploadAction so far; the test answers each with complete_upload().
+  const std::vector<UploadAction>& uploads() const { return uploads_; }
+  void complete_upload(std::uint64_t id, Result<void> result = {}) {
+    send(UploadCompleted{id, std::move(result), "192.168.1.200"});
+  }
 
   // Seconds each fetch takes before its answer arrives.
   void set_fetch_latency(std::int64_t latency_s) { latency_s_ = latency_s; }
@@ -208,6 +213,8 @@ class AgentDriver {
           installed.result = fail(*install_error_, "test flash");
         }
         install_answer_ = std::move(installed);
+      } else if (auto* upload = std::get_if<UploadAction>(&*action)) {
+        uploads_.push_back(*upload);
       }
     }
     if (install_answer_) {
@@ -259,6 +266,7 @@ class AgentDriver {
   std::vector<InstallRecord> installs_;
   std::optional<ErrorCode> install_error_;
   std::optional<FirmwareInstalled> install_answer_;
+  std::vector<UploadAction> uploads_;
   std::size_t config_changes_ = 0;
 };
 

@@ -97,6 +97,22 @@ TEST(HttpClientTest, PutSendsTheBodyAndAcceptsAny2xx) {
   EXPECT_EQ(client.take_result()->status, 204u);
 }
 
+TEST(HttpClientTest, PostSendsAnEncryptedReportAndARefusalFails) {
+  HttpRequest request = get("http://s/report.cfg");
+  request.method = HttpMethod::Post;
+  request.body = Bytes{0x53, 0x61, 0x00, 0xff};
+  request.content_type = "application/octet-stream";
+  HttpClient client(kStart, request);
+  expect_connect(client);
+  std::string sent = connect_and_send(client);
+  EXPECT_TRUE(sent.starts_with("POST /report.cfg HTTP/1.1\r\n"));
+  EXPECT_NE(sent.find("Content-Type: application/octet-stream\r\nContent-Length: 4\r\n"),
+            std::string::npos);
+  EXPECT_TRUE(sent.ends_with(std::string("\r\n\r\nSa\0\xff", 8)));
+  reply(client, "HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(client.take_result().error().code, ErrorCode::HttpGetFailed);
+}
+
 Result<HttpResponse> run_reply(std::string_view text, HttpClientSettings settings = {},
                                bool close_after = false) {
   HttpClient client(kStart, get("http://s/f"), settings);

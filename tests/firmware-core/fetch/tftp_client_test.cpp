@@ -327,6 +327,58 @@ TEST(TftpClientTest, WriteOfWholeBlocksEndsWithAnEmptyBlock) {
   EXPECT_TRUE(client.take_result());
 }
 
+TEST(TftpClientTest, WriteRetransmitsTheLostDataBlockThenCompletes) {
+  TftpClientSettings settings;
+  settings.retransmit_timeout_initial = seconds(1);
+  auto client = TftpClient::write(kStart, kServer, "report.xml", Bytes(700, 7), settings);
+  one(client);
+  client.handle_datagram(kStart, kServerTid, encode_tftp_ack(0));
+  const TftpDatagram block1 = one(client);
+  EXPECT_EQ(block1.to, kServerTid);
+  // The ACK of block 1 is lost: block 1 goes again at +1 s and +3 s (backoff), unchanged.
+  EXPECT_EQ(client.next_deadline(), kStart + seconds(1));
+  client.handle_deadline(kStart + seconds(1));
+  EXPECT_EQ(one(client).payload, block1.payload);
+  EXPECT_EQ(client.next_deadline(), kStart + seconds(3));
+  client.handle_deadline(kStart + seconds(3));
+  EXPECT_EQ(one(client).payload, block1.payload);
+  client.handle_datagram(kStart + seconds(3), kServerTid, encode_tftp_ack(1));
+  EXPECT_EQ(data_block(one(client)), std::make_pair(std::uint16_t{2}, std::size_t{188}));
+  // Progress restarts the backoff at the initial timeout.
+  EXPECT_EQ(client.next_deadline(), kStart + seconds(4));
+  client.handle_datagram(kStart + seconds(3), kServerTid, encode_tftp_ack(2));
+  ASSERT_TRUE(client.finished());
+  EXPECT_TRUE(client.take_result());
+  EXPECT_EQ(client.retransmissions_total(), 2u);
+}
+
+TEST(TftpClientTest, WriteGivesUpWhenTheServerStopsAcking) {
+  TftpClientSettings settings;
+  settings.retransmit_timeout_initial = seconds(1);
+  settings.retransmit_timeout_max = seconds(1);
+  settings.retransmissions_max = 2;
+  auto client = TftpClient::write(kStart, kServer, "report.xml", Bytes(10, 7), settings);
+  one(client);
+  client.handle_datagram(kStart, kServerTid, encode_tftp_ack(0));
+  one(client);
+  client.handle_deadline(kStart + seconds(1));
+  one(client);
+  client.handle_deadline(kStart + seconds(2));
+  one(client);
+  client.handle_deadline(kStart + seconds(3));
+  ASSERT_TRUE(client.finished());
+  EXPECT_EQ(client.take_result().error().code, ErrorCode::TftpTimeout);
+}
+
+TEST(TftpClientTest, WriteRefusedByTheServerIsTftpError) {
+  auto client = TftpClient::write(kStart, kServer, "report.xml", Bytes(10, 7));
+  one(client);
+  client.handle_datagram(kStart, kServerTid,
+                         encode_tftp_error(TftpErrorCode::AccessViolation, "writes disabled"));
+  ASSERT_TRUE(client.finished());
+  EXPECT_EQ(client.take_result().error().code, ErrorCode::TftpError);
+}
+
 TEST(TftpClientTest, BlockNumbersWrapAfter65535) {
   TftpClientSettings settings;
   settings.offer_block_bytes = 8;

@@ -206,6 +206,7 @@ struct Transfer {
   static TftpServerSettings server_settings(PairSetup setup) {
     TftpServerSettings settings;
     settings.options_enabled = setup.options;
+    settings.writes_enabled = true;
     return settings;
   }
   static fw::TftpClientSettings client_settings() {

@@ -201,8 +201,21 @@ TEST_F(TftpServerTest, BusyServerRefusesPastTransfersMax) {
   EXPECT_EQ(std::get<fw::TftpErrorPacket>(decoded(busy)).message, "server busy");
 }
 
-TEST_F(TftpServerTest, WriteIsStoredInTheSinkAndTheLastAckIsRepeatedWhileDallying) {
+TEST_F(TftpServerTest, WriteIsRefusedUnlessWritesAreEnabled) {
   TftpServer server(root_);
+  server.handle_request(kStart, kPhone, request("report.xml", {}, true));
+  TftpServerDatagram refused = one(server);
+  EXPECT_EQ(refused.transfer, kListeningTransfer);
+  EXPECT_EQ(error_code(refused), 2);
+  EXPECT_EQ(std::get<fw::TftpErrorPacket>(decoded(refused)).message, "writes disabled");
+  EXPECT_EQ(server.active_transfers(), 0u);
+  EXPECT_EQ(server.poll_record()->outcome, TftpTransferRecord::Outcome::Refused);
+}
+
+TEST_F(TftpServerTest, WriteIsStoredInTheSinkAndTheLastAckIsRepeatedWhileDallying) {
+  TftpServerSettings settings;
+  settings.writes_enabled = true;
+  TftpServer server(root_, settings);
   server.handle_request(kStart, kPhone, request("report.xml", {}, true));
   EXPECT_EQ(std::get<fw::TftpAck>(decoded(one(server))).block, 0);
   server.handle_transfer_datagram(kStart, 1, kPhone, fw::encode_tftp_data(1, Bytes(512, 1)));
@@ -227,6 +240,7 @@ TEST_F(TftpServerTest, WriteIsStoredInTheSinkAndTheLastAckIsRepeatedWhileDallyin
 TEST_F(TftpServerTest, WriteLimitsAndRefusedSink) {
   TftpServerSettings settings;
   settings.write_bytes_max = 512;
+  settings.writes_enabled = true;
   TftpServer server(root_, settings);
   server.handle_request(kStart, kPhone, request("r", {{"tsize", "513"}}, true));
   EXPECT_EQ(error_code(one(server)), 3);

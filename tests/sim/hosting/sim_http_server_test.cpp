@@ -136,5 +136,76 @@ TEST_F(SimHttpServerTest, DroppedRequestIsAResetAndAStallATimeout) {
   EXPECT_EQ(metrics.errors().at("no reply"), metrics.requests());
 }
 
+// The report rule over HTTPS: the whole configuration, PUT or POST as HTTP_Report_Method says,
+// into the server's store; secrets masked (no --key).
+TEST_F(SimHttpServerTest, AdminReportPutsTheConfigurationOverHttps) {
+  web_ = std::move(*SimHttpServer::start(world_, {kWebServer, 443}, root_, {}, {}, server_tls(false)));
+  world_.network.set_dns_records("prov.example.com", {kWebServer});
+  fw::PhoneRuntimeSettings settings;
+  settings.tls_context = phone_trust();
+  restart_phone(settings);
+  ASSERT_TRUE(phone_->set_parameter("Report_Rule", "https://prov.example.com/reports/$MA.xml"));
+  ASSERT_TRUE(phone_->set_parameter("HTTP_Report_Method", "PUT"));
+  ASSERT_TRUE(phone_->set_parameter("Resync_On_Reset", "No"));
+  ASSERT_TRUE(phone_->set_parameter("GPP_SB", "hush"));
+  phone_->power_on({});
+  phone_->admin_report();
+  world_.engine.run_for(fw::seconds(5));
+  ASSERT_EQ(root_.uploads().size(), 1u);
+  EXPECT_EQ(root_.uploads()[0].path, "/reports/000e08abcdef.xml");
+  const std::string body(root_.uploads()[0].content.begin(), root_.uploads()[0].content.end());
+  EXPECT_NE(body.find("<HTTP_Report_Method ua=\"na\">PUT</HTTP_Report_Method>"), std::string::npos);
+  EXPECT_NE(body.find("<GPP_SB ua=\"na\">*****</GPP_SB>"), std::string::npos);
+  EXPECT_EQ(body.find("hush"), std::string::npos);
+  ASSERT_EQ(web_->access_log().size(), 1u);
+  EXPECT_EQ(web_->access_log()[0].method, "PUT");
+  EXPECT_EQ(web_->access_log()[0].status, 204u);
+  EXPECT_TRUE(phone_->agent().status().report.last_success);
+}
+
+// The guide's custom CA: an HTTPS server whose certificate comes from a CA the phone does not
+// know fails; once Custom_CA_Rule has installed that CA the retry succeeds, and the CA is still
+// trusted after a reboot (it is on flash).
+TEST_F(SimHttpServerTest, CustomCaRuleMakesAnUntrustedServerTrusted) {
+  auto custom = *CertificateAuthority::create_root("Example Custom CA", kValid);
+  auto certificate = custom.issue_server({"prov.example.com"}, {kWebServer}, kValid);
+  fw::TlsContextOptions server_options;
+  server_options.role = fw::TlsRole::Server;
+  server_options.identity =
+      *fw::TlsIdentity::from_pem(certificate->certificate_pem(), certificate->key_pem());
+  auto https = std::move(*SimHttpServer::start(world_, {kWebServer, 443}, root_, {}, {},
+                                               SimHttpsSettings{*fw::TlsContext::create(server_options), kStart}));
+  web_ = std::move(*SimHttpServer::start(world_, {kWebServer, 80}, root_));
+  world_.network.set_dns_records("prov.example.com", {kWebServer});
+  root_.put("/basic.txt", fw::to_bytes(guide_file("basic.txt")));
+  root_.put("/custom-ca.pem", fw::to_bytes(custom.certificate_pem()));
+  fw::PhoneRuntimeSettings settings;
+  settings.tls_context = phone_trust();
+  settings.builtin_roots_pem = {TestPki::get().provisioning.certificate_pem()};
+  restart_phone(settings);
+  EXPECT_FALSE(phone_->agent().custom_ca_status().installed);
+  ASSERT_TRUE(phone_->set_parameter("Custom_CA_Rule", "http://192.168.1.201/custom-ca.pem"));
+  start_resyncing("https://prov.example.com/basic.txt", "30");
+  world_.engine.run_for(fw::seconds(5));
+  EXPECT_EQ(last_error(), "certificate rejected");
+  const fw::CustomCaStatus& status = phone_->agent().custom_ca_status();
+  EXPECT_TRUE(status.installed);
+  EXPECT_EQ(status.installed_cn, "Example Custom CA");
+  EXPECT_EQ(status.last_success->unix_seconds, kStart.unix_seconds);
+  world_.engine.run_for(fw::seconds(30));
+  EXPECT_EQ(last_error(), "");
+  EXPECT_EQ(parameter("GPP_A"), "12345678");
+
+  // A reboot: the CA comes back from flash, without fetching it again.
+  restart_phone(settings);
+  EXPECT_EQ(phone_->agent().custom_ca_status().installed_cn, "Example Custom CA");
+  ASSERT_TRUE(phone_->set_parameter("Custom_CA_Rule", ""));
+  ASSERT_TRUE(phone_->set_parameter("GPP_A", ""));
+  phone_->power_on({});
+  world_.engine.run_for(fw::seconds(5));
+  EXPECT_EQ(parameter("GPP_A"), "12345678");
+  EXPECT_EQ(web_->access_log().size(), 1u);  // the CA file was fetched once
+}
+
 }  // namespace
 }  // namespace sim::test

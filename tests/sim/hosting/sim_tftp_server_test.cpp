@@ -89,5 +89,54 @@ TEST_F(SimTftpServerTest, LatencyIsServedLateWithoutDuplicateTransfers) {
   EXPECT_GE(metrics.latency_percentile(1000), fw::milliseconds(2500));
 }
 
+// The report rule end to end: SIP NOTIFY report -> a TFTP write the server stores; the delta
+// holds only the parameter changed after the resync and decodes with the rule's key.
+TEST_F(SimTftpServerTest, NotifyReportWritesTheEncryptedDeltaIntoTheServersStore) {
+  srv::TftpServerSettings settings;
+  settings.writes_enabled = true;
+  tftp_ = std::move(*SimTftpServer::start(world_, {kTftpServer, 69}, root_, settings));
+  root_.put("/basic.txt", fw::to_bytes(guide_file("basic.txt")));
+  ASSERT_TRUE(phone_->set_parameter("Report_Rule", "[--delta --key rk]tftp://192.168.1.200/$MA-delta.cfg"));
+  ASSERT_TRUE(phone_->set_parameter("GPP_SA", "hush"));
+  start_resyncing("tftp://192.168.1.200/basic.txt");
+  world_.engine.run_for(fw::seconds(5));
+  ASSERT_EQ(parameter("GPP_A"), "12345678");
+  ASSERT_TRUE(phone_->set_parameter("GPP_B", "changed on the phone"));
+  phone_->sip_notify("report");
+  world_.engine.run_for(fw::seconds(5));
+
+  ASSERT_EQ(root_.uploads().size(), 1u);
+  EXPECT_EQ(root_.uploads()[0].path, "/000e08abcdef-delta.cfg");
+  fw::ProfileDecoder decoder;
+  auto xml = decoder.decode(root_.uploads()[0].content, std::string("rk"));
+  ASSERT_TRUE(xml) << xml.error().to_string();
+  EXPECT_EQ(std::string(xml->begin(), xml->end()),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<flat-profile>\n"
+            "  <GPP_B ua=\"na\">changed on the phone</GPP_B>\n</flat-profile>\n");
+  const fw::ReportStatus& report = phone_->agent().status().report;
+  EXPECT_TRUE(report.last_success);
+  EXPECT_EQ(report.last_url, "tftp://192.168.1.200:69/000e08abcdef-delta.cfg");
+  ASSERT_EQ(tftp_->records().size(), 2u);
+  EXPECT_TRUE(tftp_->records()[1].write);
+  EXPECT_EQ(tftp_->records()[1].outcome, srv::TftpTransferRecord::Outcome::Completed);
+}
+
+TEST_F(SimTftpServerTest, ReportToAServerThatRefusesWritesIsATftpErrorWithoutRetry) {
+  tftp_ = std::move(*SimTftpServer::start(world_, {kTftpServer, 69}, root_));
+  ASSERT_TRUE(phone_->set_parameter("Report_Rule", "tftp://192.168.1.200/report.xml"));
+  ASSERT_TRUE(phone_->set_parameter("Resync_On_Reset", "No"));
+  ASSERT_TRUE(phone_->set_parameter("Syslog_Server", "192.168.1.210"));
+  phone_->power_on({});
+  phone_->sip_notify("report");
+  world_.engine.run_for(fw::seconds(600));
+  EXPECT_TRUE(root_.uploads().empty());
+  const fw::ReportStatus& report = phone_->agent().status().report;
+  EXPECT_FALSE(report.last_success);
+  EXPECT_EQ(report.last_error, "tftp error");
+  EXPECT_EQ(report.uploads_failed, 1u);
+  ASSERT_EQ(tftp_->records().size(), 1u);  // one attempt
+  EXPECT_EQ(syslog_->core().count_matching("Report upload failed: tftp error$"), 1u);
+}
+
 }  // namespace
 }  // namespace sim::test
