@@ -6,7 +6,8 @@
 //
 // PhoneRuntime on an AsioPlatform, the configuration in DiskFlashStore files in --state-dir (it
 // survives restarts), trace lines on stderr. The admin web (--admin) answers
-//   GET /admin/resync[?RULE]  GET /admin/reboot  GET /admin/cfg.xml  GET /admin/status.xml
+//   GET /admin/resync[?RULE]  GET /admin/upgrade[?RULE]  GET /admin/reboot
+//   GET /admin/cfg.xml  GET /admin/status.xml
 //   GET /admin/updateca[?URL] (install the custom CA from URL, or from Custom_CA_Rule)
 //   POST /CGI/Execute (XML= form field, ExecuteItem URL="Resync:[RULE]")
 // and the SIP port (--sip) answers NOTIFY (Event: resync, check-sync, reboot_now, restart_now,
@@ -124,7 +125,9 @@ std::string custom_ca_xml(const fw::CustomCaStatus& status) {
 
 // The provisioning status page: last result per rule, the recent resyncs, what comes next, the
 // last report upload, the custom CA.
-std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntimeSettings& settings) {
+// `firmware`: the version running (the booted bank's, or the factory image's).
+std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntimeSettings& settings,
+                       const std::string& firmware) {
   const fw::AgentStatus& status = agent.status();
   static constexpr const char* kRuleNames[] = {"Profile_Rule", "Profile_Rule_B", "Profile_Rule_C",
                                                "Profile_Rule_D"};
@@ -162,6 +165,12 @@ std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntim
            xml_escaped(status.report.last_url) + "\" error=\"" + xml_escaped(status.report.last_error) +
            "\"/>\n";
   }
+  for (const fw::UpgradeOutcome& outcome : status.recent_upgrades) {
+    xml += "  <upgrade time=\"" + fw::format_iso8601(outcome.wall) + "\" result=\"" +
+           (outcome.success ? "success" : "failure") + "\" detail=\"" +
+           xml_escaped(outcome.result) + "\" url=\"" + xml_escaped(outcome.url) + "\"/>\n";
+  }
+  xml += "  <firmware>" + xml_escaped(firmware) + "</firmware>\n";
   xml += custom_ca_xml(agent.custom_ca_status());
   xml += "  <client_certificate>" +
          std::string(settings.client_identity ? "installed" : "none") + "</client_certificate>\n";
@@ -216,16 +225,22 @@ class Phoned {
     if (request.method != "GET") return {405, "text/plain", "only GET\n"};
     const std::size_t question = request.target.find('?');
     const std::string path = request.target.substr(0, question);
+    // The rule of /admin/resync?RULE and /admin/upgrade?RULE: URL-encoded, maybe with
+    // &xuser=/&xpassword= (reference §7); nullopt without a query (the stored rule).
+    std::optional<std::string> rule;
+    if ((path == "/admin/resync" || path == "/admin/upgrade") && question != std::string::npos &&
+        question + 1 < request.target.size()) {
+      auto query = fw::rule_from_direct_action_query(request.target.substr(question + 1));
+      if (!query) return {400, "text/plain", query.error().to_string() + "\n"};
+      rule = std::move(query->rule);
+    }
     if (path == "/admin/resync") {
-      std::optional<std::string> rule;
-      if (question != std::string::npos && question + 1 < request.target.size()) {
-        // URL-encoded, maybe with &xuser=/&xpassword= (reference §7).
-        auto query = fw::rule_from_direct_action_query(request.target.substr(question + 1));
-        if (!query) return {400, "text/plain", query.error().to_string() + "\n"};
-        rule = std::move(query->rule);
-      }
       runtime_->admin_resync(rule);
       return {200, "text/plain", "resync requested\n"};
+    }
+    if (path == "/admin/upgrade") {
+      runtime_->admin_upgrade(rule);
+      return {200, "text/plain", "upgrade requested\n"};
     }
     if (path == "/admin/updateca") {
       std::optional<std::string> url;
@@ -243,7 +258,7 @@ class Phoned {
       return {200, "text/xml", fw::export_for_people(runtime_->configuration())};
     }
     if (path == "/admin/status.xml") {
-      return {200, "text/xml", status_xml(runtime_->agent(), settings_)};
+      return {200, "text/xml", status_xml(runtime_->agent(), settings_, runtime_->identity().software_version)};
     }
     return {404, "text/plain", "not found\n"};
   }

@@ -32,6 +32,14 @@ std::vector<DrawnFault> draw_faults(const RandomFaultSpec& spec, fw::RandomStrea
       case FaultKind::Corrupt:
         window.corrupt_bytes = static_cast<std::uint32_t>(random.between(1, kCorruptBytesMax));
         break;
+      case FaultKind::Certificate: {
+        // Only HTTPS servers present certificates; the scenario loader keeps this kind out of
+        // random plans, but a caller that asks for it gets a drawn swap.
+        static constexpr CertificateSwap kSwaps[] = {CertificateSwap::Expired, CertificateSwap::WrongHost,
+                                                     CertificateSwap::Untrusted};
+        window.certificate = kSwaps[random.below(std::size(kSwaps))];
+        break;
+      }
       case FaultKind::Drop:
       case FaultKind::Stall: break;
     }
