@@ -2,29 +2,13 @@
 
 #include <string_view>
 
+#include "firmware-core/base/xml_text.h"
+
 namespace fw {
 namespace {
 
 constexpr std::string_view kHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<flat-profile>\n";
 constexpr std::string_view kFooter = "</flat-profile>\n";
-
-void append_escaped(std::string& out, std::string_view text) {
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-}
 
 // <Name ua="rw"/>
 void append_access_only(std::string& out, std::string_view name, Access access) {
@@ -42,7 +26,7 @@ void append_value(std::string& out, std::string_view name, Access access, std::s
   out += " ua=\"";
   out += access_text(access);
   out += "\">";
-  append_escaped(out, value);
+  append_xml_text(out, value);
   out += "</";
   out += name;
   out += ">\n";

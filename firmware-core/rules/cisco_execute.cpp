@@ -2,26 +2,13 @@
 
 #include <tinyxml2.h>
 
+#include "firmware-core/base/xml_text.h"
 #include "firmware-core/rules/direct_action_query.h"
 
 namespace fw {
 namespace {
 
 constexpr std::string_view kResyncPrefix = "Resync:";
-
-std::string xml_escaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
 
 }  // namespace
 
@@ -102,7 +89,7 @@ std::string execute_response_xml(const std::vector<ExecuteOutcome>& outcomes) {
   for (const ExecuteOutcome& outcome : outcomes) {
     xml += std::string("<ResponseItem Status=\"") + (outcome.executed ? "0" : "1") +
            "\" Data=\"" + (outcome.executed ? "Success" : "Unsupported URL") + "\" URL=\"" +
-           xml_escaped(outcome.url) + "\"/>\n";
+           xml_attribute(outcome.url) + "\"/>\n";
   }
   xml += "</CiscoIPPhoneResponse>\n";
   return xml;

@@ -32,6 +32,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "firmware-core/base/xml_text.h"
 #include "firmware-core/config/parameter_value.h"
 #include "firmware-core/config/profile_export.h"
 #include "firmware-core/macro/macro_table.h"
@@ -75,20 +76,6 @@ std::optional<std::pair<std::string, std::string>> split_assignment(const std::s
   return std::pair{text.substr(0, equals), text.substr(equals + 1)};
 }
 
-std::string xml_escaped(std::string_view text) {
-  std::string out;
-  for (const char c : text) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
-    }
-  }
-  return out;
-}
-
 // "11/24/2026 10:00:00", the guide's mm/dd/yyyy HH:MM:SS, from "2026-11-24T10:00:00Z".
 std::string guide_date_time(fw::WallTime time) {
   const std::string iso = fw::format_iso8601(time);
@@ -113,11 +100,11 @@ std::string custom_ca_xml(const fw::CustomCaStatus& status) {
     xml += "    <last_success>" + fw::format_iso8601(*status.last_success) + "</last_success>\n";
   }
   if (status.last_failure) {
-    xml += "    <last_failure error=\"" + xml_escaped(status.last_error) + "\">" +
+    xml += "    <last_failure error=\"" + fw::xml_attribute(status.last_error) + "\">" +
            fw::format_iso8601(*status.last_failure) + "</last_failure>\n";
   }
   xml += "    <info>" +
-         (status.installed ? "Installed: " + xml_escaped(status.installed_cn) : "Not Installed") +
+         (status.installed ? "Installed: " + fw::xml_text(status.installed_cn) : "Not Installed") +
          "</info>\n";
   xml += "  </custom_ca>\n";
   return xml;
@@ -144,7 +131,7 @@ std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntim
     if (rule.last_time) {
       xml += " last_time=\"" + fw::format_iso8601(*rule.last_time) + "\" result=\"" +
              (rule.last_success ? "success" : "failure") + "\" url=\"" +
-             xml_escaped(rule.last_url) + "\" error=\"" + xml_escaped(rule.last_error) + "\"";
+             fw::xml_attribute(rule.last_url) + "\" error=\"" + fw::xml_attribute(rule.last_error) + "\"";
     }
     xml += "/>\n";
   }
@@ -152,7 +139,7 @@ std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntim
     xml += "  <resync time=\"" + fw::format_iso8601(outcome.wall) + "\" reason=\"" +
            std::string(fw::to_string(outcome.reason)) + "\" result=\"" +
            (outcome.success ? "success" : "failure") + "\" error=\"" +
-           xml_escaped(outcome.error) + "\"/>\n";
+           fw::xml_attribute(outcome.error) + "\"/>\n";
   }
   if (status.next) {
     xml += "  <next kind=\"" + std::string(fw::to_string(status.next->kind)) + "\"" +
@@ -162,15 +149,15 @@ std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntim
   if (status.report.last_time) {
     xml += "  <report time=\"" + fw::format_iso8601(*status.report.last_time) + "\" result=\"" +
            (status.report.last_success ? "success" : "failure") + "\" url=\"" +
-           xml_escaped(status.report.last_url) + "\" error=\"" + xml_escaped(status.report.last_error) +
+           fw::xml_attribute(status.report.last_url) + "\" error=\"" + fw::xml_attribute(status.report.last_error) +
            "\"/>\n";
   }
   for (const fw::UpgradeOutcome& outcome : status.recent_upgrades) {
     xml += "  <upgrade time=\"" + fw::format_iso8601(outcome.wall) + "\" result=\"" +
            (outcome.success ? "success" : "failure") + "\" detail=\"" +
-           xml_escaped(outcome.result) + "\" url=\"" + xml_escaped(outcome.url) + "\"/>\n";
+           fw::xml_attribute(outcome.result) + "\" url=\"" + fw::xml_attribute(outcome.url) + "\"/>\n";
   }
-  xml += "  <firmware>" + xml_escaped(firmware) + "</firmware>\n";
+  xml += "  <firmware>" + fw::xml_text(firmware) + "</firmware>\n";
   xml += custom_ca_xml(agent.custom_ca_status());
   xml += "  <client_certificate>" +
          std::string(settings.client_identity ? "installed" : "none") + "</client_certificate>\n";
