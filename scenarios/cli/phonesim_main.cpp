@@ -10,6 +10,7 @@
 
 #include "scenarios/cli/run_command.h"
 #include "sim/cli/command_status.h"
+#include "sim/cli/firmware_command.h"
 #include "sim/cli/profile_command.h"
 #include "sim/cli/rule_command.h"
 
@@ -26,6 +27,7 @@ int main(int argc, char** argv) {
     std::function<int()> selected;
     sim::cli::add_profile_commands(app, selected, std::cout, std::cerr);
     sim::cli::add_rule_commands(app, selected, std::cout, std::cerr);
+    sim::cli::add_firmware_commands(app, selected, std::cout, std::cerr);
     scn::cli::add_run_command(app, selected, std::cout, std::cerr);
     try {
       app.parse(argc, argv);
