@@ -12,6 +12,7 @@
 
 #include "firmware-core/codec/profile_codec.h"
 #include "firmware-core/config/persistent_config.h"
+#include "firmware-core/fetch/ca_certificate.h"
 #include "firmware-core/fetch/tls_session.h"
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/phone_runtime.h"
@@ -927,7 +928,9 @@ class Runner {
       if (status.installed) return status.installed_cn;
       return std::nullopt;
     }
-    if (phone.platform->flash().read(fw::PhoneRuntime::kCustomCaSlot)) return "(on flash)";
+    auto stored = phone.platform->flash().read(fw::PhoneRuntime::kCustomCaSlot);
+    auto certificate = stored ? fw::parse_ca_certificate(*stored) : fw::Result<fw::CaCertificate>(fw::fail(stored.error()));
+    if (certificate) return certificate->common_name;
     return std::nullopt;
   }
 
