@@ -1102,6 +1102,12 @@ class Loader {
                                             std::string(to_string(server->kind))});
       }
     }
+    for (const Assertion& checked : result.assertions) {
+      const ServerSpec* server = result.find_server(checked.server);
+      if (checked.kind == Assertion::Kind::Uploads && server && server->kind == ServerKind::Syslog) {
+        errors_.push_back({checked.where, "uploads: '" + checked.server + "' is a syslog server; uploads go to tftp, http or https"});
+      }
+    }
     for (const auto& reference : selectors_) {
       const PhoneSelector& chosen = reference.selector;
       if (chosen.group.empty()) continue;

@@ -757,15 +757,10 @@ class Runner {
 
   // Puts a served file (expanded per phone when its path holds identity macros) on a server.
   void install_file(SimServer& server, const ServedFile& file) {
-    if (file.firmware) {
-      server.root->put(file.path, sim::sim_firmware_image(file.firmware->family, file.firmware->version));
-      return;
-    }
-    if (file.ca_certificate) {
-      server.root->put(file.path, fw::to_bytes(authority(*file.ca_certificate).certificate_pem()));
-      return;
-    }
     auto packed = [&](std::string_view content) -> fw::Bytes {
+      // Images and certificates are served as built (the loader refuses packing for them).
+      if (file.firmware) return sim::sim_firmware_image(file.firmware->family, file.firmware->version);
+      if (file.ca_certificate) return fw::to_bytes(authority(*file.ca_certificate).certificate_pem());
       fw::EncodeOptions options;
       options.gzip = file.packing.gzip;
       options.key = file.packing.key;
@@ -921,7 +916,8 @@ class Runner {
     return last.success ? ", last upgrade check: " + last.result : ", last upgrade failed: " + last.result;
   }
 
-  // The installed custom CA's CN, or nullopt. A phone that is off: whether its flash holds one.
+  // The installed custom CA's CN, or nullopt. For a phone that is off: the CA its flash holds
+  // (restored at the next boot).
   static std::optional<std::string> custom_ca_name(const SimPhone& phone) {
     if (phone.runtime) {
       const fw::CustomCaStatus& status = phone.runtime->agent().custom_ca_status();
@@ -1046,10 +1042,11 @@ class Runner {
         break;
       }
       case Assertion::Kind::Uploads: {
-        SimServer* server = server_named(assertion.server);
+        const SimServer* server = server_named(assertion.server);
         const std::regex path(assertion.pattern.empty() ? std::string(".*") : assertion.pattern);
         std::uint64_t count = 0;
-        for (const srv::FileRoot::Upload& upload : server ? server->root->uploads() : std::vector<srv::FileRoot::Upload>{}) {
+        static const std::vector<srv::FileRoot::Upload> kNone;
+        for (const srv::FileRoot::Upload& upload : server ? server->root->uploads() : kNone) {
           if (std::regex_search(upload.path, path)) {
             ++count;
           } else if (result.evidence.size() < kEvidenceLinesMax) {

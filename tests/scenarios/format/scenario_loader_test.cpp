@@ -426,6 +426,10 @@ assertions:
 )");
   ASSERT_FALSE(result.scenario);
   const std::string errors = all_errors(result);
+  LoadResult syslog = load("fleet:\n  - count: 1\nservers:\n  - {name: log, kind: syslog, address: 192.168.1.210}\n"
+                           "assertions:\n  - uploads: {server: log, at_least: 1}\n");
+  EXPECT_NE(all_errors(syslog).find("test.yaml:6: uploads: 'log' is a syslog server"), std::string::npos)
+      << all_errors(syslog);
   for (const char* expected : {
            "test.yaml:7: servers[0].uploads: only for tftp (http and https always accept PUT and POST)",
            "test.yaml:9: servers[0].firmware[0]: cannot tell the model family from '7.6.2'; give 'family'",

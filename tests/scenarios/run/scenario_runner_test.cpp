@@ -471,9 +471,9 @@ const AssertionResult& named(const RunReport& report, std::string_view name) {
   return report.assertions.front();
 }
 
-// /admin/upgrade with a one-shot rule: the phone given a hosted load reboots into it (and keeps
-// reporting it while off); the one given a missing load stays on its version, with the failure
-// as evidence.
+// /admin/upgrade with a one-shot rule: the phone given a hosted load (under its product series,
+// $PSN, expanded per phone) reboots into it and keeps reporting it while off; the one given a
+// missing load stays on its version, with the failure as evidence.
 constexpr std::string_view kUpgrade = R"(name: upgrade
 duration: 20m
 servers:
@@ -481,15 +481,16 @@ servers:
     kind: tftp
     address: 192.168.1.200
     firmware:
-      - {version: sip88xx.12-0-2MPP0001-1}
+      - {version: sip88xx.12-0-2MPP0001-1, path: /$PSN/sip88xx.12-0-2MPP0001-1.loads}
 fleet:
   - name: desk
     count: 2
+    model: CP-8841-3PCC
     firmware: sip88xx.12-0-1MPP0001-1
     parameters:
       Resync_On_Reset: "No"
 timeline:
-  - {at: 1m, upgrade: {phones: "desk[0]", rule: "tftp://192.168.1.200/sip88xx.12-0-2MPP0001-1.loads"}}
+  - {at: 1m, upgrade: {phones: "desk[0]", rule: "tftp://192.168.1.200/8841/sip88xx.12-0-2MPP0001-1.loads"}}
   - {at: 1m, upgrade: {phones: "desk[1]", rule: "tftp://192.168.1.200/sip88xx.12-0-9MPP0001-1.loads"}}
   - {at: 15m, power_off: "desk[0]"}
 assertions:
