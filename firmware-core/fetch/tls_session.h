@@ -96,6 +96,9 @@ class TlsContext {
 
   TlsRole role() const { return role_; }
   SSL_CTX* native() const { return context_; }
+  // The library the context was built in; a context derived from this one (a trust store with
+  // one more root) passes it on so that its handshakes draw from the same generators.
+  const CryptoLibrary& library() const { return library_; }
 
  private:
   TlsContext(SSL_CTX* context, TlsRole role, CryptoLibrary library)

@@ -548,6 +548,8 @@ Result<void> PhoneRuntime::trust_custom_ca(const std::string& pem) {
   TlsContextOptions options;
   options.trusted_certificates_pem = settings_.builtin_roots_pem;
   options.trusted_certificates_pem.push_back(pem);
+  // Same randomness as before: a simulated phone's handshakes stay seeded (they replay).
+  if (settings_.tls_context) options.library = settings_.tls_context->library();
   auto context = TlsContext::create(options);
   if (!context) return fail(context.error());
   settings_.tls_context = std::move(*context);

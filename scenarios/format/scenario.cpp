@@ -30,6 +30,8 @@ std::string_view to_string(TimelineEvent::Kind kind) {
     case TimelineEvent::Kind::WallClockStep: return "wall_clock_step";
     case TimelineEvent::Kind::Fault: return "fault";
     case TimelineEvent::Kind::ClearFaults: return "clear_faults";
+    case TimelineEvent::Kind::Upgrade: return "upgrade";
+    case TimelineEvent::Kind::UpdateCa: return "update_ca";
   }
   return "unknown";
 }
@@ -43,6 +45,9 @@ std::string_view to_string(Assertion::Kind kind) {
     case Assertion::Kind::Syslog: return "syslog";
     case Assertion::Kind::Errors: return "errors";
     case Assertion::Kind::Sometimes: return "sometimes";
+    case Assertion::Kind::Firmware: return "firmware";
+    case Assertion::Kind::Uploads: return "uploads";
+    case Assertion::Kind::CustomCa: return "custom_ca";
   }
   return "unknown";
 }

@@ -59,18 +59,32 @@ struct Packing {
   std::string digest = "sha256";   // sha256 | md5
 };
 
+// The certificate authorities of a run. Phones trust `provisioning` from the factory; `custom`
+// only once installed through Custom_CA_Rule or /admin/updateca; `untrusted` never (certificate
+// faults swap in its certificates); `self-signed` is no authority (a server certificate signs
+// itself).
+enum class CertificateIssuer : std::uint8_t { Provisioning, Untrusted, SelfSigned, Custom };
+
+// A firmware image built by sim_firmware_image() (sim/hosting/firmware_files.h).
+struct FirmwareImageSpec {
+  std::string family;   // sip88xx; default: firmware_family() of the version
+  std::string version;  // sip88xx.12-0-2MPP0001-1
+};
+
 struct ServedFile {
   // May contain $MA, $MAU, $SN, $PN, $PSN: one file per phone, expanded for each.
   std::string path;
-  std::string content;             // from `content:` or read from `file:`
-  Packing packing;
+  // Exactly one source: `content:`, `file:` (both read into content), `firmware:` (an image
+  // built when the file is installed) or `ca_certificate:` (a run CA's certificate as PEM).
+  std::string content;
+  std::optional<FirmwareImageSpec> firmware;
+  std::optional<CertificateIssuer> ca_certificate;
+  Packing packing;  // content and file only
   SourceLocation where;
 };
 
 enum class ServerKind : std::uint8_t { Tftp, Http, Https, Syslog };
 std::string_view to_string(ServerKind kind);
-
-enum class CertificateIssuer : std::uint8_t { Provisioning, Untrusted, SelfSigned };
 
 struct ServerCertificateSpec {
   std::vector<std::string> hosts;                  // DNS names; the server's address is added
@@ -98,6 +112,8 @@ struct ServerSpec {
   // http/https: the guide's reflect.pl answers GETs of this path (empty: no reflector).
   std::string reflector_path;
   std::optional<ConcurrencyLimitSpec> limit;         // http and https
+  // tftp: accept write requests (report uploads); http and https always accept PUT and POST.
+  bool uploads = false;
   SourceLocation where;
 };
 
@@ -140,7 +156,7 @@ struct RandomFaultsSpec {
 struct TimelineEvent {
   enum class Kind : std::uint8_t {
     PowerOn, PowerOff, Reboot, ServerDown, ServerUp, SetFile, AdminResync, SipNotify, Call,
-    WallClockStep, Fault, ClearFaults,
+    WallClockStep, Fault, ClearFaults, Upgrade, UpdateCa,
   };
   fw::Duration at{0};
   Kind kind = Kind::PowerOn;
@@ -148,7 +164,7 @@ struct TimelineEvent {
   fw::Duration spread{0};             // PowerOn/PowerOff/Reboot: spread uniformly over this
   std::string server;                 // ServerDown/Up, SetFile, Fault, ClearFaults
   std::optional<ServedFile> file;     // SetFile
-  std::optional<std::string> rule;    // AdminResync (one-shot rule)
+  std::optional<std::string> rule;    // AdminResync, Upgrade (one-shot rule); UpdateCa (its URL)
   std::string sip_event;              // SipNotify
   sim::DurationDistribution call_duration;  // Call: drawn per phone
   std::size_t line = 0;               // Call
@@ -168,6 +184,9 @@ struct Assertion {
     Syslog,       // syslog messages matching a regex (count range)
     Errors,       // failed resyncs with a given $ERR (count range)
     Sometimes,    // a trace event happened at least once
+    Firmware,     // phones running a firmware version, as a share
+    Uploads,      // uploads a server stored, by path (count range)
+    CustomCa,     // phones with a custom CA installed, as a share
   };
   Kind kind = Kind::Converged;
   std::string name;
@@ -176,10 +195,11 @@ struct Assertion {
   std::optional<fw::Duration> from;
   PhoneSelector phones;
   std::string parameter;           // Parameter
-  std::string equals;              // Parameter
-  Share share_min{Share::kWhole};  // Parameter, Converged
-  std::string server;              // Requests, RequestRate, Syslog (optional)
-  std::string pattern;             // Syslog (regex), Errors ($ERR text), Sometimes (event name)
+  std::string equals;              // Parameter, Firmware (version), CustomCa (CN; empty: any)
+  Share share_min{Share::kWhole};  // Parameter, Converged, Firmware, CustomCa
+  std::string server;              // Requests, RequestRate, Uploads, Syslog (optional)
+  // Syslog (regex), Errors ($ERR text), Sometimes (event name), Uploads (path regex; empty: any)
+  std::string pattern;
   std::optional<std::uint64_t> at_least;
   std::optional<std::uint64_t> at_most;
   fw::Duration window = fw::seconds(1);  // RequestRate

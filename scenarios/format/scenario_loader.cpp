@@ -9,6 +9,8 @@
 #include <regex>
 #include <sstream>
 
+#include "firmware-core/agent/firmware_image.h"
+#include "firmware-core/macro/firmware_version.h"
 #include "firmware-core/macro/macro_table.h"
 #include "servers/faults/random_faults.h"
 
@@ -208,9 +210,27 @@ class Loader {
     }
     auto content = text(fields.take("content"), context + ".content");
     auto source = text(fields.take("file"), context + ".file");
-    if (content && source) {
-      error(node, context + ": give either 'content' or 'file', not both");
+    auto firmware = text(fields.take("firmware"), context + ".firmware");
+    auto family = text(fields.take("family"), context + ".family");
+    auto authority = text(fields.take("ca_certificate"), context + ".ca_certificate");
+    const int sources = (content ? 1 : 0) + (source ? 1 : 0) + (firmware ? 1 : 0) + (authority ? 1 : 0);
+    if (sources > 1) {
+      error(node, context + ": give one of 'content', 'file', 'firmware' or 'ca_certificate'");
       ok = false;
+    } else if (firmware) {
+      if (auto image = firmware_image(fields.take("firmware"), *firmware, family.value_or(""), context)) {
+        file.firmware = std::move(*image);
+      } else {
+        ok = false;
+      }
+    } else if (authority) {
+      if (auto issuer = certificate_authority(*authority)) {
+        file.ca_certificate = *issuer;
+      } else {
+        error(fields.take("ca_certificate"),
+              context + ".ca_certificate: expected provisioning, custom or untrusted");
+        ok = false;
+      }
     } else if (content) {
       file.content = *content;
     } else if (source) {
@@ -225,7 +245,11 @@ class Loader {
         file.content = buffer.str();
       }
     } else {
-      error(node, context + ": 'content' or 'file' is required");
+      error(node, context + ": 'content', 'file', 'firmware' or 'ca_certificate' is required");
+      ok = false;
+    }
+    if (family && !firmware) {
+      error(fields.take("family"), context + ".family: only meaningful with 'firmware'");
       ok = false;
     }
     if (auto gzip = boolean(fields.take("gzip"), context + ".gzip")) file.packing.gzip = *gzip;
@@ -240,9 +264,43 @@ class Loader {
       }
       file.packing.digest = *digest;
     }
+    if ((file.firmware || file.ca_certificate) && (fields.has("gzip") || fields.has("key"))) {
+      error(node, context + ": 'gzip' and 'key' pack profiles ('content' or 'file'), not images or certificates");
+      ok = false;
+    }
     fields.finish();
     if (!ok) return std::nullopt;
     return file;
+  }
+
+  // A firmware image: `family` as written, else derived from an MPP version ("sip88xx.12-0-2..."
+  // -> "sip88xx") the way the phone derives its own.
+  std::optional<FirmwareImageSpec> firmware_image(const YAML::Node& node, const std::string& version,
+                                                  const std::string& family, const std::string& context) {
+    FirmwareImageSpec image{family.empty() ? fw::firmware_family(version, "") : family, version};
+    if (version.empty() || version.size() > fw::kVersionBytesMax) {
+      error(node, context + ": the firmware version must be 1.." + std::to_string(fw::kVersionBytesMax) +
+                      " characters");
+      return std::nullopt;
+    }
+    if (image.family.empty()) {
+      error(node, context + ": cannot tell the model family from '" + version +
+                      "'; give 'family' (e.g. sip88xx or the model)");
+      return std::nullopt;
+    }
+    if (image.family.size() > fw::kFirmwareFamilyBytesMax) {
+      error(node, context + ": the family must be at most " + std::to_string(fw::kFirmwareFamilyBytesMax) +
+                      " characters");
+      return std::nullopt;
+    }
+    return image;
+  }
+
+  static std::optional<CertificateIssuer> certificate_authority(std::string_view name) {
+    if (name == "provisioning") return CertificateIssuer::Provisioning;
+    if (name == "custom") return CertificateIssuer::Custom;
+    if (name == "untrusted") return CertificateIssuer::Untrusted;
+    return std::nullopt;
   }
 
   void load_network(const YAML::Node& node, NetworkSpec& network) {
@@ -259,6 +317,31 @@ class Loader {
       network.bandwidth_bytes_per_s = *bandwidth;
     }
     fields.finish();
+  }
+
+  // A server's `firmware:` item: {version, family, path}; the path defaults to /<version>.loads
+  // (sim::host_firmware()'s name).
+  std::optional<ServedFile> hosted_firmware(const YAML::Node& node, const std::string& context) {
+    Fields fields(*this, node, context);
+    if (!fields.valid()) return std::nullopt;
+    ServedFile file;
+    file.where = where(node);
+    auto version = text(fields.take("version"), context + ".version");
+    auto family = text(fields.take("family"), context + ".family");
+    auto path = text(fields.take("path"), context + ".path");
+    fields.finish();
+    if (!version) {
+      error(node, context + ": 'version' is required");
+      return std::nullopt;
+    }
+    file.firmware = firmware_image(node, *version, family.value_or(""), context);
+    if (!file.firmware) return std::nullopt;
+    file.path = path.value_or("/" + *version + ".loads");
+    if (!file.path.starts_with('/')) {
+      error(fields.take("path"), context + ".path: must start with '/'");
+      return std::nullopt;
+    }
+    return file;
   }
 
   std::optional<ServerSpec> server(const YAML::Node& node, const std::string& context) {
@@ -313,6 +396,26 @@ class Loader {
         }
       }
     }
+    YAML::Node images = fields.take("firmware");
+    if (images.IsDefined()) {
+      if (!images.IsSequence()) {
+        error(images, context + ".firmware: expected a list of {version, family, path}");
+        ok = false;
+      } else {
+        for (std::size_t index = 0; index < images.size(); ++index) {
+          auto file = hosted_firmware(images[index], context + ".firmware[" + std::to_string(index) + "]");
+          if (file) spec.files.push_back(std::move(*file));
+          else ok = false;
+        }
+      }
+    }
+    if (auto uploads = boolean(fields.take("uploads"), context + ".uploads")) {
+      if (spec.kind != ServerKind::Tftp) {
+        error(fields.take("uploads"), context + ".uploads: only for tftp (http and https always accept PUT and POST)");
+        ok = false;
+      }
+      spec.uploads = *uploads;
+    }
     YAML::Node certificate = fields.take("certificate");
     if (certificate.IsDefined()) {
       Fields certificate_fields(*this, certificate, context + ".certificate");
@@ -330,12 +433,11 @@ class Loader {
       certificate_spec.not_before = wall_time(certificate_fields.take("not_before"), context + ".certificate.not_before");
       certificate_spec.not_after = wall_time(certificate_fields.take("not_after"), context + ".certificate.not_after");
       if (auto issuer = text(certificate_fields.take("issuer"), context + ".certificate.issuer")) {
-        if (*issuer == "provisioning") certificate_spec.issuer = CertificateIssuer::Provisioning;
-        else if (*issuer == "untrusted") certificate_spec.issuer = CertificateIssuer::Untrusted;
-        else if (*issuer == "self-signed") certificate_spec.issuer = CertificateIssuer::SelfSigned;
+        if (*issuer == "self-signed") certificate_spec.issuer = CertificateIssuer::SelfSigned;
+        else if (auto authority = certificate_authority(*issuer)) certificate_spec.issuer = *authority;
         else {
           error(certificate_fields.take("issuer"),
-                context + ".certificate.issuer: expected provisioning, untrusted or self-signed");
+                context + ".certificate.issuer: expected provisioning, custom, untrusted or self-signed");
           ok = false;
         }
       }
@@ -522,6 +624,7 @@ class Loader {
         {"admin_resync", TimelineEvent::Kind::AdminResync},  {"sip_notify", TimelineEvent::Kind::SipNotify},
         {"call", TimelineEvent::Kind::Call},                 {"wall_clock_step", TimelineEvent::Kind::WallClockStep},
         {"fault", TimelineEvent::Kind::Fault},               {"clear_faults", TimelineEvent::Kind::ClearFaults},
+        {"upgrade", TimelineEvent::Kind::Upgrade},           {"update_ca", TimelineEvent::Kind::UpdateCa},
     };
     std::vector<std::pair<std::string, TimelineEvent::Kind>> present;
     for (const auto& [key, kind] : kKinds) {
@@ -573,7 +676,8 @@ class Loader {
           }
           // The file itself uses the keys of a served file; take them out of this map.
           YAML::Node file_node(YAML::NodeType::Map);
-          for (const char* key_name : {"path", "content", "file", "gzip", "key", "digest"}) {
+          for (const char* key_name :
+               {"path", "content", "file", "firmware", "family", "ca_certificate", "gzip", "key", "digest"}) {
             YAML::Node part = body_fields.take(key_name);
             if (part.IsDefined()) file_node[key_name] = part;
           }
@@ -588,6 +692,8 @@ class Loader {
           break;
         }
         case TimelineEvent::Kind::AdminResync:
+        case TimelineEvent::Kind::Upgrade:
+        case TimelineEvent::Kind::UpdateCa:
         case TimelineEvent::Kind::SipNotify:
         case TimelineEvent::Kind::Call:
         case TimelineEvent::Kind::WallClockStep:
@@ -605,8 +711,10 @@ class Loader {
               ok = false;
             }
           }
-          if (kind == TimelineEvent::Kind::AdminResync) {
+          if (kind == TimelineEvent::Kind::AdminResync || kind == TimelineEvent::Kind::Upgrade) {
             event.rule = text(body_fields.take("rule"), body_context + ".rule");
+          } else if (kind == TimelineEvent::Kind::UpdateCa) {
+            event.rule = text(body_fields.take("url"), body_context + ".url");
           } else if (kind == TimelineEvent::Kind::SipNotify) {
             auto sip_event = text(body_fields.take("event"), body_context + ".event");
             static const std::set<std::string> kEvents = {"resync", "check-sync", "reboot_now", "restart_now", "report"};
@@ -787,7 +895,8 @@ class Loader {
         {"parameter", Assertion::Kind::Parameter},      {"converged", Assertion::Kind::Converged},
         {"requests", Assertion::Kind::Requests},        {"request_rate", Assertion::Kind::RequestRate},
         {"syslog", Assertion::Kind::Syslog},            {"errors", Assertion::Kind::Errors},
-        {"sometimes", Assertion::Kind::Sometimes}};
+        {"sometimes", Assertion::Kind::Sometimes},      {"firmware", Assertion::Kind::Firmware},
+        {"uploads", Assertion::Kind::Uploads},          {"custom_ca", Assertion::Kind::CustomCa}};
     std::vector<std::string> present;
     for (const auto& [key, kind] : kKinds) {
       if (fields.has(key)) present.push_back(key);
@@ -824,6 +933,14 @@ class Loader {
           ok = false;
         }
       };
+      auto regex_field = [&](const YAML::Node& at, const std::string& field_context, const std::string& pattern) {
+        try {
+          std::regex check(pattern);
+        } catch (const std::regex_error& failure) {
+          error(at, field_context + ": not a regular expression: " + failure.what());
+          ok = false;
+        }
+      };
       auto share_field = [&] {
         if (auto minimum = share(body_fields.take("share"), body_context + ".share")) result.share_min = *minimum;
       };
@@ -854,14 +971,7 @@ class Loader {
           require_text("matches", result.pattern);
           if (auto server_name = text(body_fields.take("server"), body_context + ".server")) result.server = *server_name;
           counts();
-          if (ok) {
-            try {
-              std::regex check(result.pattern);
-            } catch (const std::regex_error& failure) {
-              error(body, body_context + ".matches: not a regular expression: " + failure.what());
-              ok = false;
-            }
-          }
+          if (ok) regex_field(body, body_context + ".matches", result.pattern);
           break;
         case Assertion::Kind::Errors:
           require_text("err", result.pattern);
@@ -869,6 +979,20 @@ class Loader {
           break;
         case Assertion::Kind::Sometimes:
           require_text("event", result.pattern);
+          break;
+        case Assertion::Kind::Firmware:
+          require_text("equals", result.equals);
+          share_field();
+          break;
+        case Assertion::Kind::Uploads:
+          require_text("server", result.server);
+          if (auto path = text(body_fields.take("path"), body_context + ".path")) result.pattern = *path;
+          counts();
+          if (ok) regex_field(body, body_context + ".path", result.pattern);
+          break;
+        case Assertion::Kind::CustomCa:
+          if (auto name = text(body_fields.take("common_name"), body_context + ".common_name")) result.equals = *name;
+          share_field();
           break;
       }
       if (!result.server.empty()) server_references_.push_back({result.server, where(body), body_context});
@@ -976,6 +1100,12 @@ class Loader {
       if (server && server->kind != ServerKind::Https) {
         errors_.push_back({event.where, "fault: certificate faults need an https server, '" + event.server + "' is " +
                                             std::string(to_string(server->kind))});
+      }
+    }
+    for (const Assertion& checked : result.assertions) {
+      const ServerSpec* server = result.find_server(checked.server);
+      if (checked.kind == Assertion::Kind::Uploads && server && server->kind == ServerKind::Syslog) {
+        errors_.push_back({checked.where, "uploads: '" + checked.server + "' is a syslog server; uploads go to tftp, http or https"});
       }
     }
     for (const auto& reference : selectors_) {

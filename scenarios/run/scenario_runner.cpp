@@ -6,11 +6,13 @@
 #include <array>
 #include <map>
 #include <memory>
+#include <regex>
 #include <set>
 #include <unordered_map>
 
 #include "firmware-core/codec/profile_codec.h"
 #include "firmware-core/config/persistent_config.h"
+#include "firmware-core/fetch/ca_certificate.h"
 #include "firmware-core/fetch/tls_session.h"
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/phone_runtime.h"
@@ -20,6 +22,7 @@
 #include "servers/http/reflector.h"
 #include "sim/fleet/fleet_activity.h"
 #include "sim/fleet/phone_model.h"
+#include "sim/hosting/firmware_files.h"
 #include "sim/hosting/sim_http_server.h"
 #include "sim/hosting/sim_syslog_server.h"
 #include "sim/hosting/sim_tftp_server.h"
@@ -140,6 +143,9 @@ struct SimPhone {
   std::unique_ptr<sim::SimPlatform> platform;
   std::unique_ptr<fw::PhoneRuntime> runtime;
   fw::PhoneRuntimeSettings settings;
+  // The version the firmware last booted (factory, or the active bank after an upgrade), kept
+  // while the phone is off.
+  std::string running_version;
   // Observed through the trace.
   std::optional<Instant> powered_at;
   bool first_success_seen = false;
@@ -228,10 +234,30 @@ class Runner {
     world_.network.set_default_link(link);
   }
 
+  // Whether any file, from the start or by a set_file event, serves a CA certificate of `issuer`
+  // (nullopt: of any authority).
+  bool serves_ca_certificate(std::optional<CertificateIssuer> issuer) const {
+    auto serves = [&](const ServedFile& file) {
+      return file.ca_certificate && (!issuer || *file.ca_certificate == *issuer);
+    };
+    for (const ServerSpec& server : scenario_.servers) {
+      if (std::any_of(server.files.begin(), server.files.end(), serves)) return true;
+    }
+    return std::any_of(scenario_.timeline.begin(), scenario_.timeline.end(),
+                       [&](const TimelineEvent& event) { return event.file && serves(*event.file); });
+  }
+
+  bool uses_custom_ca() const {
+    return serves_ca_certificate(CertificateIssuer::Custom) ||
+           std::any_of(scenario_.servers.begin(), scenario_.servers.end(), [](const ServerSpec& server) {
+             return server.certificate && server.certificate->issuer == CertificateIssuer::Custom;
+           });
+  }
+
   fw::Result<void> build_pki() {
     bool any_https = false;
     for (const ServerSpec& server : scenario_.servers) any_https |= server.kind == ServerKind::Https;
-    if (!any_https) return {};
+    if (!any_https && !serves_ca_certificate(std::nullopt)) return {};
     // One seeded OpenSSL library for the whole world: keys, certificates and handshakes replay.
     auto library = sim::make_seeded_crypto_library(fw::derive_seed(seed_, kRunnerEntityBase + (std::uint64_t{4} << 20)));
     if (!library) return fw::fail(library.error());
@@ -246,6 +272,12 @@ class Runner {
     provisioning_ca_.emplace(std::move(*provisioning));
     manufacturer_ca_.emplace(std::move(*manufacturer));
     untrusted_ca_.emplace(std::move(*untrusted));
+    // Only when used, so that the other scenarios' seeded keys stay what they were.
+    if (uses_custom_ca()) {
+      auto custom = sim::CertificateAuthority::create_root("phonesim Custom Root", roots, crypto_library_);
+      if (!custom) return fw::fail(fw::ErrorCode::InvalidValue, "creating the simulated custom CA failed");
+      custom_ca_.emplace(std::move(*custom));
+    }
     fw::TlsContextOptions phone_trust;
     phone_trust.trusted_certificates_pem = {provisioning_ca_->certificate_pem()};
     phone_trust.library = crypto_library_;
@@ -365,7 +397,9 @@ class Runner {
           fault_plan(spec.name), fw::derive_seed(seed_, kRunnerEntityBase + (std::uint64_t{3} << 20) + servers_.size()));
       switch (spec.kind) {
         case ServerKind::Tftp: {
-          auto started = sim::SimTftpServer::start(world_, endpoint, *server->root, {},
+          srv::TftpServerSettings settings;
+          settings.writes_enabled = spec.uploads;
+          auto started = sim::SimTftpServer::start(world_, endpoint, *server->root, settings,
                                                    server->faults->tftp_hook(*server->root));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
           server->tftp = std::move(*started);
@@ -450,6 +484,7 @@ class Runner {
     switch (issuer) {
       case CertificateIssuer::Provisioning: issued = provisioning_ca_->issue_server(hosts, {spec.address}, validity); break;
       case CertificateIssuer::Untrusted: issued = untrusted_ca_->issue_server(hosts, {spec.address}, validity); break;
+      case CertificateIssuer::Custom: issued = custom_ca_->issue_server(hosts, {spec.address}, validity); break;
       case CertificateIssuer::SelfSigned:
         issued = sim::make_self_signed_server(hosts.empty() ? spec.address.to_string() : hosts.front(), validity,
                                               crypto_library_);
@@ -522,6 +557,8 @@ class Runner {
         phone->settings.agent.key_derivation =
             group.md5_only ? fw::KeyDerivation::Md5Only : fw::KeyDerivation::Sha256ThenMd5;
         phone->settings.tls_context = phone_tls_;
+        // A custom CA (Custom_CA_Rule) is trusted beside the factory roots, not instead of them.
+        if (provisioning_ca_) phone->settings.builtin_roots_pem = {provisioning_ca_->certificate_pem()};
         phone->settings.value_pool = &value_pool_;
         if (mutual_tls && group.mic) {
           auto mic = manufacturer_ca_->issue_phone(
@@ -543,6 +580,7 @@ class Runner {
         }
         phone->runtime = std::make_unique<fw::PhoneRuntime>(*phone->platform, phone->identity, decoder_,
                                                             phone->settings);
+        phone->running_version = phone->runtime->identity().software_version;
         SimPhone* raw = phone.get();
         phone->platform->set_reboot_handler([this, raw] { start_firmware(*raw); });
         phone_by_name_.emplace(phone->name, phones_.size());
@@ -556,6 +594,7 @@ class Runner {
   void start_firmware(SimPhone& phone) {
     phone.runtime.reset();
     phone.runtime = std::make_unique<fw::PhoneRuntime>(*phone.platform, phone.identity, decoder_, phone.settings);
+    phone.running_version = phone.runtime->identity().software_version;
     phone.powered_at = world_.engine.now();
     phone.runtime->power_on(phone.dhcp);
   }
@@ -646,6 +685,8 @@ class Runner {
           break;
         }
         case TimelineEvent::Kind::AdminResync:
+        case TimelineEvent::Kind::Upgrade:
+        case TimelineEvent::Kind::UpdateCa:
         case TimelineEvent::Kind::SipNotify:
         case TimelineEvent::Kind::Call:
         case TimelineEvent::Kind::WallClockStep:
@@ -702,6 +743,8 @@ class Runner {
     if (!phone.runtime || !phone.platform->powered()) return;  // a phone that is off hears nothing
     switch (event.kind) {
       case TimelineEvent::Kind::AdminResync: phone.runtime->admin_resync(event.rule); break;
+      case TimelineEvent::Kind::Upgrade: phone.runtime->admin_upgrade(event.rule); break;
+      case TimelineEvent::Kind::UpdateCa: phone.runtime->admin_update_ca(event.rule); break;
       case TimelineEvent::Kind::SipNotify: phone.runtime->sip_notify(event.sip_event); break;
       case TimelineEvent::Kind::Call: start_call(phone, event.line, call_length); break;
       case TimelineEvent::Kind::WallClockStep:
@@ -715,6 +758,9 @@ class Runner {
   // Puts a served file (expanded per phone when its path holds identity macros) on a server.
   void install_file(SimServer& server, const ServedFile& file) {
     auto packed = [&](std::string_view content) -> fw::Bytes {
+      // Images and certificates are served as built (the loader refuses packing for them).
+      if (file.firmware) return sim::sim_firmware_image(file.firmware->family, file.firmware->version);
+      if (file.ca_certificate) return fw::to_bytes(authority(*file.ca_certificate).certificate_pem());
       fw::EncodeOptions options;
       options.gzip = file.packing.gzip;
       options.key = file.packing.key;
@@ -735,6 +781,17 @@ class Runner {
     for (const auto& phone : phones_) {
       server.root->put(expand_identity(file.path, phone->identity), packed(expand_identity(file.content, phone->identity)));
     }
+  }
+
+  // The run's CA `issuer` names (build_pki() made it: a file or server refers to it).
+  const sim::CertificateAuthority& authority(CertificateIssuer issuer) const {
+    switch (issuer) {
+      case CertificateIssuer::Custom: return *custom_ca_;
+      case CertificateIssuer::Untrusted: return *untrusted_ca_;
+      case CertificateIssuer::Provisioning:
+      case CertificateIssuer::SelfSigned: break;
+    }
+    return *provisioning_ca_;
   }
 
   // --- observing ------------------------------------------------------------------------------
@@ -852,6 +909,33 @@ class Runner {
     return peak;
   }
 
+  // ", last upgrade failed: file not found" for evidence; empty without an attempt (or when off).
+  static std::string last_upgrade(const SimPhone& phone) {
+    if (!phone.runtime || phone.runtime->agent().status().recent_upgrades.empty()) return "";
+    const fw::UpgradeOutcome& last = phone.runtime->agent().status().recent_upgrades.front();
+    return last.success ? ", last upgrade check: " + last.result : ", last upgrade failed: " + last.result;
+  }
+
+  // The installed custom CA's CN, or nullopt. For a phone that is off: the CA its flash holds
+  // (restored at the next boot).
+  static std::optional<std::string> custom_ca_name(const SimPhone& phone) {
+    if (phone.runtime) {
+      const fw::CustomCaStatus& status = phone.runtime->agent().custom_ca_status();
+      if (status.installed) return status.installed_cn;
+      return std::nullopt;
+    }
+    auto stored = phone.platform->flash().read(fw::PhoneRuntime::kCustomCaSlot);
+    auto certificate = stored ? fw::parse_ca_certificate(*stored) : fw::Result<fw::CaCertificate>(fw::fail(stored.error()));
+    if (certificate) return certificate->common_name;
+    return std::nullopt;
+  }
+
+  static std::string custom_ca_failure(const SimPhone& phone) {
+    if (!phone.runtime) return "off, no custom CA on flash";
+    const fw::CustomCaStatus& status = phone.runtime->agent().custom_ca_status();
+    return status.last_error.empty() ? "no custom CA installed" : "no custom CA installed, last error: " + status.last_error;
+  }
+
   void check_count(AssertionResult& result, const Assertion& assertion, std::uint64_t count) {
     std::string expected;
     if (assertion.at_least) expected += "at least " + std::to_string(*assertion.at_least);
@@ -938,6 +1022,60 @@ class Runner {
         auto found = errors_by_err_.find(assertion.pattern);
         result.name = assertion.name.empty() ? "failed resyncs with $ERR '" + assertion.pattern + "'" + by : assertion.name;
         check_count(result, assertion, found == errors_by_err_.end() ? 0 : found->second);
+        break;
+      }
+      case Assertion::Kind::Firmware: {
+        std::uint64_t running = 0;
+        for (std::size_t phone_index : phones) {
+          const SimPhone& phone = *phones_[phone_index];
+          if (phone.running_version == assertion.equals) {
+            ++running;
+          } else if (result.evidence.size() < kEvidenceLinesMax) {
+            result.evidence.push_back(phone.name + ": runs " + phone.running_version + last_upgrade(phone));
+          }
+        }
+        result.name = assertion.name.empty() ? "firmware " + assertion.equals + by : assertion.name;
+        result.expected = "at least " + format_ppm(assertion.share_min.parts_per_million) + " of " +
+                          std::to_string(phones.size()) + " phones run " + assertion.equals;
+        result.actual = format_share(running, phones.size());
+        result.passed = !phones.empty() && running * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
+        break;
+      }
+      case Assertion::Kind::Uploads: {
+        const SimServer* server = server_named(assertion.server);
+        const std::regex path(assertion.pattern.empty() ? std::string(".*") : assertion.pattern);
+        std::uint64_t count = 0;
+        static const std::vector<srv::FileRoot::Upload> kNone;
+        for (const srv::FileRoot::Upload& upload : server ? server->root->uploads() : kNone) {
+          if (std::regex_search(upload.path, path)) {
+            ++count;
+          } else if (result.evidence.size() < kEvidenceLinesMax) {
+            result.evidence.push_back("not matching: " + upload.path);
+          }
+        }
+        result.name = assertion.name.empty()
+                          ? "uploads at " + assertion.server + (assertion.pattern.empty() ? "" : " matching /" + assertion.pattern + "/") + by
+                          : assertion.name;
+        check_count(result, assertion, count);
+        break;
+      }
+      case Assertion::Kind::CustomCa: {
+        std::uint64_t installed = 0;
+        for (std::size_t phone_index : phones) {
+          const SimPhone& phone = *phones_[phone_index];
+          const std::optional<std::string> common_name = custom_ca_name(phone);
+          if (common_name && (assertion.equals.empty() || *common_name == assertion.equals)) {
+            ++installed;
+          } else if (result.evidence.size() < kEvidenceLinesMax) {
+            result.evidence.push_back(phone.name + ": " + (common_name ? "CA '" + *common_name + "' installed" : custom_ca_failure(phone)));
+          }
+        }
+        const std::string which = assertion.equals.empty() ? "a custom CA" : "custom CA '" + assertion.equals + "'";
+        result.name = assertion.name.empty() ? which + " installed" + by : assertion.name;
+        result.expected = "at least " + format_ppm(assertion.share_min.parts_per_million) + " of " +
+                          std::to_string(phones.size()) + " phones have " + which + " installed";
+        result.actual = format_share(installed, phones.size());
+        result.passed = !phones.empty() && installed * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
         break;
       }
       case Assertion::Kind::Sometimes: {
@@ -1036,6 +1174,7 @@ class Runner {
   std::optional<sim::CertificateAuthority> provisioning_ca_;
   std::optional<sim::CertificateAuthority> manufacturer_ca_;
   std::optional<sim::CertificateAuthority> untrusted_ca_;
+  std::optional<sim::CertificateAuthority> custom_ca_;  // only when the scenario uses it
   std::shared_ptr<const fw::TlsContext> phone_tls_;
   std::vector<std::unique_ptr<SimServer>> servers_;
   // The phones' configuration values, interned once for the fleet (declared before the phones,

@@ -331,6 +331,126 @@ TEST(ScenarioLoaderTest, ReadsGroupCalls) {
   EXPECT_NE(all_errors(broken).find("calls.gap: must be longer than 0"), std::string::npos) << all_errors(broken);
 }
 
+TEST(ScenarioLoaderTest, ReadsFirmwareUploadsCustomCaEventsAndAssertions) {
+  LoadResult result = load(R"(fleet:
+  - {name: desk, count: 2}
+servers:
+  - name: tftp
+    kind: tftp
+    address: 192.168.1.200
+    uploads: true
+    firmware:
+      - {version: sip88xx.12-0-2MPP0001-1}
+      - {version: "7.6.2", family: CP-8841-3PCC, path: /spa/load.bin}
+  - name: web
+    kind: https
+    address: 192.168.1.201
+    certificate: {issuer: custom}
+    files:
+      - {path: /ca.pem, ca_certificate: custom}
+timeline:
+  - {at: 1m, upgrade: {phones: all, rule: "http://192.168.1.201/x.loads"}}
+  - {at: 2m, upgrade: {phones: "desk[1]"}}
+  - {at: 3m, update_ca: {phones: desk, url: "http://192.168.1.201/ca.pem"}}
+  - {at: 4m, update_ca: {phones: all}}
+  - {at: 5m, set_file: {server: tftp, path: /late.loads, firmware: sip68xx.12-0-3MPP0001-1}}
+assertions:
+  - firmware: {equals: sip88xx.12-0-2MPP0001-1, share: 50%}
+  - uploads: {server: tftp, path: "^/reports/", at_least: 2}
+  - uploads: {server: web, at_most: 0}
+  - custom_ca: {common_name: phonesim Custom Root}
+  - {phones: desk, custom_ca: {share: 10%}}
+)");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  const Scenario& scenario = *result.scenario;
+  const ServerSpec& tftp = scenario.servers[0];
+  EXPECT_TRUE(tftp.uploads);
+  ASSERT_EQ(tftp.files.size(), 2u);
+  EXPECT_EQ(tftp.files[0].path, "/sip88xx.12-0-2MPP0001-1.loads");
+  ASSERT_TRUE(tftp.files[0].firmware);
+  EXPECT_EQ(tftp.files[0].firmware->family, "sip88xx");  // derived as the phone derives its own
+  EXPECT_EQ(tftp.files[1].path, "/spa/load.bin");
+  EXPECT_EQ(tftp.files[1].firmware->family, "CP-8841-3PCC");
+  EXPECT_EQ(tftp.files[1].firmware->version, "7.6.2");
+  EXPECT_FALSE(scenario.servers[1].uploads);
+  EXPECT_EQ(scenario.servers[1].certificate->issuer, CertificateIssuer::Custom);
+  EXPECT_EQ(scenario.servers[1].files[0].ca_certificate, CertificateIssuer::Custom);
+  ASSERT_EQ(scenario.timeline.size(), 5u);
+  EXPECT_EQ(scenario.timeline[0].kind, TimelineEvent::Kind::Upgrade);
+  EXPECT_EQ(scenario.timeline[0].rule, "http://192.168.1.201/x.loads");
+  EXPECT_FALSE(scenario.timeline[1].rule);
+  EXPECT_EQ(scenario.timeline[1].phones.index, 1u);
+  EXPECT_EQ(scenario.timeline[2].kind, TimelineEvent::Kind::UpdateCa);
+  EXPECT_EQ(scenario.timeline[2].rule, "http://192.168.1.201/ca.pem");
+  EXPECT_FALSE(scenario.timeline[3].rule);
+  EXPECT_EQ(scenario.timeline[4].file->firmware->family, "sip68xx");
+  ASSERT_EQ(scenario.assertions.size(), 5u);
+  EXPECT_EQ(scenario.assertions[0].kind, Assertion::Kind::Firmware);
+  EXPECT_EQ(scenario.assertions[0].equals, "sip88xx.12-0-2MPP0001-1");
+  EXPECT_EQ(scenario.assertions[0].share_min.parts_per_million, 500'000u);
+  EXPECT_EQ(scenario.assertions[1].kind, Assertion::Kind::Uploads);
+  EXPECT_EQ(scenario.assertions[1].pattern, "^/reports/");
+  EXPECT_EQ(scenario.assertions[1].at_least, 2u);
+  EXPECT_EQ(scenario.assertions[2].pattern, "");
+  EXPECT_EQ(scenario.assertions[3].kind, Assertion::Kind::CustomCa);
+  EXPECT_EQ(scenario.assertions[3].equals, "phonesim Custom Root");
+  EXPECT_EQ(scenario.assertions[3].share_min.parts_per_million, 1'000'000u);
+  EXPECT_EQ(scenario.assertions[4].equals, "");
+}
+
+TEST(ScenarioLoaderTest, RejectsMisusedFirmwareUploadsAndCaFiles) {
+  LoadResult result = load(R"(fleet:
+  - {name: desk, count: 1}
+servers:
+  - name: web
+    kind: http
+    address: 192.168.1.201
+    uploads: true
+    firmware:
+      - {version: "7.6.2"}
+      - {family: sip88xx}
+      - {version: sip88xx.12-0-2, path: x.loads}
+    files:
+      - {path: /a, content: x, firmware: sip88xx.12-0-2}
+      - {path: /b, firmware: sip88xx.12-0-2, gzip: true}
+      - {path: /c, ca_certificate: manufacturer}
+      - {path: /d, content: x, family: sip88xx}
+timeline:
+  - {at: 1m, upgrade: {phones: desk, url: "http://x"}}
+  - {at: 1m, update_ca: {rule: "http://x"}}
+assertions:
+  - uploads: {server: web, path: "(", at_least: 1}
+  - uploads: {server: nowhere, at_least: 1}
+  - firmware: {share: 100%}
+  - uploads: {server: web}
+)");
+  ASSERT_FALSE(result.scenario);
+  const std::string errors = all_errors(result);
+  LoadResult syslog = load("fleet:\n  - count: 1\nservers:\n  - {name: log, kind: syslog, address: 192.168.1.210}\n"
+                           "assertions:\n  - uploads: {server: log, at_least: 1}\n");
+  EXPECT_NE(all_errors(syslog).find("test.yaml:6: uploads: 'log' is a syslog server"), std::string::npos)
+      << all_errors(syslog);
+  for (const char* expected : {
+           "test.yaml:7: servers[0].uploads: only for tftp (http and https always accept PUT and POST)",
+           "test.yaml:9: servers[0].firmware[0]: cannot tell the model family from '7.6.2'; give 'family'",
+           "test.yaml:10: servers[0].firmware[1]: 'version' is required",
+           "test.yaml:11: servers[0].firmware[2].path: must start with '/'",
+           "test.yaml:13: servers[0].files[0]: give one of 'content', 'file', 'firmware' or 'ca_certificate'",
+           "test.yaml:14: servers[0].files[1]: 'gzip' and 'key' pack profiles",
+           "test.yaml:15: servers[0].files[2].ca_certificate: expected provisioning, custom or untrusted",
+           "test.yaml:16: servers[0].files[3].family: only meaningful with 'firmware'",
+           "test.yaml:18: timeline[0].upgrade: unknown key 'url' (known keys: phones, rule)",
+           "test.yaml:19: timeline[1].update_ca: 'phones' is required",
+           "test.yaml:19: timeline[1].update_ca: unknown key 'rule'",
+           "test.yaml:21: assertions[0].uploads.path: not a regular expression",
+           "test.yaml:22: assertions[1].uploads: no server named 'nowhere'",
+           "test.yaml:23: assertions[2].firmware: 'equals' is required",
+           "test.yaml:24: assertions[3].uploads: give 'at_least', 'at_most' or both",
+       }) {
+    EXPECT_NE(errors.find(expected), std::string::npos) << expected << "\n" << errors;
+  }
+}
+
 TEST(ScenarioLoaderTest, MissingFileIsReported) {
   LoadResult result = load_scenario_file("/no/such/scenario.yaml");
   ASSERT_FALSE(result.scenario);

@@ -459,3 +459,164 @@ TEST(ScenarioRunnerTest, FromCountsOnlyLaterRequests) {
 
 }  // namespace
 }  // namespace scn
+
+namespace scn {
+namespace {
+
+const AssertionResult& named(const RunReport& report, std::string_view name) {
+  for (const AssertionResult& result : report.assertions) {
+    if (result.name == name) return result;
+  }
+  ADD_FAILURE() << "no assertion named " << name;
+  return report.assertions.front();
+}
+
+// /admin/upgrade with a one-shot rule: the phone given a hosted load (under its product series,
+// $PSN, expanded per phone) reboots into it and keeps reporting it while off; the one given a
+// missing load stays on its version, with the failure as evidence.
+constexpr std::string_view kUpgrade = R"(name: upgrade
+duration: 20m
+servers:
+  - name: tftp
+    kind: tftp
+    address: 192.168.1.200
+    firmware:
+      - {version: sip88xx.12-0-2MPP0001-1, path: /$PSN/sip88xx.12-0-2MPP0001-1.loads}
+fleet:
+  - name: desk
+    count: 2
+    model: CP-8841-3PCC
+    firmware: sip88xx.12-0-1MPP0001-1
+    parameters:
+      Resync_On_Reset: "No"
+timeline:
+  - {at: 1m, upgrade: {phones: "desk[0]", rule: "tftp://192.168.1.200/8841/sip88xx.12-0-2MPP0001-1.loads"}}
+  - {at: 1m, upgrade: {phones: "desk[1]", rule: "tftp://192.168.1.200/sip88xx.12-0-9MPP0001-1.loads"}}
+  - {at: 15m, power_off: "desk[0]"}
+assertions:
+  - {name: before, by: 59s, firmware: {equals: sip88xx.12-0-1MPP0001-1, share: 100%}}
+  - {name: upgraded, phones: "desk[0]", by: 5m, firmware: {equals: sip88xx.12-0-2MPP0001-1, share: 100%}}
+  - {name: kept while off, phones: "desk[0]", firmware: {equals: sip88xx.12-0-2MPP0001-1, share: 100%}}
+  - {name: everyone, firmware: {equals: sip88xx.12-0-2MPP0001-1, share: 100%}}
+)";
+
+TEST(ScenarioRunnerTest, UpgradeEventInstallsTheHostedLoadAndFirmwareIsAsserted) {
+  Scenario scenario = load(kUpgrade);
+  auto report = run_scenario(scenario, {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(named(*report, "before").passed);
+  EXPECT_TRUE(named(*report, "upgraded").passed) << named(*report, "upgraded").actual;
+  EXPECT_TRUE(named(*report, "kept while off").passed);
+  const AssertionResult& everyone = named(*report, "everyone");
+  EXPECT_FALSE(everyone.passed);
+  EXPECT_EQ(everyone.actual, "50.0% (1 of 2)");
+  ASSERT_EQ(everyone.evidence.size(), 1u);
+  EXPECT_EQ(everyone.evidence[0], "desk[1]: runs sip88xx.12-0-1MPP0001-1, last upgrade failed: file not found");
+  EXPECT_EQ(report->servers[0].requests, 2u);
+}
+
+// Report uploads: a TFTP server stores writes only with `uploads: true`; the assertion counts
+// uploads by path.
+constexpr std::string_view kUploads = R"(name: uploads
+duration: 5m
+servers:
+  - {name: open, kind: tftp, address: 192.168.1.200, uploads: true}
+  - {name: closed, kind: tftp, address: 192.168.1.201}
+fleet:
+  - name: desk
+    count: 3
+    parameters:
+      Report_Rule: "tftp://192.168.1.200/reports/$MA.xml [--delta]tftp://192.168.1.200/other.xml [--delta]tftp://192.168.1.201/reports/$MA.xml"
+      Resync_On_Reset: "No"
+timeline:
+  - {at: 1m, sip_notify: {phones: all, event: report}}
+assertions:
+  - {name: none before, by: 59s, uploads: {server: open, at_most: 0}}
+  - {name: by path, uploads: {server: open, path: "^/reports/[0-9a-f]{12}\\.xml$", at_least: 3, at_most: 3}}
+  - {name: all, uploads: {server: open, at_least: 6, at_most: 6}}
+  - {name: refused, uploads: {server: closed, at_least: 1}}
+)";
+
+TEST(ScenarioRunnerTest, UploadsAreCountedByPathOnServersThatAcceptThem) {
+  Scenario scenario = load(kUploads);
+  auto report = run_scenario(scenario, {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(named(*report, "none before").passed);
+  const AssertionResult& by_path = named(*report, "by path");
+  EXPECT_TRUE(by_path.passed) << by_path.actual;
+  ASSERT_FALSE(by_path.evidence.empty());
+  EXPECT_EQ(by_path.evidence[0], "not matching: /other.xml");
+  EXPECT_TRUE(named(*report, "all").passed) << named(*report, "all").actual;
+  const AssertionResult& refused = named(*report, "refused");
+  EXPECT_FALSE(refused.passed);
+  EXPECT_EQ(refused.actual, "0");
+}
+
+// An HTTPS server with a certificate from the custom CA, its PEM served over HTTP: refused until
+// /admin/updateca installs it; the CA survives a reboot and the whole run replays from the seed
+// (the phones' new trust store keeps the seeded crypto library).
+constexpr std::string_view kCustomCa = R"(name: custom ca
+seed: 5
+duration: 10m
+servers:
+  - name: web
+    kind: https
+    address: 192.168.1.200
+    certificate: {issuer: custom}
+    files:
+      - {path: /basic.txt, content: <flat-profile><GPP_A>ok</GPP_A></flat-profile>}
+  - name: ca
+    kind: http
+    address: 192.168.1.201
+    files:
+      - {path: /ca.pem, ca_certificate: custom}
+      - {path: /provisioning.pem, ca_certificate: provisioning}
+fleet:
+  - name: desk
+    count: 2
+    parameters:
+      Profile_Rule: https://192.168.1.200/basic.txt
+      Resync_Random_Delay: "0"
+      Resync_Error_Retry_Delay: "60"
+timeline:
+  - {at: 2m, update_ca: {phones: "desk[0]", url: "http://192.168.1.201/ca.pem"}}
+  - {at: 2m, update_ca: {phones: "desk[1]", url: "http://192.168.1.201/provisioning.pem"}}
+  - {at: 6m, reboot: all}
+  - {at: 9m, power_off: all}
+assertions:
+  - {name: none at first, by: 1m, custom_ca: {share: 50%}}
+  - {name: custom, phones: "desk[0]", by: 5m, custom_ca: {common_name: phonesim Custom Root}}
+  - {name: provisioned, phones: "desk[0]", by: 5m, parameter: {name: GPP_A, equals: ok}}
+  - {name: wrong CA, phones: "desk[1]", by: 5m, custom_ca: {common_name: phonesim Custom Root}}
+  - {name: kept on flash, phones: "desk[0]", custom_ca: {common_name: phonesim Custom Root}}
+)";
+
+TEST(ScenarioRunnerTest, UpdateCaTrustsTheCustomCaAndReplays) {
+  Scenario scenario = load(kCustomCa);
+  std::ostringstream pcap;
+  std::ostringstream pcap_again;
+  RunOptions options;
+  options.pcap_out = &pcap;
+  auto report = run_scenario(scenario, options);
+  options.pcap_out = &pcap_again;
+  auto again = run_scenario(scenario, options);
+  ASSERT_TRUE(report && again);
+  EXPECT_EQ(report->trace_hash, again->trace_hash);
+  // The handshakes after the install too: the new trust store draws from the seeded library.
+  EXPECT_TRUE(pcap.str() == pcap_again.str()) << "pcap differs between two runs of one seed";
+  const AssertionResult& none = named(*report, "none at first");
+  EXPECT_FALSE(none.passed);
+  ASSERT_FALSE(none.evidence.empty());
+  EXPECT_EQ(none.evidence[0], "desk[0]: no custom CA installed");
+  EXPECT_TRUE(named(*report, "custom").passed) << named(*report, "custom").actual;
+  EXPECT_TRUE(named(*report, "provisioned").passed);
+  const AssertionResult& wrong = named(*report, "wrong CA");
+  EXPECT_FALSE(wrong.passed);
+  ASSERT_EQ(wrong.evidence.size(), 1u);
+  EXPECT_EQ(wrong.evidence[0], "desk[1]: CA 'phonesim Provisioning Root' installed");
+  EXPECT_TRUE(named(*report, "kept on flash").passed) << named(*report, "kept on flash").evidence.size();
+  EXPECT_GE(report->errors_by_err.at("certificate rejected"), 2u);
+}
+
+}  // namespace
+}  // namespace scn
