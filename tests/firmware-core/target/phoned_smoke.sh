@@ -47,6 +47,8 @@ wait_for() {
     sleep 0.1
   done
 }
+# started_or_exited PID PATTERN FILE: the process printed PATTERN into FILE, or it has exited.
+started_or_exited() { grep -q "$2" "$3" || ! kill -0 "$1"; }
 admin_get() { timeout 10 curl -sS -f "http://127.0.0.1:$admin_port$1"; }
 cfg_has() { admin_get /admin/cfg.xml >"$work/cfg.xml" && grep -q "$1" "$work/cfg.xml"; }
 
@@ -56,7 +58,8 @@ printf '<flat-profile>\n  <GPP_B>admin-resync</GPP_B>\n</flat-profile>\n' >"$wor
 # Port 0: the kernel picks a free port, which http.server prints (-u: unbuffered, into the file).
 python3 -u -m http.server --bind 127.0.0.1 --directory "$work/root" 0 >"$work/http.out" 2>&1 &
 server=$!
-wait_for grep -q '^Serving HTTP on 127\.0\.0\.1 port ' "$work/http.out" ||
+wait_for started_or_exited "$server" '^Serving HTTP on 127\.0\.0\.1 port ' "$work/http.out"
+grep -q '^Serving HTTP on 127\.0\.0\.1 port ' "$work/http.out" ||
   fail "python3 http.server did not start"
 http_port=$(sed -n 's/^Serving HTTP on 127\.0\.0\.1 port \([0-9]*\) .*/\1/p' "$work/http.out")
 
@@ -64,7 +67,9 @@ start_phoned() {
   "$@" --mac 00:0e:08:ab:cd:ef --state-dir "$work/state" --admin 127.0.0.1:0 \
     --sip 127.0.0.1:0 >"$work/phoned.out" 2>"$work/phoned.err" &
   phone=$!
-  wait_for grep -q '^admin ' "$work/phoned.out" || fail "phoned did not start"
+  # Stops waiting early when phoned has exited (a bad flag, a missing library under qemu).
+  wait_for started_or_exited "$phone" '^admin ' "$work/phoned.out"
+  grep -q '^admin ' "$work/phoned.out" || fail "phoned did not start"
   admin_port=$(sed -n 's/^admin 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/phoned.out")
 }
 stop_phoned() {
