@@ -5,20 +5,22 @@
 #   GET /admin/resync?http://... -> the HTTP profile in cfg.xml, status.xml says success;
 #   a secret (GPP_SA) is masked in cfg.xml; the success syslog line reaches provserver --syslog;
 #   POST /CGI/Execute with a Resync: item -> that profile, a malformed body -> CiscoIPPhoneError;
+#   GET /admin/upgrade?http://... (an image from `phonesim firmware build`) -> a reboot into the
+#   new version (status.xml), kept across a restart;
 #   SIP NOTIFY (python3 on UDP) Event: check-sync -> 200 OK and a resync, an unknown event -> 489,
 #   reboot_now -> a reboot; GET /admin/reboot; SIGTERM exits 0, and a restarted phoned (no
 #   --param) still has the configuration from its --state-dir.
 #
-#   phoned_interop.sh PHONED PROVSERVER WORK_DIR
+#   phoned_interop.sh PHONED PROVSERVER PHONESIM WORK_DIR
 #
 # Exit 0 passed, 1 failed, 77 (ctest SKIP_RETURN_CODE) without curl or python3. Bounded: curl under
 # `timeout`, every wait at most 10 s, both daemons killed on any exit.
 set -eu
-if [ "$#" -ne 3 ]; then
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+if [ "$#" -ne 4 ]; then
+  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
-phoned=$1 provserver=$2 work=$3
+phoned=$1 provserver=$2 phonesim=$3 work=$4
 for tool in curl timeout python3; do
   command -v "$tool" >/dev/null 2>&1 || { echo "skipped: $tool is not installed"; exit 77; }
 done
@@ -55,6 +57,10 @@ printf '<flat-profile>\n  <GPP_A>from-tftp</GPP_A>\n  <GPP_SA>s3cret-value</GPP_
 printf '<flat-profile>\n  <GPP_B>from-http</GPP_B>\n</flat-profile>\n' >"$work/root/b.cfg"
 printf '<flat-profile>\n  <GPP_C>from-execute</GPP_C>\n</flat-profile>\n' >"$work/root/c.cfg"
 
+# provserver reads its root at start: the firmware image must be there before.
+new_version=sip88xx.12-0-2MPP0001-1
+"$phonesim" firmware build --version "$new_version" --body-bytes 100000 \
+  -o "$work/root/$new_version.loads" >/dev/null || fail "phonesim firmware build"
 "$provserver" --root "$work/root" --tftp 127.0.0.1:0 --http 127.0.0.1:0 \
   --syslog 127.0.0.1:0 --syslog-out "$work/syslog.txt" >"$work/provserver.out" 2>&1 &
 server=$!
@@ -140,6 +146,14 @@ code=$(timeout 10 curl -sS -o "$work/execute_bad.xml" -w '%{http_code}' \
   fail "malformed CGI/Execute answered $code: $(cat "$work/execute_bad.xml")"
 ok "POST /CGI/Execute malformed body -> 400 CiscoIPPhoneError"
 
+reboots=$(grep -c rebooting "$work/phoned.err" || true)
+admin_get "/admin/upgrade?http%3A%2F%2F127.0.0.1%3A$http_port%2F$new_version.loads" >/dev/null ||
+  fail "admin upgrade"
+wait_for test "$(grep -c rebooting "$work/phoned.err")" -gt "$reboots" || fail "no reboot after the upgrade"
+running_version() { admin_get /admin/status.xml | grep -q "<firmware>$1</firmware>"; }
+wait_for running_version "$new_version" || fail "status.xml: $(admin_get /admin/status.xml)"
+ok "GET /admin/upgrade -> image verified, installed, rebooted into $new_version"
+
 before=$(tftp_fetches)
 reply=$(sip_send check-sync) || fail "SIP NOTIFY check-sync: no or bad reply"
 [ "$reply" = "SIP/2.0 200 OK" ] || fail "SIP NOTIFY check-sync answered '$reply'"
@@ -164,5 +178,6 @@ ok "SIGTERM: clean exit 0"
 start_phoned
 cfg_has '<GPP_B ua="na">from-http</GPP_B>' || fail "configuration lost across a restart"
 cfg_has "tftp://127.0.0.1:$tftp_port/basic.cfg" || fail "Profile_Rule lost across a restart"
+running_version "$new_version" || fail "the installed firmware bank was not booted after a restart"
 ok "a restarted phoned has its configuration from --state-dir"
 stop_phoned
