@@ -13,11 +13,19 @@
 //   --fault tftp:drop,share=25%   --fault latency=300ms   --fault https:truncate=100
 //
 // Parsing is pure; provserver builds one ServerFaults per server from the windows for it.
+//
+// `provserver --limit SPEC`: a server's concurrency limit with queueing (servers/admission).
+//
+//   SPEC = SERVER "=" IN_SERVICE ["," "queue=" WAITING]     SERVER = tftp | http | https | all
+//
+//   --limit http=1,queue=1   (one connection served, one waiting, the next closed unread)
+//   --limit tftp=50,queue=200   (TFTP: past the queue ERROR 0 "server busy")
 
 #include <string>
 #include <string_view>
 
 #include "firmware-core/base/result.h"
+#include "servers/admission/service_queue.h"
 #include "servers/faults/server_faults.h"
 
 namespace srv {
@@ -36,5 +44,19 @@ struct FaultSpec {
 // server, kind or key, a missing or malformed value, a share over 100%, a key the kind does not
 // take).
 fw::Result<FaultSpec> parse_fault_spec(std::string_view text);
+
+// The largest in-service count and queue a --limit takes.
+inline constexpr std::uint32_t kLimitPlacesMax = 1'000'000;
+
+struct LimitSpec {
+  FaultTarget target = FaultTarget::All;
+  ServiceQueueSettings limit;
+
+  bool applies_to(FaultTarget server) const { return target == FaultTarget::All || target == server; }
+};
+
+// Parses one --limit argument. Errors: InvalidValue naming the part that is wrong (unknown
+// server or key, an in-service count of 0, a number past kLimitPlacesMax).
+fw::Result<LimitSpec> parse_limit_spec(std::string_view text);
 
 }  // namespace srv

@@ -4,6 +4,12 @@
 //   provserver --root DIR [--tftp ADDR:PORT] [--http ADDR:PORT]
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
 //              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
+//              [--limit SERVER=N[,queue=M]]...
+//
+// --limit gives a server a concurrency limit with a bounded FIFO queue (servers/admission):
+// HTTP(S) connections past it wait unread, TFTP requests wait keyed by the client's endpoint;
+// past the queue HTTP(S) connections are closed unread, TFTP requests get ERROR 0 "server busy".
+// At exit each limited server prints one "queue" line (peak, refused, wait percentiles).
 //
 // --fault adds a fault window (servers/faults/fault_spec.h: "http:status=503,share=50%,for=60s");
 // each server gets a ServerFaults with the windows for it, times counted from the start, drawn
@@ -56,6 +62,7 @@ struct Options {
   std::string syslog_out;
   std::vector<std::string> faults;
   std::uint64_t fault_seed = 1;
+  std::vector<std::string> limits;
 };
 
 std::optional<std::string> read_text(const std::string& path) {
@@ -111,6 +118,26 @@ void print_http_record(std::string_view scheme, const srv::HttpAccessRecord& rec
             << std::endl;
 }
 
+// The last --limit for `server`, if any.
+std::optional<srv::ServiceQueueSettings> server_limit(const std::vector<srv::LimitSpec>& specs,
+                                                      srv::FaultTarget server) {
+  std::optional<srv::ServiceQueueSettings> limit;
+  for (const srv::LimitSpec& spec : specs) {
+    if (spec.applies_to(server)) limit = spec.limit;
+  }
+  return limit;
+}
+
+void print_queue(std::string_view server, const srv::ServiceQueue& queue) {
+  auto ms = [](fw::Duration duration) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+  };
+  std::cout << "queue " << server << ": peak " << queue.peak_waiting() << " waited "
+            << queue.waits().size() << " refused " << queue.refused() << " wait_p50 "
+            << ms(queue.wait_percentile(500)) << " ms wait_p99 " << ms(queue.wait_percentile(990))
+            << " ms" << std::endl;
+}
+
 // The fault injector of one server, or nullptr when no --fault applies to it.
 std::unique_ptr<srv::ServerFaults> server_faults(const std::vector<srv::FaultSpec>& specs,
                                                  srv::FaultTarget server, std::uint64_t seed) {
@@ -135,6 +162,18 @@ int run(const Options& options) {
     }
     fault_specs.push_back(*spec);
   }
+  std::vector<srv::LimitSpec> limit_specs;
+  for (const std::string& text : options.limits) {
+    auto spec = srv::parse_limit_spec(text);
+    if (!spec) {
+      std::cerr << "provserver: " << spec.error().detail << "\n";
+      return 2;
+    }
+    limit_specs.push_back(*spec);
+  }
+  const auto tftp_limit = server_limit(limit_specs, srv::FaultTarget::Tftp);
+  const auto http_limit = server_limit(limit_specs, srv::FaultTarget::Http);
+  const auto https_limit = server_limit(limit_specs, srv::FaultTarget::Https);
   srv::FileRoot root;
   auto loaded = srv::provserver::load_directory(options.root, root);
   if (!loaded) {
@@ -173,6 +212,7 @@ int run(const Options& options) {
     // Report uploads land in memory and in the printed transfer records, as HTTP PUT/POST do.
     srv::TftpServerSettings tftp_settings;
     tftp_settings.writes_enabled = true;
+    if (tftp_limit) tftp_settings.admission = *tftp_limit;
     auto host = AsioTftpHost::start(io, clock, *listen, root, tftp_settings, print_tftp_record,
                                     tftp_faults ? tftp_faults->tftp_hook(root) : srv::TftpRequestHook{});
     if (!host) return start_failed(host.error());
@@ -188,6 +228,7 @@ int run(const Options& options) {
         [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
     if (!host) return start_failed(host.error());
     http = std::move(host).value();
+    if (http_limit) http->limit_concurrency(*http_limit);
     started("http", *listen, http->port());
   }
   if (!options.https.empty()) {
@@ -205,6 +246,7 @@ int run(const Options& options) {
         });
     if (!host) return start_failed(host.error());
     https = std::move(host).value();
+    if (https_limit) https->limit_concurrency(*https_limit);
     started("https", *listen, https->port());
   }
   if (!options.syslog.empty()) {
@@ -230,6 +272,9 @@ int run(const Options& options) {
     if (!error) io.stop();
   });
   io.run();
+  if (tftp && tftp_limit) print_queue("tftp", tftp->core().admission());
+  if (http && http_limit) print_queue("http", http->queue());
+  if (https && https_limit) print_queue("https", https->queue());
   std::cout << "stopped" << std::endl;
   return 0;
 }
@@ -266,6 +311,9 @@ int main(int argc, char** argv) {
                  "[,retry-after=D] (repeatable; see servers/faults/fault_spec.h)");
   app.add_option("--fault-seed", options.fault_seed, "seed of the fault draws")
       ->capture_default_str();
+  app.add_option("--limit", options.limits,
+                 "concurrency limit with queueing, SERVER=N[,queue=M] with SERVER tftp, http, "
+                 "https or all (repeatable; the last one for a server wins)");
   syslog_out->needs(syslog);
   try {
     app.parse(argc, argv);

@@ -9,6 +9,10 @@
 #   syslog  logger --udp lines land in --syslog-out
 #   fault   --fault: curl gets 503 + Retry-After from http:status=503,retry-after=7s; a
 #           tftp:drop window makes tftp-hpa time out; the plan is printed at start
+#   limit   --limit http=1,queue=1: while a slow curl upload is in service a second curl waits
+#           and is served after it, a third is closed unread; --limit tftp=1,queue=1 under a
+#           tftp:latency fault: the second tftp-hpa get is served after the first, the third is
+#           told "server busy"; the "queue" lines at exit count one wait and one refusal each
 # Every case also checks that SIGTERM stops provserver with exit status 0.
 #
 #   provserver_interop.sh PROVSERVER CASE WORK_DIR
@@ -17,7 +21,7 @@
 # client runs under `timeout`, and provserver is killed on any exit.
 set -eu
 if [ "$#" -ne 3 ]; then
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 provserver=$1 case=$2 work=$3
@@ -37,6 +41,7 @@ case "$case" in
   https) need curl openssl ;;
   syslog) need logger ;;
   fault) need curl tftp ;;
+  limit) need curl tftp awk sleep ;;
   *) echo "unknown case '$case'" >&2; exit 2 ;;
 esac
 
@@ -200,5 +205,64 @@ syslog)
   done
   ok "logger --udp: 3 lines in --syslog-out"
   stop
+  ;;
+limit)
+  start --http 127.0.0.1:0 --tftp 127.0.0.1:0 --limit http=1,queue=1 --limit tftp=1,queue=1 \
+    --fault tftp:latency=5s
+  port=$(port_of http)
+  # A: an upload whose body trickles in for 6 s holds the one place; B arrives 1.5 s later and
+  # waits; C arrives 1.5 s after B and finds the queue full.
+  ( (sleep 6; echo report) | timeout 30 curl -sS -H 'Expect:' -T - -o /dev/null \
+    -w '%{http_code}' "http://127.0.0.1:$port/upload.txt" >"$work/out/a.code" 2>&1 ) &
+  upload=$!
+  sleep 1.5
+  timeout 30 curl -sS -o "$work/out/b.bin" -w '%{http_code} %{time_total}\n' \
+    "http://127.0.0.1:$port/firmware.bin" >"$work/out/b.result" 2>&1 &
+  waiting=$!
+  sleep 1.5
+  if timeout 30 curl -sS -o /dev/null "http://127.0.0.1:$port/phones/basic.cfg" \
+    2>"$work/out/c.log"; then
+    fail "http: the third connection was served past the queue"
+  fi
+  ok "--limit http=1,queue=1: the third curl is closed unread ($(head -c 60 "$work/out/c.log"))"
+  wait "$upload" || fail "the uploading curl failed: $(cat "$work/out/a.code")"
+  wait "$waiting" || fail "the waiting curl failed: $(cat "$work/out/b.result")"
+  grep -q '^2' "$work/out/a.code" || fail "upload answered $(cat "$work/out/a.code")"
+  read -r code seconds <"$work/out/b.result"
+  [ "$code" = 200 ] || fail "the waiting curl got $code"
+  cmp -s "$work/root/firmware.bin" "$work/out/b.bin" || fail "the waiting curl: content differs"
+  awk -v s="$seconds" 'BEGIN { exit !(s >= 2.0) }' || fail "the waiting curl took only $seconds s"
+  put_line=$(grep -n '"PUT /upload.txt" 2' "$work/provserver.out" | cut -d: -f1)
+  get_line=$(grep -n '"GET /firmware.bin" 200' "$work/provserver.out" | cut -d: -f1)
+  [ -n "$put_line" ] && [ -n "$get_line" ] && [ "$put_line" -lt "$get_line" ] ||
+    fail "the waiting GET was not served after the upload"
+  ok "--limit http=1,queue=1: the second curl waited ${seconds} s and was served after the first"
+
+  port=$(port_of tftp)
+  get() { (cd "$work/out" && timeout 30 tftp 127.0.0.1 "$port" -m binary -c get firmware.bin "$1"); }
+  get "$work/out/t1.bin" >"$work/out/t1.log" 2>&1 &
+  first=$!
+  sleep 1
+  get "$work/out/t2.bin" >"$work/out/t2.log" 2>&1 &
+  second=$!
+  sleep 1
+  get "$work/out/t3.bin" >"$work/out/t3.log" 2>&1 || true
+  grep -q 'server busy' "$work/out/t3.log" || fail "tftp: the third get: $(cat "$work/out/t3.log")"
+  ok "--limit tftp=1,queue=1: the third tftp-hpa get is told server busy"
+  wait "$first" || fail "tftp: the first get failed"
+  wait "$second" || fail "tftp: the second get failed"
+  cmp -s "$work/root/firmware.bin" "$work/out/t1.bin" || fail "tftp: the first get differs"
+  cmp -s "$work/root/firmware.bin" "$work/out/t2.bin" || fail "tftp: the waiting get differs"
+  # Served in arrival order: the waiting get's record (ms from its arrival) is the second one
+  # took its own 5 s latency plus its wait for the first one (arrived 1 s after it: about 4 s).
+  records=$(grep '^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes' "$work/provserver.out")
+  [ "$(echo "$records" | wc -l)" = 2 ] || fail "tftp: expected two completed records: $records"
+  waited_ms=$(echo "$records" | sed -n '2s/.* \([0-9]*\) ms$/\1/p')
+  [ "$waited_ms" -ge 5500 ] || fail "tftp: the waiting get took only $waited_ms ms"
+  ok "--limit tftp=1,queue=1: the second get waited and completed after the first (${waited_ms} ms)"
+  stop
+  grep -q '^queue http: peak 1 waited 1 refused 1 ' "$work/provserver.out" || fail "no http queue line"
+  grep -q '^queue tftp: peak 1 waited 1 refused 1 ' "$work/provserver.out" || fail "no tftp queue line"
+  ok "queue lines at exit"
   ;;
 esac
