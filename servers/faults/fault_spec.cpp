@@ -133,9 +133,14 @@ fw::Result<FaultSpec> parse_fault_spec(std::string_view text) {
         }
         if (key == "truncate") window.keep_bytes = *parsed;
         else window.corrupt_bytes = static_cast<std::uint32_t>(*parsed);
+      } else if (key == "certificate") {
+        window.kind = FaultKind::Certificate;
+        auto parsed = parse_certificate_swap(value);
+        if (!parsed) return bad_value("expired, wrong-host or untrusted");
+        window.certificate = *parsed;
       } else {
         return invalid(text, "unknown kind '" + std::string(key) +
-                                 "' (latency, drop, status, truncate, corrupt, stall)");
+                                 "' (latency, drop, status, truncate, corrupt, stall, certificate)");
       }
     } else if (key == "share") {
       auto parsed = share_ppm(value);
@@ -156,9 +161,21 @@ fw::Result<FaultSpec> parse_fault_spec(std::string_view text) {
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
+  if (spec.window.kind == FaultKind::Certificate && spec.target != FaultTarget::Https &&
+      spec.target != FaultTarget::All) {
+    return invalid(text, "certificate faults need the https server");
+  }
   spec.window.from = fw::Instant::from_nanoseconds(from ? from->count() : 0);
   if (length) spec.window.until = spec.window.from + *length;
   return spec;
+}
+
+std::optional<CertificateSwap> parse_certificate_swap(std::string_view text) {
+  for (std::size_t index = 0; index < kCertificateSwapCount; ++index) {
+    const auto swap = static_cast<CertificateSwap>(index);
+    if (text == to_string(swap)) return swap;
+  }
+  return std::nullopt;
 }
 
 fw::Result<LimitSpec> parse_limit_spec(std::string_view text) {

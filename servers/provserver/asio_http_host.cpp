@@ -112,7 +112,11 @@ void AsioHttpHost::accept_next() {
 
 void AsioHttpHost::start_service(const std::shared_ptr<Connection>& connection) {
   if (tls_) {
-    connection->tls.emplace(fw::TlsSession::server(tls_, clock_.wall_clock()));
+    std::shared_ptr<const fw::TlsContext> context = tls_;
+    if (swapped_context_) {
+      if (auto swapped = swapped_context_(clock_.now())) context = std::move(swapped);
+    }
+    connection->tls.emplace(fw::TlsSession::server(std::move(context), clock_.wall_clock()));
   } else {
     connection->known_to_core = true;
     server_.handle_accepted(clock_.now(), connection->id, connection->remote);

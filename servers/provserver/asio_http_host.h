@@ -47,6 +47,10 @@ class AsioHttpHost {
   // Call before the first connection arrives (right after start()).
   void limit_concurrency(ServiceQueueSettings settings) { queue_ = ServiceQueue(settings); }
   const ServiceQueue& queue() const { return queue_; }
+  // Certificate faults (HTTPS): asked once per connection as its handshake starts; a context
+  // presenting a wrong certificate for this connection, or null for the server's own.
+  using SwappedContext = std::function<std::shared_ptr<const fw::TlsContext>(fw::Instant now)>;
+  void swap_certificates(SwappedContext swapped) { swapped_context_ = std::move(swapped); }
 
  private:
   struct Connection;
@@ -79,6 +83,7 @@ class AsioHttpHost {
   boost::asio::ip::tcp::acceptor acceptor_;
   ConnectionId next_id_ = 1;
   ServiceQueue queue_;
+  SwappedContext swapped_context_;
   std::map<ConnectionId, std::shared_ptr<Connection>> connections_;
 };
 

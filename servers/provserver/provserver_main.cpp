@@ -4,7 +4,11 @@
 //   provserver --root DIR [--tftp ADDR:PORT] [--http ADDR:PORT]
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
 //              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
-//              [--limit SERVER=N[,queue=M]]...
+//              [--limit SERVER=N[,queue=M]]... [--swap-cert KIND=CERT,KEY]...
+//
+// --fault https:certificate=KIND (KIND expired, wrong-host, untrusted) makes the HTTPS server
+// present --swap-cert KIND's certificate instead of --cert to the connections it hits; the
+// certificates come from the operator (or the interop test's openssl), provserver mints none.
 //
 // --limit gives a server a concurrency limit with a bounded FIFO queue (servers/admission):
 // HTTP(S) connections past it wait unread, TFTP requests wait keyed by the client's endpoint;
@@ -21,6 +25,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <array>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -63,6 +68,7 @@ struct Options {
   std::vector<std::string> faults;
   std::uint64_t fault_seed = 1;
   std::vector<std::string> limits;
+  std::vector<std::string> swap_certs;
 };
 
 std::optional<std::string> read_text(const std::string& path) {
@@ -77,13 +83,14 @@ std::optional<fw::Endpoint> endpoint_option(const std::string& flag, const std::
   return endpoint;
 }
 
-// The HTTPS server context, or an error message for stderr.
-fw::Result<std::shared_ptr<const fw::TlsContext>> https_context(const Options& options) {
-  auto certificate = read_text(options.cert);
-  auto key = read_text(options.key);
+// An HTTPS server context presenting `cert_path` (with `key_path`), or an error for stderr.
+fw::Result<std::shared_ptr<const fw::TlsContext>> https_context(const Options& options,
+                                                                const std::string& cert_path,
+                                                                const std::string& key_path) {
+  auto certificate = read_text(cert_path);
+  auto key = read_text(key_path);
   if (!certificate || !key) {
-    return fw::fail(fw::ErrorCode::InvalidValue,
-                    "cannot read " + (certificate ? options.key : options.cert));
+    return fw::fail(fw::ErrorCode::InvalidValue, "cannot read " + (certificate ? key_path : cert_path));
   }
   auto identity = fw::TlsIdentity::from_pem(*certificate, *key);
   if (!identity) return fw::fail(identity.error());
@@ -118,6 +125,28 @@ void print_http_record(std::string_view scheme, const srv::HttpAccessRecord& rec
             << std::endl;
 }
 
+// --swap-cert KIND=CERT,KEY: the contexts certificate faults present, by CertificateSwap.
+using SwappedContexts =
+    std::array<std::shared_ptr<const fw::TlsContext>, srv::kCertificateSwapCount>;
+fw::Result<SwappedContexts> swapped_contexts(const Options& options) {
+  SwappedContexts contexts;
+  for (const std::string& text : options.swap_certs) {
+    const std::size_t equals = text.find('=');
+    const std::size_t comma = text.find(',', equals == std::string::npos ? 0 : equals);
+    auto swap = srv::parse_certificate_swap(text.substr(0, equals));
+    if (!swap || equals == std::string::npos || comma == std::string::npos) {
+      return fw::fail(fw::ErrorCode::InvalidValue,
+                      "--swap-cert '" + text +
+                          "': expected KIND=CERT,KEY with KIND expired, wrong-host or untrusted");
+    }
+    auto context = https_context(options, text.substr(equals + 1, comma - equals - 1),
+                                 text.substr(comma + 1));
+    if (!context) return fw::fail(fw::ErrorCode::InvalidValue, "--swap-cert '" + text + "': " + context.error().detail);
+    contexts[static_cast<std::size_t>(*swap)] = *context;
+  }
+  return contexts;
+}
+
 // The last --limit for `server`, if any.
 std::optional<srv::ServiceQueueSettings> server_limit(const std::vector<srv::LimitSpec>& specs,
                                                       srv::FaultTarget server) {
@@ -143,7 +172,11 @@ std::unique_ptr<srv::ServerFaults> server_faults(const std::vector<srv::FaultSpe
                                                  srv::FaultTarget server, std::uint64_t seed) {
   srv::FaultPlan plan;
   for (const srv::FaultSpec& spec : specs) {
-    if (spec.applies_to(server)) plan.windows.push_back(spec.window);
+    // Certificate windows only mean something to HTTPS (`all:` reaches the others too).
+    const bool certificate = spec.window.kind == srv::FaultKind::Certificate;
+    if (spec.applies_to(server) && (!certificate || server == srv::FaultTarget::Https)) {
+      plan.windows.push_back(spec.window);
+    }
   }
   if (plan.windows.empty()) return nullptr;
   std::cout << "faults " << srv::to_string(server) << ":\n" << plan.to_string() << std::endl;
@@ -174,6 +207,20 @@ int run(const Options& options) {
   const auto tftp_limit = server_limit(limit_specs, srv::FaultTarget::Tftp);
   const auto http_limit = server_limit(limit_specs, srv::FaultTarget::Http);
   const auto https_limit = server_limit(limit_specs, srv::FaultTarget::Https);
+  auto swapped = swapped_contexts(options);
+  if (!swapped) {
+    std::cerr << "provserver: " << swapped.error().detail << "\n";
+    return 2;
+  }
+  for (const srv::FaultSpec& spec : fault_specs) {
+    if (spec.window.kind != srv::FaultKind::Certificate || options.https.empty()) continue;
+    const std::string_view swap = srv::to_string(spec.window.certificate);
+    if (!(*swapped)[static_cast<std::size_t>(spec.window.certificate)]) {
+      std::cerr << "provserver: a certificate=" << swap << " fault needs --swap-cert " << swap
+                << "=CERT,KEY\n";
+      return 2;
+    }
+  }
   srv::FileRoot root;
   auto loaded = srv::provserver::load_directory(options.root, root);
   if (!loaded) {
@@ -234,7 +281,7 @@ int run(const Options& options) {
   if (!options.https.empty()) {
     auto listen = endpoint_option("--https", options.https);
     if (!listen) return 2;
-    auto context = https_context(options);
+    auto context = https_context(options, options.cert, options.key);
     if (!context) return start_failed(context.error());
     auto host = AsioHttpHost::start(
         io, clock, *listen, root, {},
@@ -247,6 +294,13 @@ int run(const Options& options) {
     if (!host) return start_failed(host.error());
     https = std::move(host).value();
     if (https_limit) https->limit_concurrency(*https_limit);
+    if (https_faults) {
+      https->swap_certificates([&https_faults, contexts = *swapped](fw::Instant now) {
+        auto swap = https_faults->certificate_swap(now);
+        return swap ? contexts[static_cast<std::size_t>(*swap)]
+                    : std::shared_ptr<const fw::TlsContext>();
+      });
+    }
     started("https", *listen, https->port());
   }
   if (!options.syslog.empty()) {
@@ -314,6 +368,10 @@ int main(int argc, char** argv) {
   app.add_option("--limit", options.limits,
                  "concurrency limit with queueing, SERVER=N[,queue=M] with SERVER tftp, http, "
                  "https or all (repeatable; the last one for a server wins)");
+  app.add_option("--swap-cert", options.swap_certs,
+                 "HTTPS: the certificate a certificate=KIND fault presents, KIND=CERT,KEY with "
+                 "KIND expired, wrong-host or untrusted (repeatable)")
+      ->needs(https);
   syslog_out->needs(syslog);
   try {
     app.parse(argc, argv);

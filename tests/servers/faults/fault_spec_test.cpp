@@ -52,6 +52,18 @@ TEST(FaultSpecTest, ParsesEveryKind) {
   EXPECT_EQ(parse_fault_spec("latency=2h")->window.latency, 2h);
 }
 
+TEST(FaultSpecTest, ParsesCertificateSwapsForHttps) {
+  for (auto [text, swap] : std::vector<std::pair<std::string_view, CertificateSwap>>{
+           {"https:certificate=expired", CertificateSwap::Expired},
+           {"https:certificate=wrong-host,for=30s", CertificateSwap::WrongHost},
+           {"certificate=untrusted,share=50%", CertificateSwap::Untrusted}}) {
+    auto spec = parse_fault_spec(text);
+    ASSERT_TRUE(spec) << text << ": " << spec.error().to_string();
+    EXPECT_EQ(spec->window.kind, FaultKind::Certificate);
+    EXPECT_EQ(spec->window.certificate, swap);
+  }
+}
+
 TEST(FaultSpecTest, RejectsMalformedSpecsNamingThePart) {
   expect_invalid("ftp:drop", "unknown server 'ftp'");
   expect_invalid("explode", "unknown kind 'explode'");
@@ -66,6 +78,8 @@ TEST(FaultSpecTest, RejectsMalformedSpecsNamingThePart) {
   expect_invalid("status=503,retry-after=1500ms", "whole seconds");
   expect_invalid("drop,colour=red", "unknown key 'colour'");
   expect_invalid("corrupt=0", "byte count");
+  expect_invalid("https:certificate=stale", "certificate: expected expired, wrong-host or untrusted");
+  expect_invalid("http:certificate=expired", "certificate faults need the https server");
   expect_invalid("latency=169h", "duration");  // past fault_duration_max (a week)
   EXPECT_TRUE(parse_fault_spec("latency=168h"));
 }

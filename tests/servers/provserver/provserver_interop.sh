@@ -13,6 +13,9 @@
 #           and is served after it, a third is closed unread; --limit tftp=1,queue=1 under a
 #           tftp:latency fault: the second tftp-hpa get is served after the first, the third is
 #           told "server busy"; the "queue" lines at exit count one wait and one refusal each
+#   certswap --fault https:certificate=expired|wrong-host|untrusted with --swap-cert: curl
+#           (trusting the right CA) rejects each presented certificate with its reason; without
+#           the fault the same command line serves; a fault without its --swap-cert is exit 2
 # Every case also checks that SIGTERM stops provserver with exit status 0.
 #
 #   provserver_interop.sh PROVSERVER CASE WORK_DIR
@@ -21,7 +24,7 @@
 # client runs under `timeout`, and provserver is killed on any exit.
 set -eu
 if [ "$#" -ne 3 ]; then
-  sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 provserver=$1 case=$2 work=$3
@@ -42,6 +45,7 @@ case "$case" in
   syslog) need logger ;;
   fault) need curl tftp ;;
   limit) need curl tftp awk sleep ;;
+  certswap) need curl openssl ;;
   *) echo "unknown case '$case'" >&2; exit 2 ;;
 esac
 
@@ -85,6 +89,31 @@ stop() {
   [ "$status" -eq 0 ] || fail "provserver exited with $status after SIGTERM"
   grep -q '^stopped$' "$work/provserver.out" || fail "no 'stopped' line after SIGTERM"
   ok "SIGTERM: clean exit 0"
+}
+
+# A CA, a server certificate for 127.0.0.1 and a client certificate in $work/pki, by the
+# openssl CLI. Sets $pki.
+make_pki() {
+  pki="$work/pki"
+  mkdir -p "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=provserver interop CA" \
+    -keyout "$pki/ca.key" -out "$pki/ca.pem" 2>/dev/null || fail "openssl: CA"
+  issue server "/CN=127.0.0.1" 'subjectAltName=IP:127.0.0.1' 2
+  openssl req -newkey rsa:2048 -nodes -subj "/OU=CP-8841-3PCC/CN=000e08abcdef" \
+    -keyout "$pki/client.key" -out "$pki/client.csr" 2>/dev/null || fail "openssl: client request"
+  openssl x509 -req -in "$pki/client.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+    -CAcreateserial -days 2 -out "$pki/client.pem" 2>/dev/null || fail "openssl: client certificate"
+}
+# issue NAME SUBJECT EXTENSION DAYS [CA]: $pki/NAME.pem and .key signed by CA (default ca); a
+# negative DAYS gives a certificate that expired at issue.
+issue() {
+  ca=${5:-ca}
+  openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$pki/$1.key" -out "$pki/$1.csr" \
+    2>/dev/null || fail "openssl: $1 request"
+  printf '%s\n' "$3" >"$pki/$1.ext"
+  openssl x509 -req -in "$pki/$1.csr" -CA "$pki/$ca.pem" -CAkey "$pki/$ca.key" \
+    -CAcreateserial -days "$4" -extfile "$pki/$1.ext" -out "$pki/$1.pem" 2>/dev/null ||
+    fail "openssl: $1 certificate"
 }
 
 case "$case" in
@@ -131,21 +160,7 @@ http)
   stop
   ;;
 https)
-  pki="$work/pki"
-  mkdir -p "$pki"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=provserver interop CA" \
-    -keyout "$pki/ca.key" -out "$pki/ca.pem" 2>/dev/null || fail "openssl: CA"
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$pki/server.key" \
-    -out "$pki/server.csr" 2>/dev/null || fail "openssl: server request"
-  printf 'subjectAltName=IP:127.0.0.1\n' >"$pki/server.ext"
-  openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
-    -CAcreateserial -days 2 -extfile "$pki/server.ext" -out "$pki/server.pem" 2>/dev/null ||
-    fail "openssl: server certificate"
-  openssl req -newkey rsa:2048 -nodes -subj "/OU=CP-8841-3PCC/CN=000e08abcdef" \
-    -keyout "$pki/client.key" -out "$pki/client.csr" 2>/dev/null || fail "openssl: client request"
-  openssl x509 -req -in "$pki/client.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
-    -CAcreateserial -days 2 -out "$pki/client.pem" 2>/dev/null || fail "openssl: client certificate"
-
+  make_pki
   start --https 127.0.0.1:0 --cert "$pki/server.pem" --key "$pki/server.key" \
     --client-ca "$pki/ca.pem"
   port=$(port_of https)
@@ -264,5 +279,52 @@ limit)
   grep -q '^queue http: peak 1 waited 1 refused 1 ' "$work/provserver.out" || fail "no http queue line"
   grep -q '^queue tftp: peak 1 waited 1 refused 1 ' "$work/provserver.out" || fail "no tftp queue line"
   ok "queue lines at exit"
+  ;;
+certswap)
+  make_pki
+  issue expired "/CN=127.0.0.1" 'subjectAltName=IP:127.0.0.1' -1
+  issue wrong-host "/CN=wrong-host.invalid" 'subjectAltName=DNS:wrong-host.invalid' 2
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=an untrusted root" \
+    -keyout "$pki/other-ca.key" -out "$pki/other-ca.pem" 2>/dev/null || fail "openssl: other CA"
+  issue untrusted "/CN=127.0.0.1" 'subjectAltName=IP:127.0.0.1' 2 other-ca
+  swaps="--swap-cert expired=$pki/expired.pem,$pki/expired.key"
+  swaps="$swaps --swap-cert wrong-host=$pki/wrong-host.pem,$pki/wrong-host.key"
+  swaps="$swaps --swap-cert untrusted=$pki/untrusted.pem,$pki/untrusted.key"
+  fetch() {
+    timeout 20 curl -sS -f --cacert "$pki/ca.pem" -o "$work/out/basic.cfg" \
+      "https://127.0.0.1:$(port_of https)/phones/basic.cfg" 2>"$work/out/curl.log"
+  }
+  # shellcheck disable=SC2086 # $swaps is a list of words
+  start --https 127.0.0.1:0 --cert "$pki/server.pem" --key "$pki/server.key" $swaps
+  fetch || fail "curl https without a fault: $(cat "$work/out/curl.log")"
+  cmp -s "$work/root/phones/basic.cfg" "$work/out/basic.cfg" || fail "https: content differs"
+  ok "with --swap-cert but no certificate fault: served with the right certificate"
+  stop
+  for swap in expired wrong-host untrusted; do
+    case "$swap" in
+      expired) reason='expired' ;;
+      wrong-host) reason='no alternative certificate subject name matches' ;;
+      untrusted) reason='unable to get local issuer certificate' ;;
+    esac
+    # shellcheck disable=SC2086
+    start --https 127.0.0.1:0 --cert "$pki/server.pem" --key "$pki/server.key" $swaps \
+      --fault "https:certificate=$swap"
+    status=0
+    fetch || status=$?
+    [ "$status" = 60 ] || fail "certificate=$swap: curl exit $status, not 60: $(cat "$work/out/curl.log")"
+    grep -q "$reason" "$work/out/curl.log" ||
+      fail "certificate=$swap: curl says $(cat "$work/out/curl.log")"
+    grep -q "^certificate $swap" "$work/provserver.out" || fail "certificate=$swap: no printed plan"
+    ok "--fault https:certificate=$swap: curl rejects it ($(head -n 1 "$work/out/curl.log" | head -c 100))"
+    stop
+  done
+  status=0
+  "$provserver" --root "$work/root" --https 127.0.0.1:0 --cert "$pki/server.pem" \
+    --key "$pki/server.key" --fault https:certificate=expired >"$work/provserver.out" 2>&1 ||
+    status=$?
+  [ "$status" = 2 ] || fail "a certificate fault without --swap-cert: exit $status"
+  grep -q 'needs --swap-cert expired=CERT,KEY' "$work/provserver.out" ||
+    fail "a certificate fault without --swap-cert: $(cat "$work/provserver.out")"
+  ok "a certificate fault without its --swap-cert: exit 2"
   ;;
 esac
