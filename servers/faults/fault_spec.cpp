@@ -91,7 +91,9 @@ fw::Result<FaultSpec> parse_fault_spec(std::string_view text) {
   if (const std::size_t colon = rest.find(':'); colon != std::string_view::npos) {
     const std::string_view server = rest.substr(0, colon);
     auto parsed = target(server);
-    if (!parsed) return invalid(text, "unknown server '" + std::string(server) + "' (tftp, http, https, all)");
+    if (!parsed) {
+      return invalid(text, "unknown server '" + std::string(server) + "' (tftp, http, https, all)");
+    }
     spec.target = *parsed;
     rest.remove_prefix(colon + 1);
   }
@@ -140,7 +142,8 @@ fw::Result<FaultSpec> parse_fault_spec(std::string_view text) {
         window.certificate = *parsed;
       } else {
         return invalid(text, "unknown kind '" + std::string(key) +
-                                 "' (latency, drop, status, truncate, corrupt, stall, certificate)");
+                                 "' (latency, drop, status, truncate, corrupt, stall, "
+                                 "certificate)");
       }
     } else if (key == "share") {
       auto parsed = share_ppm(value);
@@ -186,21 +189,24 @@ fw::Result<LimitSpec> parse_limit_spec(std::string_view text) {
   const std::string_view server = text.substr(0, equals);
   auto parsed_target = target(server);
   if (!parsed_target) {
-    return invalid(text, "unknown server '" + std::string(server) + "' (tftp, http, https, all)", kFlag);
+    return invalid(text, "unknown server '" + std::string(server) + "' (tftp, http, https, all)",
+                   kFlag);
   }
   spec.target = *parsed_target;
   std::string_view rest = text.substr(equals + 1);
   const std::size_t comma = rest.find(',');
   auto in_service = number(rest.substr(0, comma));
   if (!in_service || *in_service == 0 || *in_service > kLimitPlacesMax) {
-    return invalid(text, "expected an in-service count 1.." + std::to_string(kLimitPlacesMax), kFlag);
+    return invalid(text, "expected an in-service count 1.." + std::to_string(kLimitPlacesMax),
+                   kFlag);
   }
   spec.limit.in_service_max = static_cast<std::uint32_t>(*in_service);
   if (comma != std::string_view::npos) {
     const std::string_view option = rest.substr(comma + 1);
     constexpr std::string_view kQueue = "queue=";
     if (option.substr(0, kQueue.size()) != kQueue) {
-      return invalid(text, "unknown key '" + std::string(option.substr(0, option.find('='))) + "' (queue)", kFlag);
+      const std::string key(option.substr(0, option.find('=')));
+      return invalid(text, "unknown key '" + key + "' (queue)", kFlag);
     }
     auto waiting = number(option.substr(kQueue.size()));
     if (!waiting || *waiting > kLimitPlacesMax) {

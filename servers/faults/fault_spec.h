@@ -58,7 +58,9 @@ struct LimitSpec {
   FaultTarget target = FaultTarget::All;
   ServiceQueueSettings limit;
 
-  bool applies_to(FaultTarget server) const { return target == FaultTarget::All || target == server; }
+  bool applies_to(FaultTarget server) const {
+    return target == FaultTarget::All || target == server;
+  }
 };
 
 // Parses one --limit argument. Errors: InvalidValue naming the part that is wrong (unknown

@@ -90,7 +90,8 @@ fw::Result<std::shared_ptr<const fw::TlsContext>> https_context(const Options& o
   auto certificate = read_text(cert_path);
   auto key = read_text(key_path);
   if (!certificate || !key) {
-    return fw::fail(fw::ErrorCode::InvalidValue, "cannot read " + (certificate ? key_path : cert_path));
+    return fw::fail(fw::ErrorCode::InvalidValue,
+                    "cannot read " + (certificate ? key_path : cert_path));
   }
   auto identity = fw::TlsIdentity::from_pem(*certificate, *key);
   if (!identity) return fw::fail(identity.error());
@@ -141,7 +142,10 @@ fw::Result<SwappedContexts> swapped_contexts(const Options& options) {
     }
     auto context = https_context(options, text.substr(equals + 1, comma - equals - 1),
                                  text.substr(comma + 1));
-    if (!context) return fw::fail(fw::ErrorCode::InvalidValue, "--swap-cert '" + text + "': " + context.error().detail);
+    if (!context) {
+      return fw::fail(fw::ErrorCode::InvalidValue,
+                      "--swap-cert '" + text + "': " + context.error().detail);
+    }
     contexts[static_cast<std::size_t>(*swap)] = *context;
   }
   return contexts;

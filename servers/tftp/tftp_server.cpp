@@ -93,8 +93,8 @@ void TftpServer::serve(fw::Instant now, std::uint64_t ticket, fw::Endpoint clien
     content = std::move(verdict.content);
     if (verdict.delay > fw::Duration::zero() && (!request.write || settings_.writes_enabled)) {
       delayed_clients_.insert(client);
-      delayed_.emplace(now + verdict.delay,
-                       DelayedRequest{client, std::move(request), std::move(content), arrived, ticket});
+      delayed_.emplace(now + verdict.delay, DelayedRequest{client, std::move(request),
+                                                           std::move(content), arrived, ticket});
       return;
     }
   }

@@ -184,8 +184,8 @@ class TftpServer {
     fw::Endpoint client;
     fw::TftpRequest request;
     fw::Instant arrived;
-    fw::Instant last_heard;       // the client's latest (re)sent request
-    fw::Duration silence_max{};   // past this without a resend the client has given up
+    fw::Instant last_heard;      // the client's latest (re)sent request
+    fw::Duration silence_max{};  // past this without a resend the client has given up
   };
 
   // A request served later (TftpVerdict::delay).

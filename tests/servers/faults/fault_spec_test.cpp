@@ -78,7 +78,8 @@ TEST(FaultSpecTest, RejectsMalformedSpecsNamingThePart) {
   expect_invalid("status=503,retry-after=1500ms", "whole seconds");
   expect_invalid("drop,colour=red", "unknown key 'colour'");
   expect_invalid("corrupt=0", "byte count");
-  expect_invalid("https:certificate=stale", "certificate: expected expired, wrong-host or untrusted");
+  expect_invalid("https:certificate=stale",
+                 "certificate: expected expired, wrong-host or untrusted");
   expect_invalid("http:certificate=expired", "certificate faults need the https server");
   expect_invalid("latency=169h", "duration");  // past fault_duration_max (a week)
   EXPECT_TRUE(parse_fault_spec("latency=168h"));

@@ -339,7 +339,8 @@ TEST(TftpPairTest, ReorderedDatagramsStillComplete) {
 
 // Several phones against one server, datagrams delivered in order without loss; `start_at[i]`
 // is when phone i sends its request. Returns each phone's result.
-std::vector<fw::Result<Bytes>> run_phones(TftpServer& server, const std::vector<Instant>& start_at) {
+std::vector<fw::Result<Bytes>> run_phones(TftpServer& server,
+                                          const std::vector<Instant>& start_at) {
   struct Phone {
     fw::Endpoint endpoint;
     Instant start;
@@ -349,17 +350,21 @@ std::vector<fw::Result<Bytes>> run_phones(TftpServer& server, const std::vector<
   std::vector<Phone> phones;
   for (std::size_t i = 0; i < start_at.size(); ++i) {
     phones.push_back({{*fw::Ipv4Address::parse("10.0.1." + std::to_string(i + 1)), 3000},
-                      start_at[i], std::nullopt, std::nullopt});
+                      start_at[i],
+                      std::nullopt,
+                      std::nullopt});
   }
   Instant now = kStart;
   std::deque<Wire> in_flight;
   auto collect = [&] {
     for (Phone& phone : phones) {
-      if (!phone.client) continue;
+      if (!phone.client)
+        continue;
       while (auto datagram = phone.client->poll_datagram()) {
         in_flight.push_back({true, phone.endpoint, datagram->to, std::move(datagram->payload)});
       }
-      if (phone.client->finished() && !phone.result) phone.result = phone.client->take_result();
+      if (phone.client->finished() && !phone.result)
+        phone.result = phone.client->take_result();
     }
     while (auto datagram = server.poll_datagram()) {
       std::uint16_t port = datagram->transfer == kListeningTransfer
@@ -372,7 +377,8 @@ std::vector<fw::Result<Bytes>> run_phones(TftpServer& server, const std::vector<
   };
   for (int step = 0; step < 100'000; ++step) {
     for (Phone& phone : phones) {
-      if (!phone.client && phone.start <= now) phone.client = TftpClient::read(now, kServer, "f");
+      if (!phone.client && phone.start <= now)
+        phone.client = TftpClient::read(now, kServer, "f");
     }
     collect();
     while (!in_flight.empty()) {
@@ -380,31 +386,38 @@ std::vector<fw::Result<Bytes>> run_phones(TftpServer& server, const std::vector<
       in_flight.pop_front();
       if (!wire.to_server) {
         for (Phone& phone : phones) {
-          if (phone.endpoint == wire.to && phone.client) phone.client->handle_datagram(now, wire.from, wire.payload);
+          if (phone.endpoint == wire.to && phone.client)
+            phone.client->handle_datagram(now, wire.from, wire.payload);
         }
       } else if (wire.to.port == fw::kTftpPort) {
         server.handle_request(now, wire.from, wire.payload);
       } else {
-        server.handle_transfer_datagram(now, wire.to.port - kTransferPortBase, wire.from, wire.payload);
+        server.handle_transfer_datagram(now, wire.to.port - kTransferPortBase, wire.from,
+                                        wire.payload);
       }
       collect();
     }
     Instant next = server.next_deadline();
     for (const Phone& phone : phones) {
-      if (!phone.client) next = std::min(next, phone.start);
-      if (phone.client && !phone.result) next = std::min(next, phone.client->next_deadline());
+      if (!phone.client)
+        next = std::min(next, phone.start);
+      if (phone.client && !phone.result)
+        next = std::min(next, phone.client->next_deadline());
     }
-    if (next == Instant::never()) break;
+    if (next == Instant::never())
+      break;
     now = std::max(now, next);
     for (Phone& phone : phones) {
-      if (phone.client && !phone.result) phone.client->handle_deadline(now);
+      if (phone.client && !phone.result)
+        phone.client->handle_deadline(now);
     }
     server.handle_deadline(now);
   }
   std::vector<fw::Result<Bytes>> results;
   for (Phone& phone : phones) {
-    results.push_back(phone.result ? std::move(*phone.result)
-                                   : fw::Result<Bytes>(fw::fail(fw::ErrorCode::TftpTimeout, "never finished")));
+    results.push_back(
+        phone.result ? std::move(*phone.result)
+                     : fw::Result<Bytes>(fw::fail(fw::ErrorCode::TftpTimeout, "never finished")));
   }
   return results;
 }

@@ -247,7 +247,8 @@ TEST_F(TftpServerTest, QueuesPastTheLimitOnceAndRefusesPastTheQueue) {
   finish_read(server, kStart + fw::seconds(4), 2, kOtherPhone, 2);
   EXPECT_EQ(server.active_transfers(), 0u);
   std::vector<TftpTransferRecord> records;
-  while (auto record = server.poll_record()) records.push_back(*record);
+  while (auto record = server.poll_record())
+    records.push_back(*record);
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[1].client, kOtherPhone);
   EXPECT_EQ(records[1].outcome, TftpTransferRecord::Outcome::Completed);
@@ -269,7 +270,8 @@ TEST_F(TftpServerTest, QueuedRequestsThatFailAtTheirTurnPassThePlaceOn) {
   EXPECT_EQ(server.queued_requests(), 2u);
   finish_read(server, kStart + fw::seconds(1), 1, kPhone, 2);
   std::vector<TftpServerDatagram> sent;
-  while (auto datagram = server.poll_datagram()) sent.push_back(std::move(*datagram));
+  while (auto datagram = server.poll_datagram())
+    sent.push_back(std::move(*datagram));
   ASSERT_EQ(sent.size(), 3u);  // DATA 2 to the first, then ERROR 1, then DATA 1 to the third
   EXPECT_EQ(sent[1].to, kOtherPhone);
   EXPECT_EQ(error_code(sent[1]), 1);
@@ -288,11 +290,13 @@ TEST_F(TftpServerTest, QueuedClientSilentPastTheBoundIsDroppedAtItsTurn) {
   // At 11 s the second phone has been silent for 11 s (past 10 s), the third for 3 s.
   finish_read(server, kStart + fw::seconds(11), 1, kPhone, 2);
   std::vector<TftpServerDatagram> sent;
-  while (auto datagram = server.poll_datagram()) sent.push_back(std::move(*datagram));
+  while (auto datagram = server.poll_datagram())
+    sent.push_back(std::move(*datagram));
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[1].to, kThirdPhone);
   std::vector<TftpTransferRecord> records;
-  while (auto record = server.poll_record()) records.push_back(*record);
+  while (auto record = server.poll_record())
+    records.push_back(*record);
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[1].client, kOtherPhone);
   EXPECT_EQ(records[1].outcome, TftpTransferRecord::Outcome::TimedOut);
@@ -305,7 +309,8 @@ TEST_F(TftpServerTest, TimeoutOptionWidensTheSilenceBoundOfAQueuedRequest) {
   server.handle_request(kStart, kOtherPhone, request("basic.txt", {{"timeout", "9"}}));
   finish_read(server, kStart + fw::seconds(18), 1, kPhone, 2);  // 18 s: within 2 x 9 s
   std::vector<TftpServerDatagram> sent;
-  while (auto datagram = server.poll_datagram()) sent.push_back(std::move(*datagram));
+  while (auto datagram = server.poll_datagram())
+    sent.push_back(std::move(*datagram));
   ASSERT_EQ(sent.size(), 2u);
   EXPECT_EQ(sent[1].to, kOtherPhone);  // its OACK
 }
@@ -346,7 +351,8 @@ TEST_F(TftpServerTest, StoredWriteFreesItsPlaceWhileDallying) {
   EXPECT_FALSE(server.poll_datagram());
   server.handle_transfer_datagram(kStart, 1, kPhone, fw::encode_tftp_data(1, Bytes(10, 0x42)));
   std::vector<TftpServerDatagram> sent;
-  while (auto datagram = server.poll_datagram()) sent.push_back(std::move(*datagram));
+  while (auto datagram = server.poll_datagram())
+    sent.push_back(std::move(*datagram));
   ASSERT_EQ(sent.size(), 2u);  // the last ACK, then the queued read starts
   EXPECT_EQ(sent[1].to, kOtherPhone);
   EXPECT_EQ(server.active_transfers(), 2u);  // the write still dallies
