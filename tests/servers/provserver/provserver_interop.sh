@@ -249,8 +249,9 @@ limit)
   awk -v s="$seconds" 'BEGIN { exit !(s >= 2.0) }' || fail "the waiting curl took only $seconds s"
   put_line=$(grep -n '"PUT /upload.txt" 2' "$work/provserver.out" | cut -d: -f1)
   get_line=$(grep -n '"GET /firmware.bin" 200' "$work/provserver.out" | cut -d: -f1)
-  [ -n "$put_line" ] && [ -n "$get_line" ] && [ "$put_line" -lt "$get_line" ] ||
+  if [ -z "$put_line" ] || [ -z "$get_line" ] || [ "$put_line" -gt "$get_line" ]; then
     fail "the waiting GET was not served after the upload"
+  fi
   ok "--limit http=1,queue=1: the second curl waited ${seconds} s and was served after the first"
 
   port=$(port_of tftp)
