@@ -93,8 +93,9 @@ struct ServerCertificateSpec {
   CertificateIssuer issuer = CertificateIssuer::Provisioning;
 };
 
-// A concurrency limit with queueing (servers/admission): at most `in_service` connections served,
-// `queue` more waiting in FIFO order; past that, connections are closed unread.
+// A concurrency limit with queueing (servers/admission): at most `in_service` connections (TFTP:
+// requests) served, `queue` more waiting in FIFO order; past that, HTTP(S) connections are closed
+// unread and TFTP requests get ERROR 0 "server busy".
 struct ConcurrencyLimitSpec {
   std::uint32_t in_service = 0;
   std::uint32_t queue = 0;
@@ -111,7 +112,7 @@ struct ServerSpec {
   bool require_client_certificate = false;           // https only
   // http/https: the guide's reflect.pl answers GETs of this path (empty: no reflector).
   std::string reflector_path;
-  std::optional<ConcurrencyLimitSpec> limit;         // http and https
+  std::optional<ConcurrencyLimitSpec> limit;         // tftp, http and https
   // tftp: accept write requests (report uploads); http and https always accept PUT and POST.
   bool uploads = false;
   SourceLocation where;

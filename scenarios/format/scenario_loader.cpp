@@ -479,8 +479,8 @@ class Loader {
       }
       spec.limit = limit_spec;
     }
-    if (ok && spec.limit && spec.kind != ServerKind::Http && spec.kind != ServerKind::Https) {
-      error(node, context + ": 'limit' needs kind http or https");
+    if (ok && spec.limit && spec.kind == ServerKind::Syslog) {
+      error(node, context + ": 'limit' needs kind tftp, http or https");
       ok = false;
     }
     if (ok && spec.kind != ServerKind::Https && (spec.certificate || spec.require_client_certificate)) {

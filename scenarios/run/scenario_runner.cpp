@@ -174,7 +174,7 @@ struct SimServer {
     return 0;
   }
   std::uint64_t open_now() const {
-    if (tftp) return tftp->core().active_transfers();
+    if (tftp) return tftp->core().active_transfers() + tftp->core().queued_requests();
     if (http) return http->core().open_connections();
     return 0;
   }
@@ -399,6 +399,7 @@ class Runner {
         case ServerKind::Tftp: {
           srv::TftpServerSettings settings;
           settings.writes_enabled = spec.uploads;
+          if (spec.limit) settings.admission = {spec.limit->in_service, spec.limit->queue};
           auto started = sim::SimTftpServer::start(world_, endpoint, *server->root, settings,
                                                    server->faults->tftp_hook(*server->root));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
@@ -1134,19 +1135,23 @@ class Runner {
       summary.peak_per_second = peak_per_window(times, fw::seconds(1));
       summary.peak_concurrency = server->peak_concurrency;
       std::vector<std::uint64_t> latencies_ms;
+      const srv::ServiceQueue* queue = nullptr;
       if (server->tftp) {
         for (const auto& record : server->tftp->records()) {
           if (record.outcome != srv::TftpTransferRecord::Outcome::Completed) ++summary.failures;
           latencies_ms.push_back(static_cast<std::uint64_t>((record.finished - record.started).count() / 1'000'000));
         }
+        queue = &server->tftp->core().admission();
       } else if (server->http) {
         for (const auto& record : server->http->access_log()) summary.failures += record.status >= 400 ? 1 : 0;
         summary.failures += server->http->tls_failures();
-        const srv::ServiceQueue& queue = server->http->queue();
-        summary.queue_peak = queue.peak_waiting();
-        summary.queue_refused = queue.refused();
-        summary.queue_wait_p50_ms = static_cast<std::uint64_t>(queue.wait_percentile(500).count() / 1'000'000);
-        summary.queue_wait_p99_ms = static_cast<std::uint64_t>(queue.wait_percentile(990).count() / 1'000'000);
+        queue = &server->http->queue();
+      }
+      if (queue != nullptr) {
+        summary.queue_peak = queue->peak_waiting();
+        summary.queue_refused = queue->refused();
+        summary.queue_wait_p50_ms = static_cast<std::uint64_t>(queue->wait_percentile(500).count() / 1'000'000);
+        summary.queue_wait_p99_ms = static_cast<std::uint64_t>(queue->wait_percentile(990).count() / 1'000'000);
       }
       summary.latency_p50_ms = percentile(latencies_ms, 50);
       summary.latency_p90_ms = percentile(latencies_ms, 90);

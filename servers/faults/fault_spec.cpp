@@ -7,9 +7,17 @@
 namespace srv {
 namespace {
 
-fw::Failure invalid(std::string_view text, std::string what) {
+fw::Failure invalid(std::string_view text, std::string what, std::string_view flag = "--fault") {
   return fw::fail(fw::ErrorCode::InvalidValue,
-                  "--fault '" + std::string(text) + "': " + std::move(what));
+                  std::string(flag) + " '" + std::string(text) + "': " + std::move(what));
+}
+
+std::optional<FaultTarget> target(std::string_view server) {
+  if (server == "tftp") return FaultTarget::Tftp;
+  if (server == "http") return FaultTarget::Http;
+  if (server == "https") return FaultTarget::Https;
+  if (server == "all") return FaultTarget::All;
+  return std::nullopt;
 }
 
 // Digits only, at most 12 of them (no overflow on 32-bit targets either: uint64).
@@ -82,11 +90,11 @@ fw::Result<FaultSpec> parse_fault_spec(std::string_view text) {
   std::string_view rest = text;
   if (const std::size_t colon = rest.find(':'); colon != std::string_view::npos) {
     const std::string_view server = rest.substr(0, colon);
-    if (server == "tftp") spec.target = FaultTarget::Tftp;
-    else if (server == "http") spec.target = FaultTarget::Http;
-    else if (server == "https") spec.target = FaultTarget::Https;
-    else if (server == "all") spec.target = FaultTarget::All;
-    else return invalid(text, "unknown server '" + std::string(server) + "' (tftp, http, https, all)");
+    auto parsed = target(server);
+    if (!parsed) {
+      return invalid(text, "unknown server '" + std::string(server) + "' (tftp, http, https, all)");
+    }
+    spec.target = *parsed;
     rest.remove_prefix(colon + 1);
   }
 
@@ -127,9 +135,15 @@ fw::Result<FaultSpec> parse_fault_spec(std::string_view text) {
         }
         if (key == "truncate") window.keep_bytes = *parsed;
         else window.corrupt_bytes = static_cast<std::uint32_t>(*parsed);
+      } else if (key == "certificate") {
+        window.kind = FaultKind::Certificate;
+        auto parsed = parse_certificate_swap(value);
+        if (!parsed) return bad_value("expired, wrong-host or untrusted");
+        window.certificate = *parsed;
       } else {
         return invalid(text, "unknown kind '" + std::string(key) +
-                                 "' (latency, drop, status, truncate, corrupt, stall)");
+                                 "' (latency, drop, status, truncate, corrupt, stall, "
+                                 "certificate)");
       }
     } else if (key == "share") {
       auto parsed = share_ppm(value);
@@ -150,8 +164,56 @@ fw::Result<FaultSpec> parse_fault_spec(std::string_view text) {
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
   }
+  if (spec.window.kind == FaultKind::Certificate && spec.target != FaultTarget::Https &&
+      spec.target != FaultTarget::All) {
+    return invalid(text, "certificate faults need the https server");
+  }
   spec.window.from = fw::Instant::from_nanoseconds(from ? from->count() : 0);
   if (length) spec.window.until = spec.window.from + *length;
+  return spec;
+}
+
+std::optional<CertificateSwap> parse_certificate_swap(std::string_view text) {
+  for (std::size_t index = 0; index < kCertificateSwapCount; ++index) {
+    const auto swap = static_cast<CertificateSwap>(index);
+    if (text == to_string(swap)) return swap;
+  }
+  return std::nullopt;
+}
+
+fw::Result<LimitSpec> parse_limit_spec(std::string_view text) {
+  constexpr std::string_view kFlag = "--limit";
+  LimitSpec spec;
+  const std::size_t equals = text.find('=');
+  if (equals == std::string_view::npos) return invalid(text, "expected SERVER=N[,queue=M]", kFlag);
+  const std::string_view server = text.substr(0, equals);
+  auto parsed_target = target(server);
+  if (!parsed_target) {
+    return invalid(text, "unknown server '" + std::string(server) + "' (tftp, http, https, all)",
+                   kFlag);
+  }
+  spec.target = *parsed_target;
+  std::string_view rest = text.substr(equals + 1);
+  const std::size_t comma = rest.find(',');
+  auto in_service = number(rest.substr(0, comma));
+  if (!in_service || *in_service == 0 || *in_service > kLimitPlacesMax) {
+    return invalid(text, "expected an in-service count 1.." + std::to_string(kLimitPlacesMax),
+                   kFlag);
+  }
+  spec.limit.in_service_max = static_cast<std::uint32_t>(*in_service);
+  if (comma != std::string_view::npos) {
+    const std::string_view option = rest.substr(comma + 1);
+    constexpr std::string_view kQueue = "queue=";
+    if (option.substr(0, kQueue.size()) != kQueue) {
+      const std::string key(option.substr(0, option.find('=')));
+      return invalid(text, "unknown key '" + key + "' (queue)", kFlag);
+    }
+    auto waiting = number(option.substr(kQueue.size()));
+    if (!waiting || *waiting > kLimitPlacesMax) {
+      return invalid(text, "queue: expected a count 0.." + std::to_string(kLimitPlacesMax), kFlag);
+    }
+    spec.limit.waiting_max = static_cast<std::uint32_t>(*waiting);
+  }
   return spec;
 }
 

@@ -1,6 +1,7 @@
 #include "servers/provserver/asio_http_host.h"
 
 #include <array>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
 #include <optional>
@@ -87,20 +88,50 @@ void AsioHttpHost::accept_next() {
     if (!error && !endpoint_error && remote.address().is_v4()) {
       auto connection = std::make_shared<Connection>(std::move(socket), next_id_++);
       connection->remote = from_asio(remote);
-      connections_.emplace(connection->id, connection);
       boost::system::error_code ignored;
-      connection->socket.set_option(tcp::no_delay(true), ignored);
-      if (tls_) {
-        connection->tls.emplace(fw::TlsSession::server(tls_, clock_.wall_clock()));
-      } else {
-        connection->known_to_core = true;
-        server_.handle_accepted(clock_.now(), connection->id, connection->remote);
-        pump();
+      switch (queue_.arrive(clock_.now(), connection->id)) {
+        case ServiceQueue::Admission::Serve:
+          connections_.emplace(connection->id, connection);
+          connection->socket.set_option(tcp::no_delay(true), ignored);
+          start_service(connection);
+          break;
+        case ServiceQueue::Admission::Wait:
+          connections_.emplace(connection->id, connection);
+          connection->socket.set_option(tcp::no_delay(true), ignored);
+          break;
+        case ServiceQueue::Admission::Refuse:
+          connection->gone = true;
+          connection->socket.close(ignored);
+          break;
       }
-      read_next(connection);
     }
     // Accept errors such as EMFILE are transient: keep accepting.
     accept_next();
+  });
+}
+
+void AsioHttpHost::start_service(const std::shared_ptr<Connection>& connection) {
+  if (tls_) {
+    std::shared_ptr<const fw::TlsContext> context = tls_;
+    if (swapped_context_) {
+      if (auto swapped = swapped_context_(clock_.now())) context = std::move(swapped);
+    }
+    connection->tls.emplace(fw::TlsSession::server(std::move(context), clock_.wall_clock()));
+  } else {
+    connection->known_to_core = true;
+    server_.handle_accepted(clock_.now(), connection->id, connection->remote);
+    pump();
+  }
+  if (!connection->gone && !connection->closing) read_next(connection);
+}
+
+void AsioHttpHost::release(const std::shared_ptr<Connection>& connection) {
+  auto next = queue_.finish(clock_.now(), connection->id);
+  if (!next) return;
+  // Started from the event loop, not from inside pump() or a read handler.
+  asio::post(io_, [this, id = *next] {
+    auto found = connections_.find(id);
+    if (found != connections_.end()) start_service(found->second);
   });
 }
 
@@ -184,6 +215,7 @@ void AsioHttpHost::close_after_writes(const std::shared_ptr<Connection>& connect
   connections_.erase(connection->id);
   connection->closing = true;
   if (!connection->writing) write_next(connection);
+  release(connection);
 }
 
 void AsioHttpHost::lost(const std::shared_ptr<Connection>& connection) {
@@ -192,6 +224,7 @@ void AsioHttpHost::lost(const std::shared_ptr<Connection>& connection) {
   connection->gone = true;
   boost::system::error_code ignored;
   connection->socket.close(ignored);
+  release(connection);
   pump();
 }
 

@@ -3,6 +3,13 @@
 // AsioHttpHost: a srv::HttpServer core on a real TCP listener (provserver --http and --https).
 // With a TLS context every connection runs through fw::TlsSession (the same byte engine the
 // phone uses), so the core sees only plaintext, as in the simulator's SimHttpServer.
+//
+// limit_concurrency() puts a srv::ServiceQueue in front of the core, as SimHttpServer does: a
+// connection is in service from its admission (TLS handshake included) to its close; a waiting
+// connection is accepted but not read (its request and handshake wait in the socket); past the
+// queue a connection is closed at once, unread, like a full accept backlog. A waiting client
+// that gives up keeps its place until its turn (nothing reads its socket before): then its EOF
+// ends it at once and the next one is admitted.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -12,6 +19,7 @@
 
 #include "firmware-core/base/result.h"
 #include "firmware-core/fetch/tls_session.h"
+#include "servers/admission/service_queue.h"
 #include "servers/http/http_server.h"
 #include "servers/provserver/host_clock.h"
 
@@ -36,6 +44,13 @@ class AsioHttpHost {
 
   std::uint16_t port() const;
   HttpServer& core() { return server_; }
+  // Call before the first connection arrives (right after start()).
+  void limit_concurrency(ServiceQueueSettings settings) { queue_ = ServiceQueue(settings); }
+  const ServiceQueue& queue() const { return queue_; }
+  // Certificate faults (HTTPS): asked once per connection as its handshake starts; a context
+  // presenting a wrong certificate for this connection, or null for the server's own.
+  using SwappedContext = std::function<std::shared_ptr<const fw::TlsContext>(fw::Instant now)>;
+  void swap_certificates(SwappedContext swapped) { swapped_context_ = std::move(swapped); }
 
  private:
   struct Connection;
@@ -45,6 +60,10 @@ class AsioHttpHost {
                std::shared_ptr<const fw::TlsContext> tls, AccessObserver on_access,
                TlsFailureObserver on_tls_failure);
   void accept_next();
+  // Starts serving an admitted connection: the TLS handshake or the core, then reading.
+  void start_service(const std::shared_ptr<Connection>& connection);
+  // The connection ended (closed or lost): its place goes to the next waiting one, if any.
+  void release(const std::shared_ptr<Connection>& connection);
   void read_next(const std::shared_ptr<Connection>& connection);
   void write(const std::shared_ptr<Connection>& connection, fw::Bytes bytes);
   void write_next(const std::shared_ptr<Connection>& connection);
@@ -63,6 +82,8 @@ class AsioHttpHost {
   TlsFailureObserver on_tls_failure_;
   boost::asio::ip::tcp::acceptor acceptor_;
   ConnectionId next_id_ = 1;
+  ServiceQueue queue_;
+  SwappedContext swapped_context_;
   std::map<ConnectionId, std::shared_ptr<Connection>> connections_;
 };
 

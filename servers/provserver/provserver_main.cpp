@@ -4,6 +4,16 @@
 //   provserver --root DIR [--tftp ADDR:PORT] [--http ADDR:PORT]
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
 //              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
+//              [--limit SERVER=N[,queue=M]]... [--swap-cert KIND=CERT,KEY]...
+//
+// --fault https:certificate=KIND (KIND expired, wrong-host, untrusted) makes the HTTPS server
+// present --swap-cert KIND's certificate instead of --cert to the connections it hits; the
+// certificates come from the operator (or the interop test's openssl), provserver mints none.
+//
+// --limit gives a server a concurrency limit with a bounded FIFO queue (servers/admission):
+// HTTP(S) connections past it wait unread, TFTP requests wait keyed by the client's endpoint;
+// past the queue HTTP(S) connections are closed unread, TFTP requests get ERROR 0 "server busy".
+// At exit each limited server prints one "queue" line (peak, refused, wait percentiles).
 //
 // --fault adds a fault window (servers/faults/fault_spec.h: "http:status=503,share=50%,for=60s");
 // each server gets a ServerFaults with the windows for it, times counted from the start, drawn
@@ -15,6 +25,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <array>
 #include <csignal>
 #include <fstream>
 #include <iostream>
@@ -56,6 +67,8 @@ struct Options {
   std::string syslog_out;
   std::vector<std::string> faults;
   std::uint64_t fault_seed = 1;
+  std::vector<std::string> limits;
+  std::vector<std::string> swap_certs;
 };
 
 std::optional<std::string> read_text(const std::string& path) {
@@ -70,13 +83,15 @@ std::optional<fw::Endpoint> endpoint_option(const std::string& flag, const std::
   return endpoint;
 }
 
-// The HTTPS server context, or an error message for stderr.
-fw::Result<std::shared_ptr<const fw::TlsContext>> https_context(const Options& options) {
-  auto certificate = read_text(options.cert);
-  auto key = read_text(options.key);
+// An HTTPS server context presenting `cert_path` (with `key_path`), or an error for stderr.
+fw::Result<std::shared_ptr<const fw::TlsContext>> https_context(const Options& options,
+                                                                const std::string& cert_path,
+                                                                const std::string& key_path) {
+  auto certificate = read_text(cert_path);
+  auto key = read_text(key_path);
   if (!certificate || !key) {
     return fw::fail(fw::ErrorCode::InvalidValue,
-                    "cannot read " + (certificate ? options.key : options.cert));
+                    "cannot read " + (certificate ? key_path : cert_path));
   }
   auto identity = fw::TlsIdentity::from_pem(*certificate, *key);
   if (!identity) return fw::fail(identity.error());
@@ -111,12 +126,61 @@ void print_http_record(std::string_view scheme, const srv::HttpAccessRecord& rec
             << std::endl;
 }
 
+// --swap-cert KIND=CERT,KEY: the contexts certificate faults present, by CertificateSwap.
+using SwappedContexts =
+    std::array<std::shared_ptr<const fw::TlsContext>, srv::kCertificateSwapCount>;
+fw::Result<SwappedContexts> swapped_contexts(const Options& options) {
+  SwappedContexts contexts;
+  for (const std::string& text : options.swap_certs) {
+    const std::size_t equals = text.find('=');
+    const std::size_t comma = text.find(',', equals == std::string::npos ? 0 : equals);
+    auto swap = srv::parse_certificate_swap(text.substr(0, equals));
+    if (!swap || equals == std::string::npos || comma == std::string::npos) {
+      return fw::fail(fw::ErrorCode::InvalidValue,
+                      "--swap-cert '" + text +
+                          "': expected KIND=CERT,KEY with KIND expired, wrong-host or untrusted");
+    }
+    auto context = https_context(options, text.substr(equals + 1, comma - equals - 1),
+                                 text.substr(comma + 1));
+    if (!context) {
+      return fw::fail(fw::ErrorCode::InvalidValue,
+                      "--swap-cert '" + text + "': " + context.error().detail);
+    }
+    contexts[static_cast<std::size_t>(*swap)] = *context;
+  }
+  return contexts;
+}
+
+// The last --limit for `server`, if any.
+std::optional<srv::ServiceQueueSettings> server_limit(const std::vector<srv::LimitSpec>& specs,
+                                                      srv::FaultTarget server) {
+  std::optional<srv::ServiceQueueSettings> limit;
+  for (const srv::LimitSpec& spec : specs) {
+    if (spec.applies_to(server)) limit = spec.limit;
+  }
+  return limit;
+}
+
+void print_queue(std::string_view server, const srv::ServiceQueue& queue) {
+  auto ms = [](fw::Duration duration) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(duration).count();
+  };
+  std::cout << "queue " << server << ": peak " << queue.peak_waiting() << " waited "
+            << queue.waits().size() << " refused " << queue.refused() << " wait_p50 "
+            << ms(queue.wait_percentile(500)) << " ms wait_p99 " << ms(queue.wait_percentile(990))
+            << " ms" << std::endl;
+}
+
 // The fault injector of one server, or nullptr when no --fault applies to it.
 std::unique_ptr<srv::ServerFaults> server_faults(const std::vector<srv::FaultSpec>& specs,
                                                  srv::FaultTarget server, std::uint64_t seed) {
   srv::FaultPlan plan;
   for (const srv::FaultSpec& spec : specs) {
-    if (spec.applies_to(server)) plan.windows.push_back(spec.window);
+    // Certificate windows only mean something to HTTPS (`all:` reaches the others too).
+    const bool certificate = spec.window.kind == srv::FaultKind::Certificate;
+    if (spec.applies_to(server) && (!certificate || server == srv::FaultTarget::Https)) {
+      plan.windows.push_back(spec.window);
+    }
   }
   if (plan.windows.empty()) return nullptr;
   std::cout << "faults " << srv::to_string(server) << ":\n" << plan.to_string() << std::endl;
@@ -134,6 +198,32 @@ int run(const Options& options) {
       return 2;
     }
     fault_specs.push_back(*spec);
+  }
+  std::vector<srv::LimitSpec> limit_specs;
+  for (const std::string& text : options.limits) {
+    auto spec = srv::parse_limit_spec(text);
+    if (!spec) {
+      std::cerr << "provserver: " << spec.error().detail << "\n";
+      return 2;
+    }
+    limit_specs.push_back(*spec);
+  }
+  const auto tftp_limit = server_limit(limit_specs, srv::FaultTarget::Tftp);
+  const auto http_limit = server_limit(limit_specs, srv::FaultTarget::Http);
+  const auto https_limit = server_limit(limit_specs, srv::FaultTarget::Https);
+  auto swapped = swapped_contexts(options);
+  if (!swapped) {
+    std::cerr << "provserver: " << swapped.error().detail << "\n";
+    return 2;
+  }
+  for (const srv::FaultSpec& spec : fault_specs) {
+    if (spec.window.kind != srv::FaultKind::Certificate || options.https.empty()) continue;
+    const std::string_view swap = srv::to_string(spec.window.certificate);
+    if (!(*swapped)[static_cast<std::size_t>(spec.window.certificate)]) {
+      std::cerr << "provserver: a certificate=" << swap << " fault needs --swap-cert " << swap
+                << "=CERT,KEY\n";
+      return 2;
+    }
   }
   srv::FileRoot root;
   auto loaded = srv::provserver::load_directory(options.root, root);
@@ -173,6 +263,7 @@ int run(const Options& options) {
     // Report uploads land in memory and in the printed transfer records, as HTTP PUT/POST do.
     srv::TftpServerSettings tftp_settings;
     tftp_settings.writes_enabled = true;
+    if (tftp_limit) tftp_settings.admission = *tftp_limit;
     auto host = AsioTftpHost::start(io, clock, *listen, root, tftp_settings, print_tftp_record,
                                     tftp_faults ? tftp_faults->tftp_hook(root) : srv::TftpRequestHook{});
     if (!host) return start_failed(host.error());
@@ -188,12 +279,13 @@ int run(const Options& options) {
         [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
     if (!host) return start_failed(host.error());
     http = std::move(host).value();
+    if (http_limit) http->limit_concurrency(*http_limit);
     started("http", *listen, http->port());
   }
   if (!options.https.empty()) {
     auto listen = endpoint_option("--https", options.https);
     if (!listen) return 2;
-    auto context = https_context(options);
+    auto context = https_context(options, options.cert, options.key);
     if (!context) return start_failed(context.error());
     auto host = AsioHttpHost::start(
         io, clock, *listen, root, {},
@@ -205,6 +297,14 @@ int run(const Options& options) {
         });
     if (!host) return start_failed(host.error());
     https = std::move(host).value();
+    if (https_limit) https->limit_concurrency(*https_limit);
+    if (https_faults) {
+      https->swap_certificates([&https_faults, contexts = *swapped](fw::Instant now) {
+        auto swap = https_faults->certificate_swap(now);
+        return swap ? contexts[static_cast<std::size_t>(*swap)]
+                    : std::shared_ptr<const fw::TlsContext>();
+      });
+    }
     started("https", *listen, https->port());
   }
   if (!options.syslog.empty()) {
@@ -230,6 +330,9 @@ int run(const Options& options) {
     if (!error) io.stop();
   });
   io.run();
+  if (tftp && tftp_limit) print_queue("tftp", tftp->core().admission());
+  if (http && http_limit) print_queue("http", http->queue());
+  if (https && https_limit) print_queue("https", https->queue());
   std::cout << "stopped" << std::endl;
   return 0;
 }
@@ -266,6 +369,13 @@ int main(int argc, char** argv) {
                  "[,retry-after=D] (repeatable; see servers/faults/fault_spec.h)");
   app.add_option("--fault-seed", options.fault_seed, "seed of the fault draws")
       ->capture_default_str();
+  app.add_option("--limit", options.limits,
+                 "concurrency limit with queueing, SERVER=N[,queue=M] with SERVER tftp, http, "
+                 "https or all (repeatable; the last one for a server wins)");
+  app.add_option("--swap-cert", options.swap_certs,
+                 "HTTPS: the certificate a certificate=KIND fault presents, KIND=CERT,KEY with "
+                 "KIND expired, wrong-host or untrusted (repeatable)")
+      ->needs(https);
   syslog_out->needs(syslog);
   try {
     app.parse(argc, argv);

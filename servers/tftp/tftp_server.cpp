@@ -24,11 +24,18 @@ std::string_view to_string(TftpTransferRecord::Outcome outcome) {
 }
 
 TftpServer::TftpServer(TftpRoot& root, TftpServerSettings settings, TftpRequestHook hook)
-    : root_(root), settings_(std::move(settings)), hook_(std::move(hook)) {}
+    : root_(root),
+      settings_(std::move(settings)),
+      hook_(std::move(hook)),
+      admission_(settings_.admission) {}
 
 void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan payload) {
   if (by_client_.contains(from) || delayed_clients_.contains(from)) {
     return;  // the client resent its request: the running transfer answers it
+  }
+  if (auto queued = queued_clients_.find(from); queued != queued_clients_.end()) {
+    queued_.at(queued->second).last_heard = now;  // still there: keep its place
+    return;
   }
   auto packet = fw::decode_tftp_packet(payload);
   if (!packet) {
@@ -45,38 +52,93 @@ void TftpServer::handle_request(fw::Instant now, fw::Endpoint from, fw::ByteSpan
          fw::encode_tftp_error(TftpErrorCode::UnknownTransferId, "unknown transfer ID")});
     return;
   }
+  const std::uint64_t ticket = next_ticket_++;
+  switch (admission_.arrive(now, ticket)) {
+    case ServiceQueue::Admission::Serve:
+      serve(now, ticket, from, std::move(*request), now);
+      return;
+    case ServiceQueue::Admission::Wait: {
+      fw::Duration silence_max = settings_.queued_silence_max;
+      if (auto asked = fw::parse_tftp_options(request->options); asked && asked->timeout_s) {
+        silence_max = std::max(silence_max, fw::seconds(*asked->timeout_s) * 2);
+      }
+      queued_clients_[from] = ticket;
+      queued_.emplace(ticket, QueuedRequest{from, std::move(*request), now, now, silence_max});
+      return;
+    }
+    case ServiceQueue::Admission::Refuse:
+      refuse(from, *request, now, TftpTransferRecord::Outcome::Refused, TftpErrorCode::NotDefined,
+             "server busy");
+      return;
+  }
+}
+
+void TftpServer::serve(fw::Instant now, std::uint64_t ticket, fw::Endpoint client,
+                       fw::TftpRequest request, fw::Instant arrived) {
   std::shared_ptr<const fw::Bytes> content;
   if (hook_) {
-    TftpVerdict verdict = hook_({now, from, request->write, request->file_name});
+    TftpVerdict verdict = hook_({now, client, request.write, request.file_name});
     if (verdict.kind == TftpVerdict::Kind::Ignore) {
+      release(now, ticket);
       return;
     }
     if (verdict.kind == TftpVerdict::Kind::Refuse) {
-      refuse(from, *request, now,
+      refuse(client, request, now,
              verdict.error == TftpErrorCode::FileNotFound ? TftpTransferRecord::Outcome::NotFound
                                                           : TftpTransferRecord::Outcome::Refused,
              verdict.error, verdict.message);
+      release(now, ticket);
       return;
     }
     content = std::move(verdict.content);
-    if (verdict.delay > fw::Duration::zero()) {
-      delayed_clients_.insert(from);
-      delayed_.emplace(now + verdict.delay,
-                       DelayedRequest{from, std::move(*request), std::move(content), now});
+    if (verdict.delay > fw::Duration::zero() && (!request.write || settings_.writes_enabled)) {
+      delayed_clients_.insert(client);
+      delayed_.emplace(now + verdict.delay, DelayedRequest{client, std::move(request),
+                                                           std::move(content), arrived, ticket});
       return;
     }
   }
-  if (request->write && !settings_.writes_enabled) {
-    refuse(from, *request, now, TftpTransferRecord::Outcome::Refused,
+  if (request.write && !settings_.writes_enabled) {
+    refuse(client, request, now, TftpTransferRecord::Outcome::Refused,
            TftpErrorCode::AccessViolation, "writes disabled");
+    release(now, ticket);
     return;
   }
   if (transfers_.size() >= settings_.transfers_max) {
-    refuse(from, *request, now, TftpTransferRecord::Outcome::Refused, TftpErrorCode::NotDefined,
+    refuse(client, request, now, TftpTransferRecord::Outcome::Refused, TftpErrorCode::NotDefined,
            "server busy");
+    release(now, ticket);
     return;
   }
-  start_transfer(now, from, std::move(*request), std::move(content));
+  if (!start_transfer(now, ticket, client, std::move(request), std::move(content), arrived)) {
+    release(now, ticket);
+  }
+}
+
+void TftpServer::release(fw::Instant now, std::uint64_t ticket) {
+  if (auto next = admission_.finish(now, ticket)) {
+    admitted_.push_back(*next);
+  }
+  if (releasing_) {
+    return;  // the outer release() serves what this one admitted: no recursion per queued request
+  }
+  releasing_ = true;
+  while (!admitted_.empty()) {
+    const std::uint64_t admitted = admitted_.front();
+    admitted_.pop_front();
+    auto found = queued_.find(admitted);
+    QueuedRequest queued = std::move(found->second);
+    queued_.erase(found);
+    queued_clients_.erase(queued.client);
+    if (now - queued.last_heard > queued.silence_max) {
+      records_.push_back({queued.client, queued.request.write, queued.request.file_name, 0,
+                          TftpTransferRecord::Outcome::TimedOut, queued.arrived, now});
+      release(now, admitted);
+      continue;
+    }
+    serve(now, admitted, queued.client, std::move(queued.request), queued.arrived);
+  }
+  releasing_ = false;
 }
 
 void TftpServer::refuse(fw::Endpoint client, const fw::TftpRequest& request, fw::Instant now,
@@ -86,16 +148,16 @@ void TftpServer::refuse(fw::Endpoint client, const fw::TftpRequest& request, fw:
   records_.push_back({client, request.write, request.file_name, 0, outcome, now, now});
 }
 
-void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRequest request,
-                                std::shared_ptr<const fw::Bytes> content,
-                                std::optional<fw::Instant> arrived) {
+bool TftpServer::start_transfer(fw::Instant now, std::uint64_t ticket, fw::Endpoint client,
+                                fw::TftpRequest request, std::shared_ptr<const fw::Bytes> content,
+                                fw::Instant arrived) {
   fw::TftpTransferOptions asked;
   if (settings_.options_enabled) {
     auto parsed = fw::parse_tftp_options(request.options);
     if (!parsed) {
       refuse(client, request, now, TftpTransferRecord::Outcome::Refused,
              TftpErrorCode::OptionRefused, parsed.error().detail);
-      return;
+      return false;
     }
     asked = *parsed;
   }
@@ -103,7 +165,8 @@ void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRe
   transfer.client = client;
   transfer.write = request.write;
   transfer.file_name = std::move(request.file_name);
-  transfer.started = arrived.value_or(now);
+  transfer.started = arrived;
+  transfer.ticket = ticket;
 
   fw::TftpTransferOptions granted;
   if (asked.block_bytes) {
@@ -118,7 +181,7 @@ void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRe
     if (asked.transfer_bytes && *asked.transfer_bytes > settings_.write_bytes_max) {
       refuse(client, request, now, TftpTransferRecord::Outcome::Refused, TftpErrorCode::DiskFull,
              "file larger than " + std::to_string(settings_.write_bytes_max) + " bytes");
-      return;
+      return false;
     }
     granted.transfer_bytes = asked.transfer_bytes;
   } else {
@@ -126,7 +189,7 @@ void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRe
     if (!transfer.content) {
       refuse(client, request, now, TftpTransferRecord::Outcome::NotFound,
              TftpErrorCode::FileNotFound, "File not found");
-      return;
+      return false;
     }
     if (asked.transfer_bytes) {
       granted.transfer_bytes = transfer.content->size();
@@ -145,6 +208,7 @@ void TftpServer::start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRe
   } else {
     send_next_block(stored, now);
   }
+  return true;
 }
 
 void TftpServer::send(Transfer& transfer, fw::Instant now, fw::Bytes payload) {
@@ -268,6 +332,9 @@ void TftpServer::on_data(Transfer& transfer, fw::Instant now, const fw::TftpData
   transfer.last_block_sent = true;
   outgoing_.push_back({transfer.id, transfer.client, fw::encode_tftp_ack(transfer.block)});
   set_deadline(transfer, now + give_up_span(transfer));
+  // The file is stored: dallying only answers a lost last ACK, so it holds no place (end()'s
+  // second release is a no-op).
+  release(now, transfer.ticket);
 }
 
 fw::Duration TftpServer::give_up_span(const Transfer& transfer) const {
@@ -291,10 +358,12 @@ void TftpServer::end(Transfer& transfer, fw::Instant now, TftpTransferRecord::Ou
                         transfer.started, now});
   }
   TransferId id = transfer.id;
+  const std::uint64_t ticket = transfer.ticket;
   deadlines_.erase({transfer.deadline, id});
   by_client_.erase(transfer.client);
   closed_.push_back(id);
   transfers_.erase(id);  // `transfer` dangles from here on
+  release(now, ticket);
 }
 
 fw::Instant TftpServer::next_deadline() const {
@@ -310,10 +379,13 @@ void TftpServer::handle_deadline(fw::Instant now) {
     if (transfers_.size() >= settings_.transfers_max) {
       refuse(delayed.client, delayed.request, now, TftpTransferRecord::Outcome::Refused,
              TftpErrorCode::NotDefined, "server busy");
+      release(now, delayed.ticket);
       continue;
     }
-    start_transfer(now, delayed.client, std::move(delayed.request), std::move(delayed.content),
-                   delayed.arrived);
+    if (!start_transfer(now, delayed.ticket, delayed.client, std::move(delayed.request),
+                        std::move(delayed.content), delayed.arrived)) {
+      release(now, delayed.ticket);
+    }
   }
   while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
     Transfer& transfer = transfers_.at(deadlines_.begin()->second);

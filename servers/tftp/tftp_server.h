@@ -12,7 +12,16 @@
 // - Time: arm one timer for next_deadline(); call handle_deadline(now) when it fires.
 //
 // Transfers are keyed by the client's endpoint: a repeated request from an endpoint that has a
-// transfer running is a retransmission and is ignored (the transfer retransmits on its own).
+// transfer running, delayed or queued is a retransmission and is ignored (the transfer
+// retransmits on its own; a queued request is queued once).
+//
+// Concurrency limit with queueing (TftpServerSettings::admission, a srv::ServiceQueue): a request
+// is in service from its arrival (the hook's delay included) until its transfer ends. Past
+// `in_service_max` requests wait in a bounded FIFO and start, hook first, when a place frees;
+// past the queue they get ERROR 0 "server busy" at once. TFTP has no "come back later", so we
+// answer rather than stay silent: a silent server costs the client its whole retransmission
+// budget (about 30 s for the phone) before it fails, an error fails it now and its retry backoff
+// spreads the load, as a full HTTP accept backlog does.
 
 #include <cstddef>
 #include <cstdint>
@@ -30,6 +39,7 @@
 #include "firmware-core/fetch/tftp_packet.h"
 #include "firmware-core/runtime/network_address.h"
 #include "firmware-core/runtime/time.h"
+#include "servers/admission/service_queue.h"
 
 namespace srv {
 
@@ -89,6 +99,12 @@ struct TftpServerSettings {
   std::uint64_t write_bytes_max = 4 * 1024 * 1024;
   // transfers_max: concurrent transfers; a request past it gets ERROR 0 "server busy".
   std::size_t transfers_max = 100000;
+  // A concurrency limit with a bounded FIFO queue (in_service_max 0: none). See the top.
+  ServiceQueueSettings admission;
+  // A queued request whose client has not resent it for this long (or for twice its timeout
+  // option, if longer) is dropped when its turn comes: the client gave up. The phone resends at
+  // most 8 s apart, tftp-hpa's client every 5 s.
+  fw::Duration queued_silence_max = fw::seconds(10);
   // Honour RFC 2347 options; false behaves like an RFC 1350-only server (ignores them).
   bool options_enabled = true;
   // Accept WRQ (report uploads into the root's store). Off by default, as on tftp-hpa without
@@ -137,6 +153,10 @@ class TftpServer {
   void handle_deadline(fw::Instant now);
 
   std::size_t active_transfers() const { return transfers_.size(); }
+  // Requests waiting for a place (TftpServerSettings::admission).
+  std::size_t queued_requests() const { return queued_.size(); }
+  // The admission queue and its measurements (peak, waits, refusals).
+  const ServiceQueue& admission() const { return admission_; }
 
  private:
   struct Transfer {
@@ -156,6 +176,16 @@ class TftpServer {
     fw::Instant deadline;
     std::uint32_t retransmissions = 0;
     fw::Instant started;
+    std::uint64_t ticket = 0;  // its place in admission_
+  };
+
+  // A request waiting in admission_ for a place.
+  struct QueuedRequest {
+    fw::Endpoint client;
+    fw::TftpRequest request;
+    fw::Instant arrived;
+    fw::Instant last_heard;      // the client's latest (re)sent request
+    fw::Duration silence_max{};  // past this without a resend the client has given up
   };
 
   // A request served later (TftpVerdict::delay).
@@ -164,11 +194,19 @@ class TftpServer {
     fw::TftpRequest request;
     std::shared_ptr<const fw::Bytes> content;
     fw::Instant arrived;
+    std::uint64_t ticket = 0;
   };
 
-  void start_transfer(fw::Instant now, fw::Endpoint client, fw::TftpRequest request,
-                      std::shared_ptr<const fw::Bytes> content = nullptr,
-                      std::optional<fw::Instant> arrived = std::nullopt);
+  // A request admitted into service: the hook, then a transfer, a delay or an answer. Every
+  // path that starts no transfer and delays nothing gives the place back.
+  void serve(fw::Instant now, std::uint64_t ticket, fw::Endpoint client, fw::TftpRequest request,
+             fw::Instant arrived);
+  // Gives back the place of `ticket` (served or queued) and serves the requests it admits.
+  void release(fw::Instant now, std::uint64_t ticket);
+  // False when the request was answered with an error instead (the caller releases its place).
+  bool start_transfer(fw::Instant now, std::uint64_t ticket, fw::Endpoint client,
+                      fw::TftpRequest request, std::shared_ptr<const fw::Bytes> content,
+                      fw::Instant arrived);
   void refuse(fw::Endpoint client, const fw::TftpRequest& request, fw::Instant now,
               TftpTransferRecord::Outcome outcome, fw::TftpErrorCode code,
               std::string_view message);
@@ -193,6 +231,12 @@ class TftpServer {
   std::deque<TftpTransferRecord> records_;
   std::multimap<fw::Instant, DelayedRequest> delayed_;
   std::set<fw::Endpoint> delayed_clients_;
+  ServiceQueue admission_;
+  std::uint64_t next_ticket_ = 1;
+  std::map<std::uint64_t, QueuedRequest> queued_;
+  std::map<fw::Endpoint, std::uint64_t> queued_clients_;
+  std::deque<std::uint64_t> admitted_;  // admitted from the queue, served by release()
+  bool releasing_ = false;
 };
 
 }  // namespace srv

@@ -241,6 +241,33 @@ assertions:
   }
 }
 
+TEST(ScenarioLoaderTest, ConcurrencyLimitOnTftpHttpAndHttpsButNotSyslog) {
+  LoadResult good = load(R"(servers:
+  - {name: tftp, kind: tftp, address: 192.168.1.200, limit: {in_service: 2, queue: 5}}
+  - {name: web, kind: https, address: 192.168.1.201, limit: {in_service: 1}}
+fleet:
+  - count: 1
+)");
+  ASSERT_TRUE(good.scenario) << all_errors(good);
+  ASSERT_TRUE(good.scenario->servers[0].limit);
+  EXPECT_EQ(good.scenario->servers[0].limit->in_service, 2u);
+  EXPECT_EQ(good.scenario->servers[0].limit->queue, 5u);
+  EXPECT_EQ(good.scenario->servers[1].limit->queue, 0u);
+
+  LoadResult bad = load(R"(servers:
+  - {name: log, kind: syslog, address: 192.168.1.202, limit: {in_service: 2}}
+  - {name: tftp, kind: tftp, address: 192.168.1.200, limit: {in_service: 0, queue: 5}}
+fleet:
+  - count: 1
+)");
+  ASSERT_FALSE(bad.scenario);
+  std::string errors = all_errors(bad);
+  for (std::string_view expected : {"test.yaml:2: servers[0]: 'limit' needs kind tftp, http or https",
+                                    "servers[1].limit.in_service: expected at least 1"}) {
+    EXPECT_NE(errors.find(expected), std::string::npos) << expected << "\n" << errors;
+  }
+}
+
 TEST(ScenarioLoaderTest, CertificateFaultsNameTheSwapAndNeedAnHttpsServer) {
   const std::string servers =
       "servers:\n  - {name: web, kind: https, address: 10.1.1.1}\n  - {name: plain, kind: http, address: 10.1.1.2}\n"

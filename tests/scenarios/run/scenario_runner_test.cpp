@@ -235,6 +235,50 @@ TEST(ScenarioRunnerTest, ConcurrencyLimitQueuesThenRefusesAndEveryoneGetsServed)
   EXPECT_EQ(report->errors_by_err.at("connection reset"), 3u);  // the refused ones, retried later
 }
 
+// The same crowd against a slow TFTP server: queued phones keep resending their request and are
+// served in turn; the overflow is told "server busy" at once and converges on its retry.
+constexpr std::string_view kQueuedTftpServer = R"(name: queued tftp server
+seed: 3
+duration: 30m
+servers:
+  - name: tftp
+    kind: tftp
+    address: 192.168.1.200
+    limit: {in_service: 2, queue: 3}
+    files:
+      - path: /basic.txt
+        content: <flat-profile><GPP_A>queued</GPP_A></flat-profile>
+fleet:
+  - name: desk
+    count: 8
+    parameters:
+      Profile_Rule: tftp://192.168.1.200/basic.txt
+      Resync_Error_Retry_Delay: "60"
+      Resync_Random_Delay: "0"
+timeline:
+  - {at: 0s, power_on: all}
+  - {at: 0s, fault: {server: tftp, kind: latency, latency: 2s, for: 5m}}
+assertions:
+  - parameter: {name: GPP_A, equals: queued, share: 100%}
+)";
+
+TEST(ScenarioRunnerTest, TftpConcurrencyLimitQueuesThenAnswersBusyAndEveryoneConverges) {
+  auto report = run_scenario(load(kQueuedTftpServer), {});
+  ASSERT_TRUE(report) << report.error().to_string();
+  EXPECT_TRUE(report->assertions[0].passed) << report->assertions[0].actual;
+  ASSERT_EQ(report->servers.size(), 1u);
+  const ServerSummary& server = report->servers[0];
+  EXPECT_EQ(server.queue_peak, 3u);
+  EXPECT_EQ(server.queue_refused, 3u);  // 8 = 2 served + 3 queued + 3 busy at power-on
+  // Queued requests wait for a 2 s start ahead of them, the last one for two in turn.
+  EXPECT_GE(server.queue_wait_p50_ms, 2000u);
+  EXPECT_GE(server.queue_wait_p99_ms, 4000u);
+  EXPECT_LE(server.peak_concurrency, 5u);
+  ASSERT_TRUE(report->errors_by_err.contains("tftp error"));
+  EXPECT_EQ(report->errors_by_err.at("tftp error"), 3u);  // the busy ones, retried 60 s later
+  EXPECT_FALSE(report->errors_by_err.contains("tftp timeout"));  // no queued phone gave up
+}
+
 TEST(ScenarioRunnerTest, FailedAssertionCarriesEvidence) {
   Scenario scenario = load(with_files(kTftpFleet));
   scenario.assertions.resize(1);

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string_view>
+#include <utility>
+#include <vector>
 
 namespace srv {
 namespace {
@@ -49,6 +52,18 @@ TEST(FaultSpecTest, ParsesEveryKind) {
   EXPECT_EQ(parse_fault_spec("latency=2h")->window.latency, 2h);
 }
 
+TEST(FaultSpecTest, ParsesCertificateSwapsForHttps) {
+  for (auto [text, swap] : std::vector<std::pair<std::string_view, CertificateSwap>>{
+           {"https:certificate=expired", CertificateSwap::Expired},
+           {"https:certificate=wrong-host,for=30s", CertificateSwap::WrongHost},
+           {"certificate=untrusted,share=50%", CertificateSwap::Untrusted}}) {
+    auto spec = parse_fault_spec(text);
+    ASSERT_TRUE(spec) << text << ": " << spec.error().to_string();
+    EXPECT_EQ(spec->window.kind, FaultKind::Certificate);
+    EXPECT_EQ(spec->window.certificate, swap);
+  }
+}
+
 TEST(FaultSpecTest, RejectsMalformedSpecsNamingThePart) {
   expect_invalid("ftp:drop", "unknown server 'ftp'");
   expect_invalid("explode", "unknown kind 'explode'");
@@ -63,8 +78,45 @@ TEST(FaultSpecTest, RejectsMalformedSpecsNamingThePart) {
   expect_invalid("status=503,retry-after=1500ms", "whole seconds");
   expect_invalid("drop,colour=red", "unknown key 'colour'");
   expect_invalid("corrupt=0", "byte count");
+  expect_invalid("https:certificate=stale",
+                 "certificate: expected expired, wrong-host or untrusted");
+  expect_invalid("http:certificate=expired", "certificate faults need the https server");
   expect_invalid("latency=169h", "duration");  // past fault_duration_max (a week)
   EXPECT_TRUE(parse_fault_spec("latency=168h"));
+}
+
+TEST(FaultSpecTest, ParsesLimitWithAndWithoutQueue) {
+  auto limit = parse_limit_spec("http=1,queue=2");
+  ASSERT_TRUE(limit) << limit.error().to_string();
+  EXPECT_EQ(limit->target, FaultTarget::Http);
+  EXPECT_EQ(limit->limit.in_service_max, 1u);
+  EXPECT_EQ(limit->limit.waiting_max, 2u);
+  EXPECT_TRUE(limit->applies_to(FaultTarget::Http));
+  EXPECT_FALSE(limit->applies_to(FaultTarget::Tftp));
+  auto all = parse_limit_spec("all=1000000");
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->limit.in_service_max, kLimitPlacesMax);
+  EXPECT_EQ(all->limit.waiting_max, 0u);
+  EXPECT_TRUE(all->applies_to(FaultTarget::Tftp));
+  EXPECT_TRUE(parse_limit_spec("tftp=5,queue=1000000"));
+}
+
+TEST(FaultSpecTest, RejectsMalformedLimitsNamingThePart) {
+  const std::vector<std::pair<std::string_view, std::string_view>> cases = {
+      {"http", "--limit 'http': expected SERVER=N"},
+      {"ftp=1", "unknown server 'ftp'"},
+      {"http=0", "in-service count 1..1000000"},
+      {"http=1000001", "in-service count"},
+      {"http=x", "in-service count"},
+      {"http=1,queue=1000001", "queue: expected a count"},
+      {"http=1,queue=", "queue: expected a count"},
+      {"http=1,depth=3", "unknown key 'depth'"},
+  };
+  for (const auto& [text, expected] : cases) {
+    auto limit = parse_limit_spec(text);
+    ASSERT_FALSE(limit) << text;
+    EXPECT_NE(limit.error().detail.find(expected), std::string::npos) << limit.error().detail;
+  }
 }
 
 }  // namespace

@@ -9,6 +9,13 @@
 #   syslog  logger --udp lines land in --syslog-out
 #   fault   --fault: curl gets 503 + Retry-After from http:status=503,retry-after=7s; a
 #           tftp:drop window makes tftp-hpa time out; the plan is printed at start
+#   limit   --limit http=1,queue=1: while a slow curl upload is in service a second curl waits
+#           and is served after it, a third is closed unread; --limit tftp=1,queue=1 under a
+#           tftp:latency fault: the second tftp-hpa get is served after the first, the third is
+#           told "server busy"; the "queue" lines at exit count one wait and one refusal each
+#   certswap --fault https:certificate=expired|wrong-host|untrusted with --swap-cert: curl
+#           (trusting the right CA) rejects each presented certificate with its reason; without
+#           the fault the same command line serves; a fault without its --swap-cert is exit 2
 # Every case also checks that SIGTERM stops provserver with exit status 0.
 #
 #   provserver_interop.sh PROVSERVER CASE WORK_DIR
@@ -17,7 +24,7 @@
 # client runs under `timeout`, and provserver is killed on any exit.
 set -eu
 if [ "$#" -ne 3 ]; then
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 provserver=$1 case=$2 work=$3
@@ -37,6 +44,8 @@ case "$case" in
   https) need curl openssl ;;
   syslog) need logger ;;
   fault) need curl tftp ;;
+  limit) need curl tftp awk sleep ;;
+  certswap) need curl openssl ;;
   *) echo "unknown case '$case'" >&2; exit 2 ;;
 esac
 
@@ -80,6 +89,31 @@ stop() {
   [ "$status" -eq 0 ] || fail "provserver exited with $status after SIGTERM"
   grep -q '^stopped$' "$work/provserver.out" || fail "no 'stopped' line after SIGTERM"
   ok "SIGTERM: clean exit 0"
+}
+
+# A CA, a server certificate for 127.0.0.1 and a client certificate in $work/pki, by the
+# openssl CLI. Sets $pki.
+make_pki() {
+  pki="$work/pki"
+  mkdir -p "$pki"
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=provserver interop CA" \
+    -keyout "$pki/ca.key" -out "$pki/ca.pem" 2>/dev/null || fail "openssl: CA"
+  issue server "/CN=127.0.0.1" 'subjectAltName=IP:127.0.0.1' 2
+  openssl req -newkey rsa:2048 -nodes -subj "/OU=CP-8841-3PCC/CN=000e08abcdef" \
+    -keyout "$pki/client.key" -out "$pki/client.csr" 2>/dev/null || fail "openssl: client request"
+  openssl x509 -req -in "$pki/client.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
+    -CAcreateserial -days 2 -out "$pki/client.pem" 2>/dev/null || fail "openssl: client certificate"
+}
+# issue NAME SUBJECT EXTENSION DAYS [CA]: $pki/NAME.pem and .key signed by CA (default ca); a
+# negative DAYS gives a certificate that expired at issue.
+issue() {
+  ca=${5:-ca}
+  openssl req -newkey rsa:2048 -nodes -subj "$2" -keyout "$pki/$1.key" -out "$pki/$1.csr" \
+    2>/dev/null || fail "openssl: $1 request"
+  printf '%s\n' "$3" >"$pki/$1.ext"
+  openssl x509 -req -in "$pki/$1.csr" -CA "$pki/$ca.pem" -CAkey "$pki/$ca.key" \
+    -CAcreateserial -days "$4" -extfile "$pki/$1.ext" -out "$pki/$1.pem" 2>/dev/null ||
+    fail "openssl: $1 certificate"
 }
 
 case "$case" in
@@ -126,21 +160,7 @@ http)
   stop
   ;;
 https)
-  pki="$work/pki"
-  mkdir -p "$pki"
-  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=provserver interop CA" \
-    -keyout "$pki/ca.key" -out "$pki/ca.pem" 2>/dev/null || fail "openssl: CA"
-  openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$pki/server.key" \
-    -out "$pki/server.csr" 2>/dev/null || fail "openssl: server request"
-  printf 'subjectAltName=IP:127.0.0.1\n' >"$pki/server.ext"
-  openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
-    -CAcreateserial -days 2 -extfile "$pki/server.ext" -out "$pki/server.pem" 2>/dev/null ||
-    fail "openssl: server certificate"
-  openssl req -newkey rsa:2048 -nodes -subj "/OU=CP-8841-3PCC/CN=000e08abcdef" \
-    -keyout "$pki/client.key" -out "$pki/client.csr" 2>/dev/null || fail "openssl: client request"
-  openssl x509 -req -in "$pki/client.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" \
-    -CAcreateserial -days 2 -out "$pki/client.pem" 2>/dev/null || fail "openssl: client certificate"
-
+  make_pki
   start --https 127.0.0.1:0 --cert "$pki/server.pem" --key "$pki/server.key" \
     --client-ca "$pki/ca.pem"
   port=$(port_of https)
@@ -200,5 +220,112 @@ syslog)
   done
   ok "logger --udp: 3 lines in --syslog-out"
   stop
+  ;;
+limit)
+  start --http 127.0.0.1:0 --tftp 127.0.0.1:0 --limit http=1,queue=1 --limit tftp=1,queue=1 \
+    --fault tftp:latency=5s
+  port=$(port_of http)
+  # A: an upload whose body trickles in for 6 s holds the one place; B arrives 1.5 s later and
+  # waits; C arrives 1.5 s after B and finds the queue full.
+  ( (sleep 6; echo report) | timeout 30 curl -sS -H 'Expect:' -T - -o /dev/null \
+    -w '%{http_code}' "http://127.0.0.1:$port/upload.txt" >"$work/out/a.code" 2>&1 ) &
+  upload=$!
+  sleep 1.5
+  timeout 30 curl -sS -o "$work/out/b.bin" -w '%{http_code} %{time_total}\n' \
+    "http://127.0.0.1:$port/firmware.bin" >"$work/out/b.result" 2>&1 &
+  waiting=$!
+  sleep 1.5
+  if timeout 30 curl -sS -o /dev/null "http://127.0.0.1:$port/phones/basic.cfg" \
+    2>"$work/out/c.log"; then
+    fail "http: the third connection was served past the queue"
+  fi
+  ok "--limit http=1,queue=1: the third curl is closed unread ($(head -c 60 "$work/out/c.log"))"
+  wait "$upload" || fail "the uploading curl failed: $(cat "$work/out/a.code")"
+  wait "$waiting" || fail "the waiting curl failed: $(cat "$work/out/b.result")"
+  grep -q '^2' "$work/out/a.code" || fail "upload answered $(cat "$work/out/a.code")"
+  read -r code seconds <"$work/out/b.result"
+  [ "$code" = 200 ] || fail "the waiting curl got $code"
+  cmp -s "$work/root/firmware.bin" "$work/out/b.bin" || fail "the waiting curl: content differs"
+  awk -v s="$seconds" 'BEGIN { exit !(s >= 2.0) }' || fail "the waiting curl took only $seconds s"
+  put_line=$(grep -n '"PUT /upload.txt" 2' "$work/provserver.out" | cut -d: -f1)
+  get_line=$(grep -n '"GET /firmware.bin" 200' "$work/provserver.out" | cut -d: -f1)
+  if [ -z "$put_line" ] || [ -z "$get_line" ] || [ "$put_line" -gt "$get_line" ]; then
+    fail "the waiting GET was not served after the upload"
+  fi
+  ok "--limit http=1,queue=1: the second curl waited ${seconds} s and was served after the first"
+
+  port=$(port_of tftp)
+  get() { (cd "$work/out" && timeout 30 tftp 127.0.0.1 "$port" -m binary -c get firmware.bin "$1"); }
+  get "$work/out/t1.bin" >"$work/out/t1.log" 2>&1 &
+  first=$!
+  sleep 1
+  get "$work/out/t2.bin" >"$work/out/t2.log" 2>&1 &
+  second=$!
+  sleep 1
+  get "$work/out/t3.bin" >"$work/out/t3.log" 2>&1 || true
+  grep -q 'server busy' "$work/out/t3.log" || fail "tftp: the third get: $(cat "$work/out/t3.log")"
+  ok "--limit tftp=1,queue=1: the third tftp-hpa get is told server busy"
+  wait "$first" || fail "tftp: the first get failed"
+  wait "$second" || fail "tftp: the second get failed"
+  cmp -s "$work/root/firmware.bin" "$work/out/t1.bin" || fail "tftp: the first get differs"
+  cmp -s "$work/root/firmware.bin" "$work/out/t2.bin" || fail "tftp: the waiting get differs"
+  # Served in arrival order: the waiting get's record (ms from its arrival) is the second one
+  # took its own 5 s latency plus its wait for the first one (arrived 1 s after it: about 4 s).
+  records=$(grep '^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes' "$work/provserver.out")
+  [ "$(echo "$records" | wc -l)" = 2 ] || fail "tftp: expected two completed records: $records"
+  waited_ms=$(echo "$records" | sed -n '2s/.* \([0-9]*\) ms$/\1/p')
+  [ "$waited_ms" -ge 5500 ] || fail "tftp: the waiting get took only $waited_ms ms"
+  ok "--limit tftp=1,queue=1: the second get waited and completed after the first (${waited_ms} ms)"
+  stop
+  grep -q '^queue http: peak 1 waited 1 refused 1 ' "$work/provserver.out" || fail "no http queue line"
+  grep -q '^queue tftp: peak 1 waited 1 refused 1 ' "$work/provserver.out" || fail "no tftp queue line"
+  ok "queue lines at exit"
+  ;;
+certswap)
+  make_pki
+  issue expired "/CN=127.0.0.1" 'subjectAltName=IP:127.0.0.1' -1
+  issue wrong-host "/CN=wrong-host.invalid" 'subjectAltName=DNS:wrong-host.invalid' 2
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=an untrusted root" \
+    -keyout "$pki/other-ca.key" -out "$pki/other-ca.pem" 2>/dev/null || fail "openssl: other CA"
+  issue untrusted "/CN=127.0.0.1" 'subjectAltName=IP:127.0.0.1' 2 other-ca
+  swaps="--swap-cert expired=$pki/expired.pem,$pki/expired.key"
+  swaps="$swaps --swap-cert wrong-host=$pki/wrong-host.pem,$pki/wrong-host.key"
+  swaps="$swaps --swap-cert untrusted=$pki/untrusted.pem,$pki/untrusted.key"
+  fetch() {
+    timeout 20 curl -sS -f --cacert "$pki/ca.pem" -o "$work/out/basic.cfg" \
+      "https://127.0.0.1:$(port_of https)/phones/basic.cfg" 2>"$work/out/curl.log"
+  }
+  # shellcheck disable=SC2086 # $swaps is a list of words
+  start --https 127.0.0.1:0 --cert "$pki/server.pem" --key "$pki/server.key" $swaps
+  fetch || fail "curl https without a fault: $(cat "$work/out/curl.log")"
+  cmp -s "$work/root/phones/basic.cfg" "$work/out/basic.cfg" || fail "https: content differs"
+  ok "with --swap-cert but no certificate fault: served with the right certificate"
+  stop
+  for swap in expired wrong-host untrusted; do
+    case "$swap" in
+      expired) reason='expired' ;;
+      wrong-host) reason='no alternative certificate subject name matches' ;;
+      untrusted) reason='unable to get local issuer certificate' ;;
+    esac
+    # shellcheck disable=SC2086
+    start --https 127.0.0.1:0 --cert "$pki/server.pem" --key "$pki/server.key" $swaps \
+      --fault "https:certificate=$swap"
+    status=0
+    fetch || status=$?
+    [ "$status" = 60 ] || fail "certificate=$swap: curl exit $status, not 60: $(cat "$work/out/curl.log")"
+    grep -q "$reason" "$work/out/curl.log" ||
+      fail "certificate=$swap: curl says $(cat "$work/out/curl.log")"
+    grep -q "^certificate $swap" "$work/provserver.out" || fail "certificate=$swap: no printed plan"
+    ok "--fault https:certificate=$swap: curl rejects it ($(head -n 1 "$work/out/curl.log" | head -c 100))"
+    stop
+  done
+  status=0
+  "$provserver" --root "$work/root" --https 127.0.0.1:0 --cert "$pki/server.pem" \
+    --key "$pki/server.key" --fault https:certificate=expired >"$work/provserver.out" 2>&1 ||
+    status=$?
+  [ "$status" = 2 ] || fail "a certificate fault without --swap-cert: exit $status"
+  grep -q 'needs --swap-cert expired=CERT,KEY' "$work/provserver.out" ||
+    fail "a certificate fault without --swap-cert: $(cat "$work/provserver.out")"
+  ok "a certificate fault without its --swap-cert: exit 2"
   ;;
 esac

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -334,6 +335,122 @@ TEST(TftpPairTest, ReorderedDatagramsStillComplete) {
       EXPECT_TRUE(*run.result) << run.result->error().to_string();
     }
   }
+}
+
+// Several phones against one server, datagrams delivered in order without loss; `start_at[i]`
+// is when phone i sends its request. Returns each phone's result.
+std::vector<fw::Result<Bytes>> run_phones(TftpServer& server,
+                                          const std::vector<Instant>& start_at) {
+  struct Phone {
+    fw::Endpoint endpoint;
+    Instant start;
+    std::optional<TftpClient> client;
+    std::optional<fw::Result<Bytes>> result;
+  };
+  std::vector<Phone> phones;
+  for (std::size_t i = 0; i < start_at.size(); ++i) {
+    phones.push_back({{*fw::Ipv4Address::parse("10.0.1." + std::to_string(i + 1)), 3000},
+                      start_at[i],
+                      std::nullopt,
+                      std::nullopt});
+  }
+  Instant now = kStart;
+  std::deque<Wire> in_flight;
+  auto collect = [&] {
+    for (Phone& phone : phones) {
+      if (!phone.client)
+        continue;
+      while (auto datagram = phone.client->poll_datagram()) {
+        in_flight.push_back({true, phone.endpoint, datagram->to, std::move(datagram->payload)});
+      }
+      if (phone.client->finished() && !phone.result)
+        phone.result = phone.client->take_result();
+    }
+    while (auto datagram = server.poll_datagram()) {
+      std::uint16_t port = datagram->transfer == kListeningTransfer
+                               ? fw::kTftpPort
+                               : static_cast<std::uint16_t>(kTransferPortBase + datagram->transfer);
+      in_flight.push_back({false, {kServerHost, port}, datagram->to, std::move(datagram->payload)});
+    }
+    while (server.poll_closed_transfer()) {
+    }
+  };
+  for (int step = 0; step < 100'000; ++step) {
+    for (Phone& phone : phones) {
+      if (!phone.client && phone.start <= now)
+        phone.client = TftpClient::read(now, kServer, "f");
+    }
+    collect();
+    while (!in_flight.empty()) {
+      Wire wire = std::move(in_flight.front());
+      in_flight.pop_front();
+      if (!wire.to_server) {
+        for (Phone& phone : phones) {
+          if (phone.endpoint == wire.to && phone.client)
+            phone.client->handle_datagram(now, wire.from, wire.payload);
+        }
+      } else if (wire.to.port == fw::kTftpPort) {
+        server.handle_request(now, wire.from, wire.payload);
+      } else {
+        server.handle_transfer_datagram(now, wire.to.port - kTransferPortBase, wire.from,
+                                        wire.payload);
+      }
+      collect();
+    }
+    Instant next = server.next_deadline();
+    for (const Phone& phone : phones) {
+      if (!phone.client)
+        next = std::min(next, phone.start);
+      if (phone.client && !phone.result)
+        next = std::min(next, phone.client->next_deadline());
+    }
+    if (next == Instant::never())
+      break;
+    now = std::max(now, next);
+    for (Phone& phone : phones) {
+      if (phone.client && !phone.result)
+        phone.client->handle_deadline(now);
+    }
+    server.handle_deadline(now);
+  }
+  std::vector<fw::Result<Bytes>> results;
+  for (Phone& phone : phones) {
+    results.push_back(
+        phone.result ? std::move(*phone.result)
+                     : fw::Result<Bytes>(fw::fail(fw::ErrorCode::TftpTimeout, "never finished")));
+  }
+  return results;
+}
+
+TEST(TftpPairTest, QueuedPhonesAreServedInTurnAndTheOverflowRetriesLater) {
+  // A slow server (3 s before each transfer starts) serving one phone and queueing two: the
+  // queued phones keep resending their request (2 s timeout option) and get the file in turn; the
+  // fourth is told "server busy" at once and succeeds when it asks again 20 s later.
+  test::MemoryTftpRoot root;
+  Bytes file = pattern(3000);
+  root.add("f", file);
+  TftpServerSettings settings;
+  settings.admission = {1, 2};
+  TftpServer server(root, settings, [](const TftpRequestInfo&) {
+    TftpVerdict verdict = TftpVerdict::serve();
+    verdict.delay = fw::seconds(3);
+    return verdict;
+  });
+  std::vector<fw::Result<Bytes>> results =
+      run_phones(server, {kStart, kStart, kStart, kStart, kStart + fw::seconds(20)});
+  for (std::size_t phone : {0u, 1u, 2u, 4u}) {
+    SCOPED_TRACE("phone " + std::to_string(phone));
+    ASSERT_TRUE(results[phone]) << results[phone].error().to_string();
+    EXPECT_EQ(*results[phone], file);
+  }
+  ASSERT_FALSE(results[3]);
+  EXPECT_EQ(results[3].error().code, fw::ErrorCode::TftpError);
+  EXPECT_NE(results[3].error().detail.find("server busy"), std::string::npos);
+  const ServiceQueue& admission = server.admission();
+  EXPECT_EQ(admission.peak_waiting(), 2u);
+  EXPECT_EQ(admission.refused(), 1u);
+  EXPECT_EQ(admission.waits(), (std::vector<fw::Duration>{fw::seconds(3), fw::seconds(6)}));
+  EXPECT_EQ(server.active_transfers(), 0u);
 }
 
 }  // namespace

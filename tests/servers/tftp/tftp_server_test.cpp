@@ -201,6 +201,164 @@ TEST_F(TftpServerTest, BusyServerRefusesPastTransfersMax) {
   EXPECT_EQ(std::get<fw::TftpErrorPacket>(decoded(busy)).message, "server busy");
 }
 
+const fw::Endpoint kThirdPhone{*fw::Ipv4Address::parse("10.0.0.4"), 3000};
+
+TftpServerSettings limited(std::uint32_t in_service, std::uint32_t queue) {
+  TftpServerSettings settings;
+  settings.admission = {in_service, queue};
+  return settings;
+}
+
+// Runs the transfer on `id` (no options, 512-byte blocks) to its last ACK.
+void finish_read(TftpServer& server, fw::Instant now, TransferId id, fw::Endpoint client,
+                 std::uint16_t blocks) {
+  for (std::uint16_t block = 1; block <= blocks; ++block) {
+    server.handle_transfer_datagram(now, id, client, fw::encode_tftp_ack(block));
+  }
+}
+
+TEST_F(TftpServerTest, QueuesPastTheLimitOnceAndRefusesPastTheQueue) {
+  TftpServer server(root_, limited(1, 1));
+  server.handle_request(kStart, kPhone, request("basic.txt"));
+  EXPECT_EQ(data_block(one(server)).first, 1);
+  server.handle_request(kStart, kOtherPhone, request("basic.txt"));
+  EXPECT_FALSE(server.poll_datagram());  // queued: no answer yet
+  // Its retransmitted request is the same queued request, not a second one.
+  server.handle_request(kStart + fw::seconds(2), kOtherPhone, request("basic.txt"));
+  EXPECT_FALSE(server.poll_datagram());
+  EXPECT_EQ(server.queued_requests(), 1u);
+  server.handle_request(kStart + fw::seconds(2), kThirdPhone, request("basic.txt"));
+  TftpServerDatagram busy = one(server);
+  EXPECT_EQ(busy.to, kThirdPhone);
+  EXPECT_EQ(busy.transfer, kListeningTransfer);
+  EXPECT_EQ(error_code(busy), 0);
+  EXPECT_EQ(std::get<fw::TftpErrorPacket>(decoded(busy)).message, "server busy");
+  EXPECT_EQ(server.poll_record()->outcome, TftpTransferRecord::Outcome::Refused);
+
+  // The first transfer ends: the queued one starts from its own port, timed from its arrival.
+  server.handle_transfer_datagram(kStart + fw::seconds(3), 1, kPhone, fw::encode_tftp_ack(1));
+  one(server);
+  server.handle_transfer_datagram(kStart + fw::seconds(3), 1, kPhone, fw::encode_tftp_ack(2));
+  TftpServerDatagram started = one(server);
+  EXPECT_EQ(started.to, kOtherPhone);
+  EXPECT_EQ(started.transfer, 2u);
+  EXPECT_EQ(data_block(started).first, 1);
+  EXPECT_EQ(server.queued_requests(), 0u);
+  finish_read(server, kStart + fw::seconds(4), 2, kOtherPhone, 2);
+  EXPECT_EQ(server.active_transfers(), 0u);
+  std::vector<TftpTransferRecord> records;
+  while (auto record = server.poll_record())
+    records.push_back(*record);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].client, kOtherPhone);
+  EXPECT_EQ(records[1].outcome, TftpTransferRecord::Outcome::Completed);
+  EXPECT_EQ(records[1].started, kStart);
+
+  const ServiceQueue& admission = server.admission();
+  EXPECT_EQ(admission.peak_waiting(), 1u);
+  EXPECT_EQ(admission.refused(), 1u);
+  EXPECT_EQ(admission.waits(), (std::vector<fw::Duration>{fw::seconds(3)}));
+  EXPECT_EQ(admission.in_service(), 0u);
+}
+
+TEST_F(TftpServerTest, QueuedRequestsThatFailAtTheirTurnPassThePlaceOn) {
+  TftpServer server(root_, limited(1, 2));
+  server.handle_request(kStart, kPhone, request("basic.txt"));
+  one(server);
+  server.handle_request(kStart, kOtherPhone, request("missing.cfg"));
+  server.handle_request(kStart, kThirdPhone, request("basic.txt"));
+  EXPECT_EQ(server.queued_requests(), 2u);
+  finish_read(server, kStart + fw::seconds(1), 1, kPhone, 2);
+  std::vector<TftpServerDatagram> sent;
+  while (auto datagram = server.poll_datagram())
+    sent.push_back(std::move(*datagram));
+  ASSERT_EQ(sent.size(), 3u);  // DATA 2 to the first, then ERROR 1, then DATA 1 to the third
+  EXPECT_EQ(sent[1].to, kOtherPhone);
+  EXPECT_EQ(error_code(sent[1]), 1);
+  EXPECT_EQ(sent[2].to, kThirdPhone);
+  EXPECT_EQ(data_block(sent[2]).first, 1);
+  EXPECT_EQ(server.admission().in_service(), 1u);
+}
+
+TEST_F(TftpServerTest, QueuedClientSilentPastTheBoundIsDroppedAtItsTurn) {
+  TftpServer server(root_, limited(1, 2));
+  server.handle_request(kStart, kPhone, request("basic.txt"));
+  one(server);
+  server.handle_request(kStart, kOtherPhone, request("basic.txt"));
+  server.handle_request(kStart, kThirdPhone, request("basic.txt"));
+  server.handle_request(kStart + fw::seconds(8), kThirdPhone, request("basic.txt"));  // resent
+  // At 11 s the second phone has been silent for 11 s (past 10 s), the third for 3 s.
+  finish_read(server, kStart + fw::seconds(11), 1, kPhone, 2);
+  std::vector<TftpServerDatagram> sent;
+  while (auto datagram = server.poll_datagram())
+    sent.push_back(std::move(*datagram));
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].to, kThirdPhone);
+  std::vector<TftpTransferRecord> records;
+  while (auto record = server.poll_record())
+    records.push_back(*record);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].client, kOtherPhone);
+  EXPECT_EQ(records[1].outcome, TftpTransferRecord::Outcome::TimedOut);
+}
+
+TEST_F(TftpServerTest, TimeoutOptionWidensTheSilenceBoundOfAQueuedRequest) {
+  TftpServer server(root_, limited(1, 1));
+  server.handle_request(kStart, kPhone, request("basic.txt"));
+  one(server);
+  server.handle_request(kStart, kOtherPhone, request("basic.txt", {{"timeout", "9"}}));
+  finish_read(server, kStart + fw::seconds(18), 1, kPhone, 2);  // 18 s: within 2 x 9 s
+  std::vector<TftpServerDatagram> sent;
+  while (auto datagram = server.poll_datagram())
+    sent.push_back(std::move(*datagram));
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1].to, kOtherPhone);  // its OACK
+}
+
+TEST_F(TftpServerTest, HookDelayHoldsThePlaceAndARefusalFreesIt) {
+  TftpServer server(root_, limited(1, 1), [](const TftpRequestInfo& info) {
+    if (info.file_name == "lost.cfg") {
+      return TftpVerdict::refuse(TftpErrorCode::FileNotFound, "File not found");
+    }
+    TftpVerdict verdict = TftpVerdict::serve();
+    verdict.delay = fw::seconds(2);
+    return verdict;
+  });
+  server.handle_request(kStart, kPhone, request("lost.cfg"));
+  EXPECT_EQ(error_code(one(server)), 1);
+  EXPECT_EQ(server.admission().in_service(), 0u);
+  server.handle_request(kStart, kPhone, request("basic.txt"));  // a new request from the port
+  EXPECT_FALSE(server.poll_datagram());
+  server.handle_request(kStart, kOtherPhone, request("basic.txt"));
+  EXPECT_EQ(server.queued_requests(), 1u);  // the delayed request is in service
+  server.handle_deadline(kStart + fw::seconds(2));
+  EXPECT_EQ(one(server).to, kPhone);
+  finish_read(server, kStart + fw::seconds(2), 1, kPhone, 2);
+  one(server);  // DATA 2
+  EXPECT_EQ(server.queued_requests(), 0u);
+  EXPECT_EQ(server.next_deadline(), kStart + fw::seconds(4));  // the hook delays it in turn
+  server.handle_deadline(kStart + fw::seconds(4));
+  EXPECT_EQ(one(server).to, kOtherPhone);
+}
+
+TEST_F(TftpServerTest, StoredWriteFreesItsPlaceWhileDallying) {
+  TftpServerSettings settings = limited(1, 1);
+  settings.writes_enabled = true;
+  TftpServer server(root_, settings);
+  server.handle_request(kStart, kPhone, request("report.xml", {}, true));
+  EXPECT_EQ(one(server).transfer, 1u);  // ACK 0
+  server.handle_request(kStart, kOtherPhone, request("basic.txt"));
+  EXPECT_FALSE(server.poll_datagram());
+  server.handle_transfer_datagram(kStart, 1, kPhone, fw::encode_tftp_data(1, Bytes(10, 0x42)));
+  std::vector<TftpServerDatagram> sent;
+  while (auto datagram = server.poll_datagram())
+    sent.push_back(std::move(*datagram));
+  ASSERT_EQ(sent.size(), 2u);  // the last ACK, then the queued read starts
+  EXPECT_EQ(sent[1].to, kOtherPhone);
+  EXPECT_EQ(server.active_transfers(), 2u);  // the write still dallies
+  EXPECT_EQ(server.admission().in_service(), 1u);
+}
+
 TEST_F(TftpServerTest, WriteIsRefusedUnlessWritesAreEnabled) {
   TftpServer server(root_);
   server.handle_request(kStart, kPhone, request("report.xml", {}, true));
