@@ -21,9 +21,9 @@ if [ "$#" -ne 4 ]; then
   exit 2
 fi
 phoned=$1 provserver=$2 phonesim=$3 work=$4
-for tool in curl timeout python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "skipped: $tool is not installed"; exit 77; }
-done
+logs="provserver.out phoned.out phoned.err"
+. "$(dirname "$0")/interop_common.sh"
+need curl timeout python3
 rm -rf "$work"
 mkdir -p "$work/root"
 server= phone=
@@ -31,24 +31,6 @@ cleanup() {
   for process in $server $phone; do kill -KILL "$process" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in provserver.out phoned.out phoned.err; do
-    echo "--- $log:" >&2
-    cat "$work/$log" >&2 2>/dev/null || true
-  done
-  exit 1
-}
-ok() { echo "ok: $*"; }
-# wait_for COMMAND...: retries for up to 10 s.
-wait_for() {
-  tries=0
-  until "$@" >/dev/null 2>&1; do
-    tries=$((tries + 1))
-    [ "$tries" -lt 100 ] || return 1
-    sleep 0.1
-  done
-}
 admin_get() { timeout 10 curl -sS -f "http://127.0.0.1:$admin_port$1"; }
 cfg_has() { admin_get /admin/cfg.xml >"$work/cfg.xml" && grep -q "$1" "$work/cfg.xml"; }
 

@@ -20,11 +20,8 @@ if [ "$#" -ne 3 ]; then
 fi
 phoned=$1 case=$2 work=$3
 PATH=$PATH:/usr/sbin:/sbin
-need() {
-  for tool in "$@"; do
-    command -v "$tool" >/dev/null 2>&1 || { echo "skipped: $tool is not installed"; exit 77; }
-  done
-}
+logs="phoned.out phoned.err server.err error.log access.log syslog.txt"
+. "$(dirname "$0")/interop_common.sh"
 need curl timeout python3 gzip openssl
 case "$case" in
   tftpd)
@@ -42,24 +39,6 @@ cleanup() {
   for process in $daemons; do kill -KILL "$process" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in phoned.out phoned.err server.err error.log access.log syslog.txt; do
-    [ -f "$work/$log" ] || continue
-    echo "--- $log:" >&2
-    tail -n 40 "$work/$log" >&2
-  done
-  exit 1
-}
-ok() { echo "ok: $*"; }
-wait_for() {
-  tries=0
-  until "$@" >/dev/null 2>&1; do
-    tries=$((tries + 1))
-    [ "$tries" -lt 100 ] || return 1
-    sleep 0.1
-  done
-}
 # A free port on 127.0.0.1 for servers that cannot report the port they bound (kernel-chosen,
 # released just before the server binds it).
 free_port() {

@@ -19,9 +19,10 @@ if [ "$#" -lt 2 ]; then
 fi
 work=$1
 shift
-for tool in curl timeout python3; do
-  command -v "$tool" >/dev/null 2>&1 || { echo "skipped: $tool is not installed"; exit 77; }
-done
+logs="http.out phoned.out phoned.err"
+wait_seconds=30  # phoned under qemu-user starts slowly
+. "$(dirname "$0")/interop_common.sh"
+need curl timeout python3
 rm -rf "$work"
 mkdir -p "$work/root"
 server= phone=
@@ -29,24 +30,6 @@ cleanup() {
   for process in $server $phone; do kill -KILL "$process" 2>/dev/null || true; done
 }
 trap cleanup EXIT
-fail() {
-  echo "FAIL: $*" >&2
-  for log in http.out phoned.out phoned.err; do
-    echo "--- $log:" >&2
-    cat "$work/$log" >&2 2>/dev/null || true
-  done
-  exit 1
-}
-ok() { echo "ok: $*"; }
-# wait_for COMMAND...: retries for up to 30 s.
-wait_for() {
-  tries=0
-  until "$@" >/dev/null 2>&1; do
-    tries=$((tries + 1))
-    [ "$tries" -lt 300 ] || return 1
-    sleep 0.1
-  done
-}
 # started_or_exited PID PATTERN FILE: the process printed PATTERN into FILE, or it has exited.
 started_or_exited() { grep -q "$2" "$3" || ! kill -0 "$1"; }
 admin_get() { timeout 10 curl -sS -f "http://127.0.0.1:$admin_port$1"; }
