@@ -212,10 +212,12 @@ class Phoned {
     if (request.method != "GET") return {405, "text/plain", "only GET\n"};
     const std::size_t question = request.target.find('?');
     const std::string path = request.target.substr(0, question);
-    // The rule of /admin/resync?RULE and /admin/upgrade?RULE: URL-encoded, maybe with
-    // &xuser=/&xpassword= (reference §7); nullopt without a query (the stored rule).
+    // The rule of /admin/resync?RULE and /admin/upgrade?RULE (and the URL of
+    // /admin/updateca?URL): URL-encoded, maybe with &xuser=/&xpassword= (reference §7); nullopt
+    // without a query (the stored rule).
     std::optional<std::string> rule;
-    if ((path == "/admin/resync" || path == "/admin/upgrade") && question != std::string::npos &&
+    if ((path == "/admin/resync" || path == "/admin/upgrade" || path == "/admin/updateca") &&
+        question != std::string::npos &&
         question + 1 < request.target.size()) {
       auto query = fw::rule_from_direct_action_query(request.target.substr(question + 1));
       if (!query) return {400, "text/plain", query.error().to_string() + "\n"};
@@ -230,11 +232,7 @@ class Phoned {
       return {200, "text/plain", "upgrade requested\n"};
     }
     if (path == "/admin/updateca") {
-      std::optional<std::string> url;
-      if (question != std::string::npos && question + 1 < request.target.size()) {
-        url = request.target.substr(question + 1);
-      }
-      runtime_->admin_update_ca(url);
+      runtime_->admin_update_ca(rule);  // the CA file's URL, decoded like a rule
       return {200, "text/plain", "custom CA update requested\n"};
     }
     if (path == "/admin/reboot") {

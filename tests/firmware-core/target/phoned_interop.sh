@@ -5,10 +5,12 @@
 #   GET /admin/resync?http://... -> the HTTP profile in cfg.xml, status.xml says success;
 #   a secret (GPP_SA) is masked in cfg.xml; the success syslog line reaches provserver --syslog;
 #   POST /CGI/Execute with a Resync: item -> that profile, a malformed body -> CiscoIPPhoneError;
+#   an HTTPS profile refused (certificate rejected) until GET /admin/updateca?http://... installs
+#   the server's CA (status.xml names it), then applied;
 #   GET /admin/upgrade?http://... (an image from `phonesim firmware build`) -> a reboot into the
 #   new version (status.xml), kept across a restart;
 #   SIP NOTIFY (python3 on UDP) Event: check-sync -> 200 OK and a resync, an unknown event -> 489,
-#   reboot_now -> a reboot; GET /admin/reboot; SIGTERM exits 0, and a restarted phoned (no
+#   reboot_now -> a reboot, report -> the configuration uploaded to Report_Rule (TFTP write); GET /admin/reboot; SIGTERM exits 0, and a restarted phoned (no
 #   --param) still has the configuration from its --state-dir.
 #
 #   phoned_interop.sh PHONED PROVSERVER PHONESIM WORK_DIR
@@ -17,13 +19,13 @@
 # `timeout`, every wait at most 10 s, both daemons killed on any exit.
 set -eu
 if [ "$#" -ne 4 ]; then
-  sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 phoned=$1 provserver=$2 phonesim=$3 work=$4
 logs="provserver.out phoned.out phoned.err"
 . "$(dirname "$0")/interop_common.sh"
-need curl timeout python3
+need curl timeout python3 openssl
 rm -rf "$work"
 mkdir -p "$work/root"
 server= phone=
@@ -39,16 +41,33 @@ printf '<flat-profile>\n  <GPP_A>from-tftp</GPP_A>\n  <GPP_SA>s3cret-value</GPP_
 printf '<flat-profile>\n  <GPP_B>from-http</GPP_B>\n</flat-profile>\n' >"$work/root/b.cfg"
 printf '<flat-profile>\n  <GPP_C>from-execute</GPP_C>\n</flat-profile>\n' >"$work/root/c.cfg"
 
+# A CA phoned does not trust yet, and provserver's HTTPS certificate from it (custom CA procedure).
+mkdir -p "$work/pki"
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=phoned interop custom CA" \
+  -keyout "$work/pki/ca.key" -out "$work/pki/ca.pem" 2>/dev/null || fail "openssl: CA"
+openssl req -newkey rsa:2048 -nodes -subj "/CN=127.0.0.1" -keyout "$work/pki/server.key" \
+  -out "$work/pki/server.csr" 2>/dev/null || fail "openssl: server request"
+printf 'subjectAltName=IP:127.0.0.1\n' >"$work/pki/server.ext"
+openssl x509 -req -in "$work/pki/server.csr" -CA "$work/pki/ca.pem" -CAkey "$work/pki/ca.key" \
+  -CAcreateserial -days 2 -extfile "$work/pki/server.ext" -out "$work/pki/server.pem" 2>/dev/null ||
+  fail "openssl: server certificate"
+cp "$work/pki/ca.pem" "$work/root/custom-ca.pem"
+# The phone's built-in roots (--ca): another CA, so the HTTPS server is untrusted at first.
+openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=phoned interop built-in root" \
+  -keyout "$work/pki/builtin.key" -out "$work/pki/builtin.pem" 2>/dev/null || fail "openssl: root"
+printf '<flat-profile>\n  <GPP_D>from-https</GPP_D>\n</flat-profile>\n' >"$work/root/d.cfg"
+
 # provserver reads its root at start: the firmware image must be there before.
 new_version=sip88xx.12-0-2MPP0001-1
 "$phonesim" firmware build --version "$new_version" --body-bytes 100000 \
   -o "$work/root/$new_version.loads" >/dev/null || fail "phonesim firmware build"
 "$provserver" --root "$work/root" --tftp 127.0.0.1:0 --http 127.0.0.1:0 \
-  --syslog 127.0.0.1:0 --syslog-out "$work/syslog.txt" >"$work/provserver.out" 2>&1 &
+  --https 127.0.0.1:0 --cert "$work/pki/server.pem" --key "$work/pki/server.key" --syslog 127.0.0.1:0 --syslog-out "$work/syslog.txt" >"$work/provserver.out" 2>&1 &
 server=$!
 wait_for grep -q '^serving ' "$work/provserver.out" || fail "provserver did not start"
 tftp_port=$(sed -n 's/^listening tftp 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/provserver.out")
 http_port=$(sed -n 's/^listening http 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/provserver.out")
+https_port=$(sed -n 's/^listening https 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/provserver.out")
 syslog_port=$(sed -n 's/^listening syslog 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/provserver.out")
 
 # sip_send EVENT: sends a NOTIFY to phoned's SIP port and prints the reply's status line.
@@ -95,7 +114,8 @@ stop_phoned() {
   [ "$status" -eq 0 ] || fail "phoned exited with $status after SIGTERM"
 }
 
-start_phoned --param Resync_Random_Delay=0 --param "Syslog_Server=127.0.0.1:$syslog_port" \
+start_phoned --ca "$work/pki/builtin.pem" --param Resync_Random_Delay=0 \
+  --param "Report_Rule=tftp://127.0.0.1:$tftp_port/reports/\$MA.xml" --param "Syslog_Server=127.0.0.1:$syslog_port" \
   --param "Profile_Rule=tftp://127.0.0.1:$tftp_port/basic.cfg"
 wait_for cfg_has '<GPP_A ua="na">from-tftp</GPP_A>' || fail "TFTP profile not applied"
 ok "power-up resync over TFTP from provserver"
@@ -128,6 +148,20 @@ code=$(timeout 10 curl -sS -o "$work/execute_bad.xml" -w '%{http_code}' \
   fail "malformed CGI/Execute answered $code: $(cat "$work/execute_bad.xml")"
 ok "POST /CGI/Execute malformed body -> 400 CiscoIPPhoneError"
 
+https_rule="https%3A%2F%2F127.0.0.1%3A$https_port%2Fd.cfg"
+status_has() { admin_get /admin/status.xml | grep -q "$1"; }
+admin_get "/admin/resync?$https_rule" >/dev/null || fail "admin resync over https"
+wait_for status_has 'result="failure" error="certificate rejected"' ||
+  fail "untrusted HTTPS server not rejected: $(admin_get /admin/status.xml)"
+ok "HTTPS from a server whose CA phoned does not trust -> certificate rejected"
+admin_get "/admin/updateca?http%3A%2F%2F127.0.0.1%3A$http_port%2Fcustom-ca.pem" >/dev/null ||
+  fail "admin updateca"
+wait_for status_has 'Installed: phoned interop custom CA' ||
+  fail "custom CA not installed: $(admin_get /admin/status.xml)"
+admin_get "/admin/resync?$https_rule" >/dev/null || fail "admin resync over https"
+wait_for cfg_has '<GPP_D ua="na">from-https</GPP_D>' || fail "HTTPS profile not applied after the CA install"
+ok "GET /admin/updateca installs the CA (status.xml names it); the HTTPS resync then succeeds"
+
 reboots=$(grep -c rebooting "$work/phoned.err" || true)
 admin_get "/admin/upgrade?http%3A%2F%2F127.0.0.1%3A$http_port%2F$new_version.loads" >/dev/null ||
   fail "admin upgrade"
@@ -149,6 +183,11 @@ reply=$(sip_send reboot_now) || fail "SIP NOTIFY reboot_now: no or bad reply"
 [ "$reply" = "SIP/2.0 200 OK" ] || fail "SIP NOTIFY reboot_now answered '$reply'"
 wait_for test "$(grep -c rebooting "$work/phoned.err")" -gt "$reboots" || fail "no reboot"
 ok "SIP NOTIFY Event: reboot_now -> 200 OK and a reboot"
+reply=$(sip_send report) || fail "SIP NOTIFY report: no or bad reply"
+[ "$reply" = "SIP/2.0 200 OK" ] || fail "SIP NOTIFY report answered '$reply'"
+wait_for grep -q '^tftp 127.0.0.1:[0-9]* WRQ /\{0,1\}reports/000e08abcdef.xml complete' "$work/provserver.out" ||
+  fail "no report upload: $(grep WRQ "$work/provserver.out")"
+ok "SIP NOTIFY Event: report -> 200 OK and the configuration written to Report_Rule over TFTP"
 
 admin_get /admin/reboot >/dev/null || fail "admin reboot"
 wait_for grep -q 'rebooting' "$work/phoned.err" || fail "no reboot"
