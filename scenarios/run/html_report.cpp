@@ -41,6 +41,9 @@ constexpr std::size_t kBarValuesMax = 24;
 constexpr std::size_t kDottedPointsMax = 48;
 
 constexpr std::int64_t kNanosecondsPerSecond = 1'000'000'000;
+// First-resync delays are clamped to this so that no sum in the histogram overflows; a delay of
+// decades is a runner bug anyway.
+constexpr std::int64_t kDelayMagnitudeMax_s = 1'000'000'000;
 // Nice steps for time axes and histogram bins, in seconds.
 constexpr std::array<std::int64_t, 22> kTimeSteps_s = {
     1,    2,    5,    10,    15,    30,    60,    120,    300,    600,     900,
@@ -353,12 +356,16 @@ std::vector<Bar> delay_histogram(const std::vector<std::int64_t>& delays_s,
   if (delays_s.empty()) {
     return {};
   }
-  const auto [smallest, largest] = std::minmax_element(delays_s.begin(), delays_s.end());
-  const std::int64_t low_s = std::min<std::int64_t>(0, *smallest);
-  const std::int64_t span_s = *largest - low_s + 1;
+  const auto clamp = [](std::int64_t delay_s) {
+    return std::clamp(delay_s, -kDelayMagnitudeMax_s, kDelayMagnitudeMax_s);
+  };
+  const auto [smallest_at, largest_at] = std::minmax_element(delays_s.begin(), delays_s.end());
+  const std::int64_t largest = clamp(*largest_at);
+  const std::int64_t low_s = std::min<std::int64_t>(0, clamp(*smallest_at));
+  const std::int64_t span_s = largest - low_s + 1;
   const std::int64_t bin_s = time_step_s(span_s * kNanosecondsPerSecond, kHistogramBinsMax);
   const std::int64_t first_s = low_s >= 0 ? 0 : -((-low_s + bin_s - 1) / bin_s) * bin_s;
-  const auto bins = static_cast<std::size_t>((*largest - first_s) / bin_s + 1);
+  const auto bins = static_cast<std::size_t>((largest - first_s) / bin_s + 1);
   std::vector<Bar> bars(bins);
   for (std::size_t i = 0; i < bins; ++i) {
     const std::int64_t start_s = first_s + static_cast<std::int64_t>(i) * bin_s;
@@ -366,7 +373,7 @@ std::vector<Bar> delay_histogram(const std::vector<std::int64_t>& delays_s,
         start_s < 0 ? "-" + time_tick_text(-start_s, bin_s) : time_tick_text(start_s, bin_s);
   }
   for (const std::int64_t delay_s : delays_s) {
-    ++bars[static_cast<std::size_t>((delay_s - first_s) / bin_s)].value;
+    ++bars[static_cast<std::size_t>((clamp(delay_s) - first_s) / bin_s)].value;
   }
   last_edge = time_tick_text(first_s + static_cast<std::int64_t>(bins) * bin_s, bin_s);
   return bars;
@@ -574,8 +581,12 @@ void header_section(std::string& out, const RunReport& report) {
   if (!report.scenario_file.empty()) {
     fact(out, "scenario file", report.scenario_file);
   }
-  out += "</dl><div class=\"reproduce\"><span>Reproduce this run</span><pre><code>" +
-         html_escape(report.reproduce_command) + "</code></pre></div></header>";
+  out += "</dl>";
+  if (!report.reproduce_command.empty()) {
+    out += "<div class=\"reproduce\"><span>Reproduce this run</span><pre><code>" +
+           html_escape(report.reproduce_command) + "</code></pre></div>";
+  }
+  out += "</header>";
 }
 
 void assertions_section(std::string& out, const RunReport& report) {

@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -91,6 +92,15 @@ TEST(HtmlReportTest, ShortRunsAndSingleBucketsRender) {
   EXPECT_NE(html.find(">-5s</text>"), std::string::npos);  // delay bins start below zero
   EXPECT_NE(html.find(">100</text>"), std::string::npos);  // sparse retry counts: keys only
   EXPECT_NE(html.find("No events."), std::string::npos);
+}
+
+TEST(HtmlReportTest, ExtremeDelaysStayBounded) {
+  RunReport report;
+  report.first_resync_delay_s = {INT64_MIN, 0, INT64_MAX};
+  const std::string html = html_report(report);
+  // Clamped to about 31 years either side: a few hundred 30-day bins, not billions.
+  EXPECT_LT(occurrences(html, "<rect"), 1000u);
+  EXPECT_GT(occurrences(html, "<rect"), 100u);
 }
 
 }  // namespace
