@@ -33,6 +33,9 @@ cleanup() {
   for process in $server $phone; do kill -KILL "$process" 2>/dev/null || true; done
 }
 trap cleanup EXIT
+# Counts that wait_for re-reads on every try (an argument like "$(grep -c ...)" would be read once).
+reboots_above() { test "$(grep -c rebooting "$work/phoned.err")" -gt "$1"; }
+fetches_above() { test "$(tftp_fetches)" -gt "$1"; }
 admin_get() { timeout 10 curl -sS -f "http://127.0.0.1:$admin_port$1"; }
 cfg_has() { admin_get /admin/cfg.xml >"$work/cfg.xml" && grep -q "$1" "$work/cfg.xml"; }
 
@@ -165,7 +168,7 @@ ok "GET /admin/updateca installs the CA (status.xml names it); the HTTPS resync 
 reboots=$(grep -c rebooting "$work/phoned.err" || true)
 admin_get "/admin/upgrade?http%3A%2F%2F127.0.0.1%3A$http_port%2F$new_version.loads" >/dev/null ||
   fail "admin upgrade"
-wait_for test "$(grep -c rebooting "$work/phoned.err")" -gt "$reboots" || fail "no reboot after the upgrade"
+wait_for reboots_above "$reboots" || fail "no reboot after the upgrade"
 running_version() { admin_get /admin/status.xml | grep -q "<firmware>$1</firmware>"; }
 wait_for running_version "$new_version" || fail "status.xml: $(admin_get /admin/status.xml)"
 ok "GET /admin/upgrade -> image verified, installed, rebooted into $new_version"
@@ -173,7 +176,7 @@ ok "GET /admin/upgrade -> image verified, installed, rebooted into $new_version"
 before=$(tftp_fetches)
 reply=$(sip_send check-sync) || fail "SIP NOTIFY check-sync: no or bad reply"
 [ "$reply" = "SIP/2.0 200 OK" ] || fail "SIP NOTIFY check-sync answered '$reply'"
-wait_for test "$(tftp_fetches)" -gt "$before" || fail "SIP NOTIFY check-sync: no resync"
+wait_for fetches_above "$before" || fail "SIP NOTIFY check-sync: no resync"
 ok "SIP NOTIFY Event: check-sync -> 200 OK and a resync from Profile_Rule"
 reply=$(sip_send dialog) || fail "SIP NOTIFY dialog: no or bad reply"
 [ "$reply" = "SIP/2.0 489 Bad Event" ] || fail "SIP NOTIFY dialog answered '$reply'"
@@ -181,7 +184,7 @@ ok "SIP NOTIFY Event: dialog -> 489 Bad Event"
 reboots=$(grep -c rebooting "$work/phoned.err" || true)
 reply=$(sip_send reboot_now) || fail "SIP NOTIFY reboot_now: no or bad reply"
 [ "$reply" = "SIP/2.0 200 OK" ] || fail "SIP NOTIFY reboot_now answered '$reply'"
-wait_for test "$(grep -c rebooting "$work/phoned.err")" -gt "$reboots" || fail "no reboot"
+wait_for reboots_above "$reboots" || fail "no reboot"
 ok "SIP NOTIFY Event: reboot_now -> 200 OK and a reboot"
 reply=$(sip_send report) || fail "SIP NOTIFY report: no or bad reply"
 [ "$reply" = "SIP/2.0 200 OK" ] || fail "SIP NOTIFY report answered '$reply'"
