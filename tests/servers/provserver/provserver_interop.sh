@@ -61,6 +61,16 @@ fail() {
   exit 1
 }
 ok() { echo "ok: $*"; }
+# wait_for COMMAND...: retries every 0.1 s for up to 10 s. provserver logs a transfer when it
+# ends on its side, which can be a moment after the client has exited.
+wait_for() {
+  tries=0
+  until "$@" >/dev/null 2>&1; do
+    tries=$((tries + 1))
+    [ "$tries" -lt 100 ] || return 1
+    sleep 0.1
+  done
+}
 
 # Content: a binary file of several blocks (and one ending on a block boundary), a profile.
 head -c 100000 /dev/urandom >"$work/root/firmware.bin"
@@ -139,7 +149,7 @@ tftp)
     >"$work/out/missing.log" 2>&1 || true
   grep -qi 'not found' "$work/out/missing.log" || fail "missing file: $(cat "$work/out/missing.log")"
   ok "tftp-hpa get of a missing file: file not found"
-  grep -q '^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes' "$work/provserver.out" ||
+  wait_for grep -q '^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes' "$work/provserver.out" ||
     fail "no access log line for firmware.bin"
   ok "access log"
   stop
@@ -154,7 +164,7 @@ http)
   code=$(timeout 20 curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/missing.cfg")
   [ "$code" = 404 ] || fail "missing file answered $code"
   ok "curl http GET of a missing file: 404"
-  grep -q '^http 127.0.0.1:[0-9]* "GET /firmware.bin" 200 100000 "curl/' "$work/provserver.out" ||
+  wait_for grep -q '^http 127.0.0.1:[0-9]* "GET /firmware.bin" 200 100000 "curl/' "$work/provserver.out" ||
     fail "no access log line for firmware.bin"
   ok "access log"
   stop
@@ -174,7 +184,7 @@ https)
     fail "curl https without a client certificate was served"
   fi
   [ ! -s "$work/out/refused.cfg" ] || fail "https without a client certificate got content"
-  grep -q '^https 127.0.0.1:[0-9]* tls failed' "$work/provserver.out" ||
+  wait_for grep -q '^https 127.0.0.1:[0-9]* tls failed' "$work/provserver.out" ||
     fail "no 'tls failed' line for the client without a certificate"
   ok "curl https without a client certificate: refused ($(head -c 80 "$work/out/refused.log"))"
   [ "$(grep -c '^https 127.0.0.1:[0-9]* "GET /phones/basic.cfg" 200' "$work/provserver.out")" = 1 ] ||
