@@ -193,34 +193,37 @@ TEST(ScenarioRunnerTest, CertificateFaultsAreRejectedUntilTheWindowEnds) {
   }
 }
 
-// Eight phones at once against a slow server that serves two connections and queues three.
-constexpr std::string_view kQueuedServer = R"(name: queued server
-seed: 3
-duration: 30m
-servers:
-  - name: web
-    kind: http
-    address: 192.168.1.201
-    limit: {in_service: 2, queue: 3}
-    files:
-      - path: /basic.txt
-        content: <flat-profile><GPP_A>queued</GPP_A></flat-profile>
-fleet:
-  - name: desk
-    count: 8
-    parameters:
-      Profile_Rule: http://192.168.1.201/basic.txt
-      Resync_Error_Retry_Delay: "60"
-      Resync_Random_Delay: "0"
-timeline:
-  - {at: 0s, power_on: all}
-  - {at: 0s, fault: {server: web, kind: latency, latency: 2s, for: 5m}}
-assertions:
-  - parameter: {name: GPP_A, equals: queued, share: 100%}
-)";
+// Eight phones at once against a slow `kind` server (tftp or http) at 192.168.1.200 that serves
+// two transfers and queues three.
+std::string queued_server_scenario(std::string_view kind) {
+  const std::string name(kind);
+  return "name: queued " + name + " server\n"
+         "seed: 3\n"
+         "duration: 30m\n"
+         "servers:\n"
+         "  - name: slow\n"
+         "    kind: " + name + "\n"
+         "    address: 192.168.1.200\n"
+         "    limit: {in_service: 2, queue: 3}\n"
+         "    files:\n"
+         "      - path: /basic.txt\n"
+         "        content: <flat-profile><GPP_A>queued</GPP_A></flat-profile>\n"
+         "fleet:\n"
+         "  - name: desk\n"
+         "    count: 8\n"
+         "    parameters:\n"
+         "      Profile_Rule: " + name + "://192.168.1.200/basic.txt\n"
+         "      Resync_Error_Retry_Delay: \"60\"\n"
+         "      Resync_Random_Delay: \"0\"\n"
+         "timeline:\n"
+         "  - {at: 0s, power_on: all}\n"
+         "  - {at: 0s, fault: {server: slow, kind: latency, latency: 2s, for: 5m}}\n"
+         "assertions:\n"
+         "  - parameter: {name: GPP_A, equals: queued, share: 100%}\n";
+}
 
 TEST(ScenarioRunnerTest, ConcurrencyLimitQueuesThenRefusesAndEveryoneGetsServed) {
-  auto report = run_scenario(load(kQueuedServer), {});
+  auto report = run_scenario(load(queued_server_scenario("http")), {});
   ASSERT_TRUE(report) << report.error().to_string();
   EXPECT_TRUE(report->assertions[0].passed) << report->assertions[0].actual;
   ASSERT_EQ(report->servers.size(), 1u);
@@ -237,33 +240,8 @@ TEST(ScenarioRunnerTest, ConcurrencyLimitQueuesThenRefusesAndEveryoneGetsServed)
 
 // The same crowd against a slow TFTP server: queued phones keep resending their request and are
 // served in turn; the overflow is told "server busy" at once and converges on its retry.
-constexpr std::string_view kQueuedTftpServer = R"(name: queued tftp server
-seed: 3
-duration: 30m
-servers:
-  - name: tftp
-    kind: tftp
-    address: 192.168.1.200
-    limit: {in_service: 2, queue: 3}
-    files:
-      - path: /basic.txt
-        content: <flat-profile><GPP_A>queued</GPP_A></flat-profile>
-fleet:
-  - name: desk
-    count: 8
-    parameters:
-      Profile_Rule: tftp://192.168.1.200/basic.txt
-      Resync_Error_Retry_Delay: "60"
-      Resync_Random_Delay: "0"
-timeline:
-  - {at: 0s, power_on: all}
-  - {at: 0s, fault: {server: tftp, kind: latency, latency: 2s, for: 5m}}
-assertions:
-  - parameter: {name: GPP_A, equals: queued, share: 100%}
-)";
-
 TEST(ScenarioRunnerTest, TftpConcurrencyLimitQueuesThenAnswersBusyAndEveryoneConverges) {
-  auto report = run_scenario(load(kQueuedTftpServer), {});
+  auto report = run_scenario(load(queued_server_scenario("tftp")), {});
   ASSERT_TRUE(report) << report.error().to_string();
   EXPECT_TRUE(report->assertions[0].passed) << report->assertions[0].actual;
   ASSERT_EQ(report->servers.size(), 1u);
