@@ -637,13 +637,7 @@ void ProvisioningAgent::next_rule(AgentClock now) {
            {"key", resolved->options.key ? std::string(kSecretMask) : std::string()},
            {"uid", resolved->options.uid ? std::string(kSecretMask) : std::string()},
            {"pwd", resolved->options.pwd ? std::string(kSecretMask) : std::string()}});
-    FetchAction fetch;
-    fetch.id = running_->fetch_id;
-    fetch.purpose = FetchPurpose::Profile;
-    fetch.url = url;
-    fetch.user = resolved->options.uid;
-    fetch.password = resolved->options.pwd;
-    actions_.emplace_back(std::move(fetch));
+    request_fetch(running_->fetch_id, FetchPurpose::Profile, url, resolved->options);
     return;
   }
   resync_succeeded(now);
@@ -777,6 +771,17 @@ void ProvisioningAgent::finish(AgentClock now, bool success, std::string error) 
 }
 
 // --- Outputs ----------------------------------------------------------------------------------
+
+void ProvisioningAgent::request_fetch(std::uint64_t id, FetchPurpose purpose,
+                                      const ProvisioningUrl& url, const RuleOptions& options) {
+  FetchAction fetch;
+  fetch.id = id;
+  fetch.purpose = purpose;
+  fetch.url = url;
+  fetch.user = options.uid;
+  fetch.password = options.pwd;
+  actions_.emplace_back(std::move(fetch));
+}
 
 void ProvisioningAgent::send_syslog(std::string_view template_parameter, SyslogSeverity severity) {
   const std::string_view message_template = text(template_parameter);

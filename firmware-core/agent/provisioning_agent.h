@@ -470,6 +470,10 @@ class ProvisioningAgent {
   void send_syslog_message(std::string message, SyslogSeverity severity);
   void trace(Severity severity, std::string event,
              std::vector<std::pair<std::string, std::string>> fields = {});
+  // Queues the FetchAction `id` for `url` with the rule's --uid/--pwd (profile, firmware and CA
+  // fetches alike).
+  void request_fetch(std::uint64_t id, FetchPurpose purpose, const ProvisioningUrl& url,
+                     const RuleOptions& options);
   void announce_changes(std::size_t changed);
   bool boolean(std::string_view name) const;
   std::int64_t integer(std::string_view name) const;

@@ -63,16 +63,10 @@ void ProvisioningAgent::start_custom_ca_fetch(AgentClock now, const std::string&
     custom_ca_failed(now, Error{ErrorCode::UrlSyntax, "Custom_CA_Rule names no URL to fetch"});
     return;
   }
-  FetchAction fetch;
-  fetch.id = next_fetch_id_++;
-  fetch.purpose = FetchPurpose::CustomCa;
-  fetch.url = *resolved->url;
-  fetch.user = resolved->options.uid;
-  fetch.password = resolved->options.pwd;
-  custom_ca_fetch_id_ = fetch.id;
+  custom_ca_fetch_id_ = next_fetch_id_++;
   trace(Severity::Info, "custom_ca_fetch",
-        {{"id", std::to_string(fetch.id)}, {"url", fetch.url.to_string()}});
-  actions_.emplace_back(std::move(fetch));
+        {{"id", std::to_string(custom_ca_fetch_id_)}, {"url", resolved->url->to_string()}});
+  request_fetch(custom_ca_fetch_id_, FetchPurpose::CustomCa, *resolved->url, resolved->options);
 }
 
 void ProvisioningAgent::on_custom_ca_fetched(AgentClock now, const FetchCompleted& event) {

@@ -204,13 +204,7 @@ void ProvisioningAgent::start_upgrade(AgentClock now, UpgradePending pending) {
          {"upgst", std::to_string(macro_state_.upgrade_attempt)},
          {"uid", resolved->options.uid ? std::string(kSecretMask) : std::string()},
          {"pwd", resolved->options.pwd ? std::string(kSecretMask) : std::string()}});
-  FetchAction fetch;
-  fetch.id = upgrade_running_->fetch_id;
-  fetch.purpose = FetchPurpose::Firmware;
-  fetch.url = url;
-  fetch.user = resolved->options.uid;
-  fetch.password = resolved->options.pwd;
-  actions_.emplace_back(std::move(fetch));
+  request_fetch(upgrade_running_->fetch_id, FetchPurpose::Firmware, url, resolved->options);
 }
 
 void ProvisioningAgent::on_upgrade_fetched(AgentClock now, const FetchCompleted& event) {
