@@ -177,6 +177,19 @@ StreamId AsioPlatform::connect_stream(Endpoint to) {
 if (error || stream->connected || !streams_.contains(id)) return;
     fail_stream(id, StreamFailure::TimedOut);
   });
+  if (options_.stream_bind_address.value != 0) {
+    boost::system::error_code bind_error;
+    stream->socket.open(tcp::v4(), bind_error);
+    if (!bind_error) stream->socket.bind(tcp::endpoint(to_asio(options_.stream_bind_address), 0), bind_error);
+    if (bind_error) {
+      // The source address is not usable (not local, or out of ports): the connect fails, from
+      // the loop (platform.h: no event from inside a call).
+      asio::post(io_, [this, alive = alive_token(), id] {
+        if (!alive.expired()) fail_stream(id, StreamFailure::Unreachable);
+      });
+      return id;
+    }
+  }
   stream->socket.async_connect(
       tcp::endpoint(to_asio(to.address), to.port),
       [this, alive = alive_token(), id, stream](const boost::system::error_code& error) {

@@ -27,6 +27,9 @@ struct AsioPlatformOptions {
   std::chrono::milliseconds connect_timeout_ms{10'000};
   // The local address UDP sockets bind to (0.0.0.0 = all interfaces).
   Ipv4Address udp_bind_address{};
+  // The local address TCP connections are made from (0.0.0.0 = the kernel chooses); `phonesim
+  // load --bind` spreads its phones over loopback addresses this way.
+  Ipv4Address stream_bind_address{};
   // Receives trace lines in a readable form ("12.345678 info agent resync_started url=..."); null
   // discards them.
   std::ostream* trace_output = nullptr;

@@ -1,5 +1,5 @@
 // phonesim: the simulator's command-line tool. Each command group lives in its own file (profile
-// and rule in sim/cli/, run here, above the scenario runner); this
+// and rule in sim/cli/, run here, above the scenario runner, load in load/ on top of it); this
 // only wires them into one CLI11 app and turns parse errors into exit status 2.
 
 #include <exception>
@@ -8,6 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include "load/load_command.h"
 #include "scenarios/cli/run_command.h"
 #include "sim/cli/command_status.h"
 #include "sim/cli/firmware_command.h"
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
     sim::cli::add_rule_commands(app, selected, std::cout, std::cerr);
     sim::cli::add_firmware_commands(app, selected, std::cout, std::cerr);
     scn::cli::add_run_command(app, selected, std::cout, std::cerr);
+    load::add_load_command(app, selected, std::cout, std::cerr);
     try {
       app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {

@@ -581,6 +581,7 @@ void header_section(std::string& out, const RunReport& report) {
   if (!report.scenario_file.empty()) {
     fact(out, "scenario file", report.scenario_file);
   }
+  for (const auto& [name, value] : report.figures) fact(out, name, value);
   out += "</dl>";
   if (!report.reproduce_command.empty()) {
     out += "<div class=\"reproduce\"><span>Reproduce this run</span><pre><code>" +

@@ -204,6 +204,7 @@ std::string junit_xml(const RunReport& report) {
   push_property(printer, "virtual_duration_s", seconds_number(report.virtual_duration));
   push_property(printer, "phones_converged", number_text(report.phones_converged));
   push_property(printer, "trace_errors", number_text(report.trace_errors));
+  for (const auto& [name, value] : report.figures) push_property(printer, name.c_str(), value);
   printer.CloseElement();
 
   for (const auto& result : report.assertions) {
@@ -267,6 +268,13 @@ std::string json_summary(const RunReport& report) {
   object.field("retry_histogram", retries);
 
   object.field("phones_converged", number_text(report.phones_converged));
+  if (!report.figures.empty()) {
+    std::string figures;
+    JsonObject figures_object(figures, "  ");
+    for (const auto& [name, value] : report.figures) figures_object.field(name, json_string(value));
+    figures_object.close();
+    object.field("figures", figures);
+  }
   object.close();
   out += '\n';
   return out;

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "firmware-core/runtime/time.h"
@@ -88,6 +89,9 @@ struct RunReport {
   std::vector<PhoneTimeline> timelines;  // a few selected phones
 
   std::uint64_t phones_converged = 0;  // last resync succeeded at the end
+  // Named figures beyond the fields above, in order, values as text (`phonesim load`: resyncs
+  // per second, latency from the actual start beside the corrected one). Empty for `phonesim run`.
+  std::vector<std::pair<std::string, std::string>> figures;
   bool passed() const {
     for (const auto& result : assertions) {
       if (!result.passed) return false;

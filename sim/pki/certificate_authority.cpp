@@ -2,6 +2,7 @@
 
 #include <openssl/bio.h>
 #include <openssl/ec.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
 
@@ -113,6 +114,27 @@ fw::Result<CertificateAuthority> CertificateAuthority::create_root(const std::st
                             {NID_subject_key_identifier, "hash"}});
   if (!certificate) return fail(certificate.error());
   return CertificateAuthority(IssuedCertificate{std::move(*certificate), std::move(key)}, std::move(library));
+}
+
+fw::Result<CertificateAuthority> CertificateAuthority::from_pem(std::string_view certificate_and_key_pem,
+                                                                 fw::CryptoLibrary library) {
+  const auto read_bio = [&] {
+    return std::unique_ptr<BIO, decltype(&BIO_free)>(
+        BIO_new_mem_buf(certificate_and_key_pem.data(), static_cast<int>(certificate_and_key_pem.size())),
+        &BIO_free);
+  };
+  auto certificate_bio = read_bio();
+  X509Pointer certificate(PEM_read_bio_X509(certificate_bio.get(), nullptr, nullptr, nullptr));
+  auto key_bio = read_bio();
+  KeyPointer key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
+  ERR_clear_error();
+  if (!certificate) return fail(ErrorCode::InvalidValue, "no PEM certificate in the CA file");
+  if (!key) return fail(ErrorCode::InvalidValue, "no PEM private key in the CA file");
+  if (X509_check_private_key(certificate.get(), key.get()) != 1) {
+    ERR_clear_error();
+    return fail(ErrorCode::InvalidValue, "the CA file's private key does not belong to its certificate");
+  }
+  return CertificateAuthority(IssuedCertificate{std::move(certificate), std::move(key)}, std::move(library));
 }
 
 fw::Result<CertificateAuthority> CertificateAuthority::issue_intermediate(const std::string& common_name,

@@ -18,6 +18,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "firmware-core/base/result.h"
@@ -66,6 +67,13 @@ class CertificateAuthority {
                                                        Validity validity,
                                                        fw::CryptoLibrary library = nullptr);
 
+  // An existing authority from PEM text holding its certificate and its private key (in any
+  // order; `phonesim load --mint-ca FILE`). Serial numbers of what it issues start at 2 again.
+  // Errors: InvalidValue when no certificate or no key parses, or the key is not the
+  // certificate's.
+  static fw::Result<CertificateAuthority> from_pem(std::string_view certificate_and_key_pem,
+                                                   fw::CryptoLibrary library = nullptr);
+
   // A server certificate for `host_names` (DNS SANs) and `addresses` (IP SANs); the CN is the
   // first host name. `not_before`/`not_after` let tests make it expired or not yet valid.
   fw::Result<IssuedCertificate> issue_server(const std::vector<std::string>& host_names,
@@ -79,6 +87,8 @@ class CertificateAuthority {
   X509* certificate() const { return root_.certificate.get(); }
   const fw::CryptoLibrary& library() const { return library_; }
   std::string certificate_pem() const { return root_.certificate_pem(); }
+  // The authority's private key as PEM: a secret, only for saving the authority to a file.
+  std::string key_pem() const { return root_.key_pem(); }
 
  private:
   CertificateAuthority(IssuedCertificate root, fw::CryptoLibrary library)
