@@ -34,6 +34,14 @@ void sample(std::string& out, const std::string& name_and_labels, std::uint64_t 
   out += '\n';
 }
 
+// A bound as Prometheus writes them: "0.001", "2.5", "10".
+std::string bound_text(std::uint64_t microseconds) {
+  std::string text = seconds_text(microseconds);
+  while (text.back() == '0') text.pop_back();
+  if (text.back() == '.') text.pop_back();
+  return text;
+}
+
 }  // namespace
 
 std::string prometheus_label_value(std::string_view text) {
@@ -157,7 +165,7 @@ std::string LoadMetrics::prometheus_text() const {
          "Resync latency from the intended start (when the phone's timer was due): corrected for "
          "coordinated omission.");
   for (std::uint64_t bound : kLatencyBoundsMicroseconds) {
-    sample(out, "phonesim_load_resync_latency_seconds_bucket{le=\"" + seconds_text(bound) + "\"}",
+    sample(out, "phonesim_load_resync_latency_seconds_bucket{le=\"" + bound_text(bound) + "\"}",
            latency_intended_.count_at_or_below(bound));
   }
   sample(out, "phonesim_load_resync_latency_seconds_bucket{le=\"+Inf\"}", latency_intended_.count());
