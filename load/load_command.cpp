@@ -126,6 +126,7 @@ std::string reproduce_command(const LoadArguments& arguments, std::uint64_t phon
   if (!arguments.mint_ca.empty()) command += " --mint-ca " + shell_quoted(arguments.mint_ca);
   if (!arguments.client_certs.empty()) command += " --client-certs " + shell_quoted(arguments.client_certs);
   if (arguments.until_converged) command += " --until-converged";
+  if (arguments.back_to_back) command += " --back-to-back";
   if (arguments.allow_remote_target) command += " --allow-remote-target";
   return command;
 }
@@ -324,6 +325,7 @@ int run_load_command(const LoadArguments& arguments, std::ostream& out, std::ost
   settings.seed = arguments.seed;
   settings.allow_remote = arguments.allow_remote_target;
   settings.until_converged = arguments.until_converged;
+  settings.back_to_back = arguments.back_to_back;
   settings.connect_timeout = std::chrono::milliseconds(arguments.connect_timeout_ms);
   settings.notices = &out;
   auto ramp = Ramp::parse(arguments.ramp);
@@ -460,6 +462,7 @@ int run_load_command(const LoadArguments& arguments, std::ostream& out, std::ost
       {"uncorrected_latency_p99_ms", milliseconds_text(actual.percentile_microseconds(990'000))},
       {"targets_refused", std::to_string(metrics.targets_refused())},
       {"ended_by", outcome.interrupted ? "signal" : outcome.converged_early ? "converged" : "duration"},
+      {"mode", arguments.back_to_back ? "back-to-back" : "phone schedules"},
   };
 
   // Thresholds and the scenario's checkable assertions.
@@ -566,6 +569,8 @@ void add_load_command(CLI::App& app, std::function<int()>& selected, std::ostrea
   load->add_option("--seed", arguments->seed, "seed of the phones' random delays")->capture_default_str();
   load->add_flag("--until-converged", arguments->until_converged,
                  "stop as soon as every phone's last resync succeeded");
+  load->add_flag("--back-to-back", arguments->back_to_back,
+                 "closed loop: each phone starts its next resync as soon as one ends (server capacity)");
   load->add_option("--report", arguments->report_directory, "write the HTML report to DIR/index.html");
   load->add_option("--junit", arguments->junit_file, "write JUnit XML (one testcase per threshold)");
   load->add_option("--json", arguments->json_file, "write a JSON summary");

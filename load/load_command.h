@@ -6,6 +6,7 @@
 //   phonesim load --phones N --profile-rule RULE [--param NAME=VALUE]... [--scenario FILE]
 //                 [--ramp SPEC] [--duration S] [--time-scale X] [--bind ADDR-RANGE]
 //                 [--client-certs DIR | --mint-ca F] [--ca FILE] [--seed N] [--until-converged]
+//                 [--back-to-back]
 //                 [--report DIR] [--junit FILE] [--json FILE] [--prometheus ADDR:PORT]
 //                 [--max-p99 MS] [--max-error-share F] [--min-converged SHARE]
 //                 [--allow-remote-target]
@@ -38,6 +39,7 @@ struct LoadArguments {
   std::string ca;
   std::uint64_t seed = 1;
   bool until_converged = false;
+  bool back_to_back = false;
   std::string report_directory;
   std::string junit_file;
   std::string json_file;

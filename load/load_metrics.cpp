@@ -108,6 +108,7 @@ void LoadMetrics::resync_finished(std::uint64_t phone, const std::string& server
     ++errors_by_err_[err.empty() ? "unknown" : err];
     count_in(failures_per_bucket_, real_now);
   }
+  if (resync_finished_callback_) resync_finished_callback_(phone);
   if (phone >= phones_.size()) return;
   PhoneRecord& record = phones_[phone];
   if (record.last_succeeded && !success) --phones_converged_;

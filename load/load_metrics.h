@@ -10,6 +10,7 @@
 // the size of the coordinated-omission correction is visible).
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -33,6 +34,11 @@ class LoadMetrics final : public LoadRecorder {
   LoadMetrics(std::uint64_t phones, fw::Duration bucket_width);
 
   void phone_powered(std::uint64_t phone, fw::Duration real_now);
+  // Called after each finished resync is counted (LoadRun's --back-to-back); from inside the
+  // phone's trace call, so it must only post work to the loop.
+  void on_resync_finished(std::function<void(std::uint64_t phone)> callback) {
+    resync_finished_callback_ = std::move(callback);
+  }
 
   // --- LoadRecorder ---
   void fetch_started(std::uint64_t phone, const std::string& server, fw::Duration real_now) override;
@@ -101,6 +107,7 @@ class LoadMetrics final : public LoadRecorder {
   std::map<std::string, std::uint64_t> errors_by_err_;
   std::vector<std::string> error_lines_;
   std::vector<std::string> refused_addresses_;
+  std::function<void(std::uint64_t phone)> resync_finished_callback_;
 };
 
 // A Prometheus label value with \, " and newline escaped.

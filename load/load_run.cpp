@@ -19,7 +19,6 @@ namespace {
 
 // The time series get at most about this many buckets, each at least a second of real time.
 constexpr std::int64_t kSeriesBucketsTarget = 120;
-constexpr auto kProgressInterval = std::chrono::seconds(1);
 constexpr auto kConvergenceCheckInterval = std::chrono::milliseconds(50);
 
 fw::Duration bucket_width_for(fw::Duration duration) {
@@ -123,6 +122,14 @@ fw::Result<void> LoadRun::prepare() {
       phones_.push_back(std::move(phone));
     }
   }
+  if (settings_.back_to_back) {
+    metrics_.on_resync_finished([this](std::uint64_t finished) {
+      asio::post(io_, [this, finished] {
+        Phone& phone = *phones_[finished];
+        if (phone.runtime) phone.runtime->admin_resync(std::nullopt);
+      });
+    });
+  }
   if (settings_.prometheus) {
     auto started = PrometheusEndpoint::start(io_, *settings_.prometheus, [this] { return metrics_.prometheus_text(); });
     if (!started) return fw::fail(started.error());
@@ -204,7 +211,7 @@ LoadOutcome LoadRun::run() {
   asio::steady_timer progress_timer(io_);
   std::function<void()> progress_step = [&] {
     if (settings_.progress) settings_.progress(real_elapsed(), metrics_);
-    progress_timer.expires_after(kProgressInterval);
+    progress_timer.expires_after(settings_.progress_interval);
     progress_timer.async_wait([&](const boost::system::error_code& error) {
       if (!error) progress_step();
     });
@@ -226,10 +233,16 @@ LoadOutcome LoadRun::run() {
   if (settings_.until_converged) asio::post(io_, convergence_step);
 
   io_.run();
+  outcome.stopped = stop_requested_;
   outcome.real_elapsed = real_elapsed();
   outcome.phone_elapsed = clock_.phone_instant(outcome.real_elapsed).since_epoch();
   if (settings_.progress) settings_.progress(outcome.real_elapsed, metrics_);
   return outcome;
+}
+
+void LoadRun::stop() {
+  stop_requested_ = true;
+  io_.stop();
 }
 
 std::uint64_t LoadRun::parameter_matches(const std::string& name, const std::string& value) const {

@@ -59,13 +59,17 @@ struct LoadSettings {
   std::vector<fw::Ipv4Address> bind_addresses;  // empty: the kernel chooses
   bool allow_remote = false;
   bool until_converged = false;
+  // Closed loop: each phone asks for its next resync (as /admin/resync would) as soon as one
+  // ends, so the run measures how many resyncs per second the server sustains.
+  bool back_to_back = false;
   std::chrono::milliseconds connect_timeout{10'000};
   std::optional<fw::Endpoint> prometheus;
   std::shared_ptr<const fw::TlsContext> tls_context;  // --ca: the phones' trust store
   std::vector<std::string> builtin_roots_pem;
   MicSource mic_source;  // null: no MICs
-  // Called about once a second from the loop (the live progress line).
+  // Called every progress_interval from the loop (the live progress line).
   std::function<void(fw::Duration real_elapsed, const LoadMetrics& metrics)> progress;
+  std::chrono::milliseconds progress_interval{1000};
   std::ostream* notices = nullptr;  // "prometheus: listening on ..."
 };
 
@@ -74,6 +78,7 @@ struct LoadOutcome {
   fw::Duration phone_elapsed{0};
   bool interrupted = false;  // SIGINT/SIGTERM
   bool converged_early = false;  // until_converged ended it
+  bool stopped = false;          // stop() ended it
 };
 
 // File descriptors a run of `phones` needs at least: one transfer socket per phone at a time
@@ -98,6 +103,8 @@ class LoadRun {
   fw::Result<void> prepare();
   // Runs the ramp and the phones until a stop condition; returns what ended it.
   LoadOutcome run();
+  // Ends run() (call from the loop, e.g. a progress callback); the outcome says `stopped`.
+  void stop();
 
   const LoadMetrics& metrics() const { return metrics_; }
   std::uint64_t phone_count() const { return phones_.size(); }
@@ -121,6 +128,7 @@ class LoadRun {
   std::vector<std::unique_ptr<Phone>> phones_;
   std::uint64_t next_to_power_ = 0;
   std::unique_ptr<PrometheusEndpoint> prometheus_;
+  bool stop_requested_ = false;
 };
 
 }  // namespace load

@@ -1,0 +1,329 @@
+// bench_load: `phonesim load`'s machinery against real peers on loopback (issue #10), each pair
+// measured in the same run, with the ratio printed as a counter:
+//
+//   http_resyncs/phones:P       P phones resync back to back from nginx (one connection per
+//                               resync, as phones do: GET of a 5.2 KB profile, applied), against
+//                               wrk -t1 -cP -H 'Connection: close' on the same nginx and file.
+//                               Counters: ours_per_s, wrk_per_s, ratio (target >= 0.8).
+//   https_handshakes/clients:C  C phones resync back to back over HTTPS (a full TLS 1.3 handshake
+//                               with ECDSA P-256 per resync) against C parallel
+//                               `openssl s_time -new` on the same nginx. Counters as above
+//                               (target >= 0.8).
+//   held_connections/phones:N   N phones connected at once to a server (a forked child) that
+//                               accepts and never answers; counters held, rss_per_phone_bytes.
+//
+// Each benchmark is one iteration (the work is seconds of real traffic). `--load_smoke` runs tiny
+// counts for ctest (bench_load_smoke) and still checks that every side did work. Skips (exit 0,
+// "skipped: ...") when nginx, wrk or openssl is missing. Traffic only to 127.0.0.1.
+
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <regex>
+#include <string>
+#include <vector>
+
+#include "load/load_run.h"
+
+namespace {
+namespace asio = boost::asio;
+
+bool smoke = false;
+std::filesystem::path work;
+
+double seconds_each() { return smoke ? 0.5 : 3.0; }
+
+std::string run_capture(const std::string& command) {
+  std::string output;
+  if (FILE* pipe = ::popen((command + " 2>&1").c_str(), "r")) {
+    char buffer[4096];
+    while (std::size_t count = std::fread(buffer, 1, sizeof buffer, pipe)) output.append(buffer, count);
+    ::pclose(pipe);
+  }
+  return output;
+}
+
+bool have(const char* tool) {
+  return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0 ||
+         std::filesystem::exists(std::string("/usr/sbin/") + tool);
+}
+
+std::uint16_t free_port() {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address_v4("127.0.0.1"), 0});
+  return acceptor.local_endpoint().port();
+}
+
+std::uint64_t rss_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.starts_with("VmRSS:")) return std::stoull(line.substr(6)) * 1024;
+  }
+  return 0;
+}
+
+// nginx as this user in `work`, one worker (wrk and the phones are one thread each too).
+class Nginx {
+ public:
+  explicit Nginx(const std::string& listen_extra) : port_(free_port()) {
+    const std::string dir = work.string();
+    std::ofstream conf(work / "nginx.conf");
+    conf << "daemon off; master_process off; worker_processes 1; pid " << dir << "/nginx.pid;\n"
+         << "error_log " << dir << "/error.log error; worker_rlimit_nofile 20000;\n"
+         << "events { worker_connections 16384; }\n"
+         << "http { access_log off; client_body_temp_path " << dir << "/tmp; proxy_temp_path " << dir
+         << "/tmp; fastcgi_temp_path " << dir << "/tmp; uwsgi_temp_path " << dir << "/tmp; scgi_temp_path "
+         << dir << "/tmp;\n  server { listen 127.0.0.1:" << port_ << " " << listen_extra << "; root " << dir
+         << "/root; }\n}\n";
+    conf.close();
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      ::execlp("nginx", "nginx", "-p", dir.c_str(), "-c", (dir + "/nginx.conf").c_str(), "-e",
+               (dir + "/error.log").c_str(), static_cast<char*>(nullptr));
+      ::execl("/usr/sbin/nginx", "nginx", "-p", dir.c_str(), "-c", (dir + "/nginx.conf").c_str(), "-e",
+              (dir + "/error.log").c_str(), static_cast<char*>(nullptr));
+      ::_exit(127);
+    }
+    for (int tries = 0; tries < 100 && !std::filesystem::exists(work / "nginx.pid"); ++tries) ::usleep(50'000);
+    ::usleep(100'000);
+  }
+  ~Nginx() {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    std::filesystem::remove(work / "nginx.pid");
+  }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  std::uint16_t port_;
+  pid_t pid_ = -1;
+};
+
+// A back-to-back load run of `phones` phones for `seconds`; resyncs per second.
+double load_rate(const std::string& rule, std::uint64_t phones, double seconds, const std::string& ca_file = {}) {
+  load::LoadSettings settings;
+  load::LoadPhoneGroup group;
+  group.spec.count = phones;
+  group.spec.parameters = {{"Profile_Rule", rule}, {"Resync_Random_Delay", "0"}, {"Resync_Periodic", "0"}};
+  settings.groups = {group};
+  settings.back_to_back = true;
+  settings.duration = std::chrono::duration_cast<fw::Duration>(std::chrono::duration<double>(seconds));
+  if (!ca_file.empty()) {
+    std::ifstream in(ca_file);
+    std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    fw::TlsContextOptions options;
+    options.trusted_certificates_pem = fw::pem_certificate_blocks(pem);
+    settings.tls_context = *fw::TlsContext::create(options);
+    settings.builtin_roots_pem = options.trusted_certificates_pem;
+  }
+  load::LoadRun run(std::move(settings));
+  if (!run.prepare()) return 0;
+  const load::LoadOutcome outcome = run.run();
+  const double elapsed = static_cast<double>(outcome.real_elapsed.count()) / 1e9;
+  if (run.metrics().resyncs_failed() > 0) {
+    std::cerr << "load: " << run.metrics().resyncs_failed() << " resyncs failed:";
+    for (const auto& [err, count] : run.metrics().errors_by_err()) std::cerr << " " << err << " " << count;
+    std::cerr << "\n";
+  }
+  return static_cast<double>(run.metrics().resyncs_succeeded()) / elapsed;
+}
+
+void write_profile() {
+  std::filesystem::create_directories(work / "root");
+  std::filesystem::create_directories(work / "tmp");
+  // About 5 KB that leaves the rules alone (so every resync fetches the same file): the general
+  // purpose parameters GPP_A..GPP_P with 300 characters each.
+  std::string profile = "<flat-profile>\n";
+  for (char letter = 'A'; letter <= 'P'; ++letter) {
+    profile += std::string("  <GPP_") + letter + ">" + std::string(300, static_cast<char>('a' + (letter - 'A'))) +
+               "</GPP_" + letter + ">\n";
+  }
+  profile += "</flat-profile>\n";
+  std::ofstream(work / "root" / "profile.xml") << profile;
+}
+
+void http_resyncs(benchmark::State& state) {
+  const auto phones = static_cast<std::uint64_t>(state.range(0));
+  write_profile();
+  Nginx nginx("");
+  const std::string url = "http://127.0.0.1:" + std::to_string(nginx.port()) + "/profile.xml";
+  double ours = 0;
+  double peer = 0;
+  for (auto _ : state) {
+    ours = load_rate(url, phones, seconds_each());
+    const std::string output = run_capture("wrk -t1 -c" + std::to_string(phones) + " -d" +
+                                           std::to_string(static_cast<int>(std::max(1.0, seconds_each()))) +
+                                           "s -H 'Connection: close' " + url);
+    std::smatch match;
+    if (std::regex_search(output, match, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) peer = std::stod(match[1]);
+  }
+  state.counters["ours_per_s"] = ours;
+  state.counters["wrk_per_s"] = peer;
+  state.counters["ratio"] = peer > 0 ? ours / peer : 0;
+  if (ours <= 0 || peer <= 0) state.SkipWithError("a side did no work (see stderr)");
+}
+
+void https_handshakes(benchmark::State& state) {
+  const auto clients = static_cast<std::uint64_t>(state.range(0));
+  write_profile();
+  const std::string dir = work.string();
+  const std::string ec = "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes ";
+  run_capture(ec + "-x509 -days 2 -subj /CN=bench-ca -keyout " + dir + "/ca.key -out " + dir + "/ca.pem");
+  run_capture(ec + "-subj /CN=127.0.0.1 -keyout " + dir + "/server.key -out " + dir + "/server.csr");
+  std::ofstream(work / "server.ext") << "subjectAltName=IP:127.0.0.1\n";
+  run_capture("openssl x509 -req -in " + dir + "/server.csr -CA " + dir + "/ca.pem -CAkey " + dir +
+              "/ca.key -CAcreateserial -days 2 -extfile " + dir + "/server.ext -out " + dir + "/server.pem");
+  Nginx nginx("ssl; ssl_certificate " + dir + "/server.pem; ssl_certificate_key " + dir +
+              "/server.key; ssl_protocols TLSv1.3; ssl_session_cache off; ssl_session_tickets off");
+  const std::string port = std::to_string(nginx.port());
+  double ours = 0;
+  double peer = 0;
+  for (auto _ : state) {
+    ours = load_rate("https://127.0.0.1:" + port + "/profile.xml", clients, seconds_each(), dir + "/ca.pem");
+    const int seconds = static_cast<int>(std::max(1.0, seconds_each()));
+    std::string command;
+    for (std::uint64_t client = 0; client < clients; ++client) {
+      command += "openssl s_time -connect 127.0.0.1:" + port + " -new -time " + std::to_string(seconds) + " & ";
+    }
+    const std::string output = run_capture(command + "wait");
+    // Each s_time prints "N connections in T real seconds, ..." for its run.
+    const std::regex connections(R"(([0-9]+) connections in ([0-9]+) real seconds)");
+    for (auto it = std::sregex_iterator(output.begin(), output.end(), connections); it != std::sregex_iterator(); ++it) {
+      peer += std::stod((*it)[1]) / std::max(1.0, std::stod((*it)[2]));
+    }
+    if (peer <= 0) std::cerr << "openssl s_time: " << output.substr(0, 400) << "\n";
+  }
+  state.counters["ours_per_s"] = ours;
+  state.counters["s_time_per_s"] = peer;
+  state.counters["ratio"] = peer > 0 ? ours / peer : 0;
+  if (ours <= 0 || peer <= 0) state.SkipWithError("a side did no work (see stderr)");
+}
+
+// A forked server that accepts and reads, never answers; reports the held count on a pipe.
+void hold_server(int listen_fd, int report_fd) {
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, asio::ip::tcp::v4(), listen_fd);
+  std::vector<std::shared_ptr<asio::ip::tcp::socket>> held;
+  std::function<void()> accept_next = [&] {
+    acceptor.async_accept([&](const boost::system::error_code& error, asio::ip::tcp::socket socket) {
+      if (!error) {
+        held.push_back(std::make_shared<asio::ip::tcp::socket>(std::move(socket)));
+        const std::uint64_t count = held.size();
+        if (::write(report_fd, &count, sizeof count) < 0) ::_exit(1);
+      }
+      accept_next();
+    });
+  };
+  accept_next();
+  io.run_for(std::chrono::seconds(120));  // bounded even if the parent never kills it
+  ::_exit(0);
+}
+
+void held_connections(benchmark::State& state) {
+  const auto phones = static_cast<std::uint64_t>(state.range(0));
+  asio::io_context io;
+  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address_v4("127.0.0.1"), 0});
+  acceptor.listen(asio::socket_base::max_listen_connections);
+  const std::uint16_t port = acceptor.local_endpoint().port();
+  int report[2];
+  if (::pipe(report) != 0) {
+    state.SkipWithError("pipe");
+    return;
+  }
+  const pid_t child = ::fork();
+  if (child == 0) {
+    ::close(report[0]);
+    hold_server(::dup(acceptor.native_handle()), report[1]);
+  }
+  ::close(report[1]);
+  ::fcntl(report[0], F_SETFL, O_NONBLOCK);  // read from the phones' loop: never block it
+  acceptor.close();
+  std::uint64_t held = 0;
+  double rss_per_phone = 0;
+  for (auto _ : state) {
+    if (auto limit = load::raise_descriptor_limit(phones); !limit) {
+      state.SkipWithError(limit.error().detail.c_str());
+      break;
+    }
+    const std::uint64_t rss_before = rss_bytes();
+    load::LoadSettings settings;
+    load::LoadPhoneGroup group;
+    group.spec.count = phones;
+    group.spec.parameters = {{"Profile_Rule", "http://127.0.0.1:" + std::to_string(port) + "/profile.xml"},
+                             {"Resync_Random_Delay", "0"}};
+    settings.groups = {group};
+    settings.ramp = *load::Ramp::parse("5000/s");
+    settings.duration = fw::seconds(60);
+    settings.progress_interval = std::chrono::milliseconds(100);
+    load::LoadRun* running = nullptr;
+    settings.progress = [&](fw::Duration, const load::LoadMetrics&) {
+      std::uint64_t count = 0;
+      while (held < phones && ::read(report[0], &count, sizeof count) == sizeof count) {
+        held = count;
+        if (held >= phones) break;
+      }
+      if (held >= phones && running != nullptr) {
+        rss_per_phone = static_cast<double>(rss_bytes() - rss_before) / static_cast<double>(phones);
+        running->stop();
+      }
+    };
+    load::LoadRun run(std::move(settings));
+    running = &run;
+    if (!run.prepare()) {
+      state.SkipWithError("prepare failed");
+      break;
+    }
+    run.run();
+  }
+  ::kill(child, SIGKILL);
+  ::waitpid(child, nullptr, 0);
+  ::close(report[0]);
+  state.counters["held"] = static_cast<double>(held);
+  state.counters["rss_per_phone_bytes"] = rss_per_phone;
+  if (held < phones) state.SkipWithError("not every phone was held");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<char*> arguments;
+  for (int index = 0; index < argc; ++index) {
+    if (std::strcmp(argv[index], "--load_smoke") == 0) {
+      smoke = true;
+    } else {
+      arguments.push_back(argv[index]);
+    }
+  }
+  for (const char* tool : {"nginx", "wrk", "openssl"}) {
+    if (!have(tool)) {
+      std::cout << "skipped: " << tool << " is not installed (scripts/setup installs it)\n";
+      return 0;
+    }
+  }
+  work = std::filesystem::temp_directory_path() / ("bench_load." + std::to_string(::getpid()));
+  std::filesystem::create_directories(work);
+  ::signal(SIGPIPE, SIG_IGN);
+  const std::int64_t held = smoke ? 20 : 10'000;
+  benchmark::RegisterBenchmark("http_resyncs", http_resyncs)->ArgName("phones")->Arg(smoke ? 2 : 64)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+  benchmark::RegisterBenchmark("https_handshakes", https_handshakes)->ArgName("clients")->Arg(1)->Arg(2)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+  benchmark::RegisterBenchmark("held_connections", held_connections)->ArgName("phones")->Arg(held)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+  int count = static_cast<int>(arguments.size());
+  benchmark::Initialize(&count, arguments.data());
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  std::filesystem::remove_all(work);
+  return 0;
+}
