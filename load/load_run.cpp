@@ -8,6 +8,7 @@
 #include <csignal>
 
 #include "firmware-core/base/random_stream.h"
+#include "firmware-core/config/flat_profile.h"
 #include "firmware-core/runtime/phone_runtime.h"
 #include "load/load_phone_platform.h"
 #include "sim/flash/sim_flash.h"
@@ -106,6 +107,7 @@ fw::Result<void> LoadRun::prepare() {
       for (const auto& [option, value] : group.dhcp_options) phone->dhcp[option] = fw::to_bytes(value);
       phone->settings.agent.flavor = group.flavor;
       phone->settings.agent.key_derivation = group.key_derivation;
+      if (fw::xml_parser_available(fw::XmlParser::Pugixml)) phone->settings.agent.xml_parser = fw::XmlParser::Pugixml;
       phone->settings.tls_context = settings_.tls_context;
       phone->settings.builtin_roots_pem = settings_.builtin_roots_pem;
       phone->settings.value_pool = &value_pool_;

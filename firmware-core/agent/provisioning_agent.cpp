@@ -668,8 +668,10 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
     resync_failed(now, error);
     return;
   }
+  ProfileLimits limits;
+  limits.xml_parser = settings_.xml_parser;
   auto applied = apply_downloaded_profile(store_, decoder_, *event.body, running_->key,
-                                          settings_.key_derivation);
+                                          settings_.key_derivation, limits);
   running_->key.reset();
   if (!applied) {
     resync_failed(now, applied.error());
@@ -787,6 +789,9 @@ void ProvisioningAgent::send_syslog(std::string_view template_parameter, SyslogS
   const std::string_view message_template = text(template_parameter);
   if (is_blank(message_template)) {
     return;  // an empty template means: no message (guide)
+  }
+  if (is_blank(text("Syslog_Server")) && is_blank(text("Debug_Server"))) {
+    return;  // nowhere to send it: skip the expansion (most of a message's cost)
   }
   // Secrets stay literal (SecretPolicy::Keep): a template naming $SA cannot leak it.
   send_syslog_message(expand_macros(message_template, macros_), severity);

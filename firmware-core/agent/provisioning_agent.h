@@ -109,6 +109,7 @@
 #include "firmware-core/base/result.h"
 #include "firmware-core/codec/profile_codec.h"
 #include "firmware-core/config/config_store.h"
+#include "firmware-core/config/flat_profile.h"
 #include "firmware-core/rules/provisioning_server.h"
 #include "firmware-core/rules/rule_resolver.h"
 #include "firmware-core/runtime/platform.h"
@@ -141,6 +142,10 @@ struct AgentSettings {
   // How long all lines must have been idle before a deferred resync runs (the guide: the phone
   // should have been idle for a while so that back-to-back calls are not interrupted).
   std::int64_t line_idle_before_resync_s = 60;
+  // The XML parser that reads downloaded profiles (flat_profile.h: both give the same store on
+  // well-formed XML). `phonesim load` picks pugixml when built in: its phones parse thousands of
+  // profiles a second, and the server under test, not the phone's parser, is what it measures.
+  XmlParser xml_parser = XmlParser::Tinyxml2;
 };
 
 // --- Events -----------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ class AsioPlatform final : public Platform {
 
   void receive_next(SocketId id, const std::shared_ptr<UdpSocket>& socket);
   void read_next(StreamId id, const std::shared_ptr<Stream>& stream);
+  void read_available(StreamId id, const std::shared_ptr<Stream>& stream);
   void write_next(StreamId id, const std::shared_ptr<Stream>& stream);
   void fail_stream(StreamId id, StreamFailure failure);
   std::uint32_t next_handle() { return next_handle_++; }
