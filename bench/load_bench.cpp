@@ -1,16 +1,25 @@
 // bench_load: `phonesim load`'s machinery against real peers on loopback (issue #10), each pair
-// measured in the same run, with the ratio printed as a counter:
+// measured in the same run, in alternating rounds (ours, peer, ours, peer) so that a change in
+// the machine's other load hits both sides alike; the ratio is printed as a counter:
 //
 //   http_resyncs/phones:P       P phones resync back to back from nginx (one connection per
 //                               resync, as phones do: GET of a 5.2 KB profile, applied), against
 //                               wrk -t1 -cP -H 'Connection: close' on the same nginx and file.
-//                               Counters: ours_per_s, wrk_per_s, ratio (target >= 0.8).
-//   https_handshakes/clients:C  C phones resync back to back over HTTPS (a full TLS 1.3 handshake
-//                               with ECDSA P-256 per resync) against C parallel
-//                               `openssl s_time -new` on the same nginx. Counters as above
-//                               (target >= 0.8).
+//                               Counters: ours_per_s, wrk_per_s, ratio (target >= 0.8), and the
+//                               CPU time per request of each client side (ours_cpu_us,
+//                               wrk_cpu_us: user + system, getrusage), which on a loaded machine
+//                               says more than the rates.
+//   https_handshakes/phones:P/s_time_clients:C
+//                               P phones resync back to back over HTTPS (a full TLS 1.3 handshake
+//                               with ECDSA P-256 per resync, no session reuse, then the GET)
+//                               against C parallel `openssl s_time -new` (handshake only) on the
+//                               same nginx. Counters as above (s_time_per_s, s_time_cpu_us; target
+//                               >= 0.8). P = C = 1 compares one sequential client each (bound by
+//                               round trips); P = 32, C = 2 each side's throughput on this 2-core
+//                               machine (one s_time process per core; ours is one thread).
 //   held_connections/phones:N   N phones connected at once to a server (a forked child) that
-//                               accepts and never answers; counters held, rss_per_phone_bytes.
+//                               accepts and never answers; counters held, rss_per_phone_bytes
+//                               (the process's resident memory growth over the run / N).
 //
 // Each benchmark is one iteration (the work is seconds of real traffic). `--load_smoke` runs tiny
 // counts for ctest (bench_load_smoke) and still checks that every side did work. Skips (exit 0,
@@ -19,6 +28,7 @@
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -43,7 +53,37 @@ namespace asio = boost::asio;
 bool smoke = false;
 std::filesystem::path work;
 
-double seconds_each() { return smoke ? 0.5 : 3.0; }
+// Each side's share of a benchmark: `kRounds` rounds of this many seconds (wrk and s_time take
+// whole seconds).
+constexpr int kRounds = 2;
+int seconds_per_round() { return smoke ? 1 : 2; }
+
+// What one side did over its rounds.
+struct Side {
+  double requests = 0;
+  double seconds = 0;
+  double cpu_seconds = 0;  // user + system of the client side
+  double per_second() const { return seconds > 0 ? requests / seconds : 0; }
+  double cpu_us_per_request() const { return requests > 0 ? cpu_seconds * 1e6 / requests : 0; }
+};
+
+double cpu_seconds(int who) {
+  rusage usage{};
+  ::getrusage(who, &usage);
+  const auto seconds = [](const timeval& time) {
+    return static_cast<double>(time.tv_sec) + static_cast<double>(time.tv_usec) / 1e6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+void set_counters(benchmark::State& state, const Side& ours, const Side& peer, const std::string& peer_name) {
+  state.counters["ours_per_s"] = ours.per_second();
+  state.counters[peer_name + "_per_s"] = peer.per_second();
+  state.counters["ratio"] = peer.per_second() > 0 ? ours.per_second() / peer.per_second() : 0;
+  state.counters["ours_cpu_us"] = ours.cpu_us_per_request();
+  state.counters[peer_name + "_cpu_us"] = peer.cpu_us_per_request();
+  if (ours.requests <= 0 || peer.requests <= 0) state.SkipWithError("a side did no work (see stderr)");
+}
 
 std::string run_capture(const std::string& command) {
   std::string output;
@@ -112,15 +152,16 @@ class Nginx {
   pid_t pid_ = -1;
 };
 
-// A back-to-back load run of `phones` phones for `seconds`; resyncs per second.
-double load_rate(const std::string& rule, std::uint64_t phones, double seconds, const std::string& ca_file = {}) {
+// A back-to-back load run of `phones` phones for `seconds`, added to `ours`.
+void load_round(Side& ours, const std::string& rule, std::uint64_t phones, int seconds,
+                const std::string& ca_file = {}) {
   load::LoadSettings settings;
   load::LoadPhoneGroup group;
   group.spec.count = phones;
   group.spec.parameters = {{"Profile_Rule", rule}, {"Resync_Random_Delay", "0"}, {"Resync_Periodic", "0"}};
   settings.groups = {group};
   settings.back_to_back = true;
-  settings.duration = std::chrono::duration_cast<fw::Duration>(std::chrono::duration<double>(seconds));
+  settings.duration = fw::seconds(seconds);
   if (!ca_file.empty()) {
     std::ifstream in(ca_file);
     std::string pem((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -130,15 +171,25 @@ double load_rate(const std::string& rule, std::uint64_t phones, double seconds, 
     settings.builtin_roots_pem = options.trusted_certificates_pem;
   }
   load::LoadRun run(std::move(settings));
-  if (!run.prepare()) return 0;
+  if (!run.prepare()) return;
+  const double cpu_before = cpu_seconds(RUSAGE_SELF);
   const load::LoadOutcome outcome = run.run();
-  const double elapsed = static_cast<double>(outcome.real_elapsed.count()) / 1e9;
+  ours.cpu_seconds += cpu_seconds(RUSAGE_SELF) - cpu_before;
+  ours.seconds += static_cast<double>(outcome.real_elapsed.count()) / 1e9;
+  ours.requests += static_cast<double>(run.metrics().resyncs_succeeded());
   if (run.metrics().resyncs_failed() > 0) {
     std::cerr << "load: " << run.metrics().resyncs_failed() << " resyncs failed:";
     for (const auto& [err, count] : run.metrics().errors_by_err()) std::cerr << " " << err << " " << count;
     std::cerr << "\n";
   }
-  return static_cast<double>(run.metrics().resyncs_succeeded()) / elapsed;
+}
+
+// Runs `command` (a client peer), adding its CPU time (it and its shell are waited for) to `peer`.
+std::string peer_round(Side& peer, const std::string& command) {
+  const double cpu_before = cpu_seconds(RUSAGE_CHILDREN);
+  std::string output = run_capture(command);
+  peer.cpu_seconds += cpu_seconds(RUSAGE_CHILDREN) - cpu_before;
+  return output;
 }
 
 void write_profile() {
@@ -160,24 +211,30 @@ void http_resyncs(benchmark::State& state) {
   write_profile();
   Nginx nginx("");
   const std::string url = "http://127.0.0.1:" + std::to_string(nginx.port()) + "/profile.xml";
-  double ours = 0;
-  double peer = 0;
+  Side ours;
+  Side wrk;
   for (auto _ : state) {
-    ours = load_rate(url, phones, seconds_each());
-    const std::string output = run_capture("wrk -t1 -c" + std::to_string(phones) + " -d" +
-                                           std::to_string(static_cast<int>(std::max(1.0, seconds_each()))) +
-                                           "s -H 'Connection: close' " + url);
-    std::smatch match;
-    if (std::regex_search(output, match, std::regex(R"(Requests/sec:\s+([0-9.]+))"))) peer = std::stod(match[1]);
+    for (int round = 0; round < kRounds; ++round) {
+      load_round(ours, url, phones, seconds_per_round());
+      const std::string output =
+          peer_round(wrk, "wrk -t1 -c" + std::to_string(phones) + " -d" + std::to_string(seconds_per_round()) +
+                              "s -H 'Connection: close' " + url);
+      // "  12345 requests in 2.00s, 64.1MB read"
+      std::smatch match;
+      if (std::regex_search(output, match, std::regex(R"(([0-9]+) requests in ([0-9.]+)s)"))) {
+        wrk.requests += std::stod(match[1]);
+        wrk.seconds += std::stod(match[2]);
+      } else {
+        std::cerr << "wrk: " << output.substr(0, 400) << "\n";
+      }
+    }
   }
-  state.counters["ours_per_s"] = ours;
-  state.counters["wrk_per_s"] = peer;
-  state.counters["ratio"] = peer > 0 ? ours / peer : 0;
-  if (ours <= 0 || peer <= 0) state.SkipWithError("a side did no work (see stderr)");
+  set_counters(state, ours, wrk, "wrk");
 }
 
 void https_handshakes(benchmark::State& state) {
-  const auto clients = static_cast<std::uint64_t>(state.range(0));
+  const auto phones = static_cast<std::uint64_t>(state.range(0));
+  const auto clients = static_cast<std::uint64_t>(state.range(1));
   write_profile();
   const std::string dir = work.string();
   const std::string ec = "openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes ";
@@ -189,27 +246,30 @@ void https_handshakes(benchmark::State& state) {
   Nginx nginx("ssl; ssl_certificate " + dir + "/server.pem; ssl_certificate_key " + dir +
               "/server.key; ssl_protocols TLSv1.3; ssl_session_cache off; ssl_session_tickets off");
   const std::string port = std::to_string(nginx.port());
-  double ours = 0;
-  double peer = 0;
+  Side ours;
+  Side s_time;
   for (auto _ : state) {
-    ours = load_rate("https://127.0.0.1:" + port + "/profile.xml", clients, seconds_each(), dir + "/ca.pem");
-    const int seconds = static_cast<int>(std::max(1.0, seconds_each()));
-    std::string command;
-    for (std::uint64_t client = 0; client < clients; ++client) {
-      command += "openssl s_time -connect 127.0.0.1:" + port + " -new -time " + std::to_string(seconds) + " & ";
+    for (int round = 0; round < kRounds; ++round) {
+      load_round(ours, "https://127.0.0.1:" + port + "/profile.xml", phones, seconds_per_round(), dir + "/ca.pem");
+      std::string command;
+      for (std::uint64_t client = 0; client < clients; ++client) {
+        command += "openssl s_time -connect 127.0.0.1:" + port + " -new -time " +
+                   std::to_string(seconds_per_round()) + " & ";
+      }
+      const std::string output = peer_round(s_time, command + "wait");
+      // Each s_time prints "N connections in T real seconds, ..." for its run; the clients ran
+      // side by side, so their connections add up over one round's time.
+      const std::regex connections(R"(([0-9]+) connections in ([0-9]+) real seconds)");
+      std::uint64_t found = 0;
+      for (auto it = std::sregex_iterator(output.begin(), output.end(), connections); it != std::sregex_iterator();
+           ++it, ++found) {
+        s_time.requests += std::stod((*it)[1]);
+      }
+      if (found == 0) std::cerr << "openssl s_time: " << output.substr(0, 400) << "\n";
+      s_time.seconds += seconds_per_round();
     }
-    const std::string output = run_capture(command + "wait");
-    // Each s_time prints "N connections in T real seconds, ..." for its run.
-    const std::regex connections(R"(([0-9]+) connections in ([0-9]+) real seconds)");
-    for (auto it = std::sregex_iterator(output.begin(), output.end(), connections); it != std::sregex_iterator(); ++it) {
-      peer += std::stod((*it)[1]) / std::max(1.0, std::stod((*it)[2]));
-    }
-    if (peer <= 0) std::cerr << "openssl s_time: " << output.substr(0, 400) << "\n";
   }
-  state.counters["ours_per_s"] = ours;
-  state.counters["s_time_per_s"] = peer;
-  state.counters["ratio"] = peer > 0 ? ours / peer : 0;
-  if (ours <= 0 || peer <= 0) state.SkipWithError("a side did no work (see stderr)");
+  set_counters(state, ours, s_time, "s_time");
 }
 
 // A forked server that accepts and reads, never answers; reports the held count on a pipe.
@@ -234,6 +294,11 @@ void hold_server(int listen_fd, int report_fd) {
 
 void held_connections(benchmark::State& state) {
   const auto phones = static_cast<std::uint64_t>(state.range(0));
+  // Soft limit up to the hard one, before the fork: the holding child needs as many descriptors.
+  if (auto limit = load::raise_descriptor_limit(phones); !limit) {
+    state.SkipWithError(limit.error().detail.c_str());
+    return;
+  }
   asio::io_context io;
   asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address_v4("127.0.0.1"), 0});
   acceptor.listen(asio::socket_base::max_listen_connections);
@@ -254,10 +319,6 @@ void held_connections(benchmark::State& state) {
   std::uint64_t held = 0;
   double rss_per_phone = 0;
   for (auto _ : state) {
-    if (auto limit = load::raise_descriptor_limit(phones); !limit) {
-      state.SkipWithError(limit.error().detail.c_str());
-      break;
-    }
     const std::uint64_t rss_before = rss_bytes();
     load::LoadSettings settings;
     load::LoadPhoneGroup group;
@@ -266,7 +327,7 @@ void held_connections(benchmark::State& state) {
                              {"Resync_Random_Delay", "0"}};
     settings.groups = {group};
     settings.ramp = *load::Ramp::parse("5000/s");
-    settings.duration = fw::seconds(60);
+    settings.duration = fw::seconds(30);  // bounded if the server never holds them all
     settings.progress_interval = std::chrono::milliseconds(100);
     load::LoadRun* running = nullptr;
     settings.progress = [&](fw::Duration, const load::LoadMetrics&) {
@@ -318,7 +379,7 @@ int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
   const std::int64_t held = smoke ? 20 : 10'000;
   benchmark::RegisterBenchmark("http_resyncs", http_resyncs)->ArgName("phones")->Arg(smoke ? 2 : 64)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
-  benchmark::RegisterBenchmark("https_handshakes", https_handshakes)->ArgName("clients")->Arg(1)->Arg(2)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
+  benchmark::RegisterBenchmark("https_handshakes", https_handshakes)->ArgNames({"phones", "s_time_clients"})->Args({1, 1})->Args({smoke ? 4 : 32, 2})->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
   benchmark::RegisterBenchmark("held_connections", held_connections)->ArgName("phones")->Arg(held)->Iterations(1)->UseRealTime()->Unit(benchmark::kSecond);
   int count = static_cast<int>(arguments.size());
   benchmark::Initialize(&count, arguments.data());
