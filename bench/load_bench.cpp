@@ -22,8 +22,9 @@
 //                               (the process's resident memory growth over the run / N).
 //
 // Each benchmark is one iteration (the work is seconds of real traffic). `--load_smoke` runs tiny
-// counts for ctest (bench_load_smoke) and still checks that every side did work. Skips (exit 0,
-// "skipped: ...") when nginx, wrk or openssl is missing. Traffic only to 127.0.0.1.
+// counts for ctest (bench_load_smoke) and still checks that every side did work (a side that did
+// none fails the run). Skips (exit 77, "skipped: ...") when nginx, wrk or openssl is missing.
+// Traffic only to 127.0.0.1.
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
@@ -50,7 +51,14 @@
 namespace {
 namespace asio = boost::asio;
 
+constexpr int kSkipped = 77;  // ctest SKIP_RETURN_CODE
 bool smoke = false;
+bool any_failed = false;  // the exit code: Google Benchmark exits 0 after an errored benchmark
+
+void fail(benchmark::State& state, const std::string& why) {
+  any_failed = true;
+  state.SkipWithError(why.c_str());
+}
 std::filesystem::path work;
 
 // Each side's share of a benchmark: `kRounds` rounds of this many seconds (wrk and s_time take
@@ -82,7 +90,7 @@ void set_counters(benchmark::State& state, const Side& ours, const Side& peer, c
   state.counters["ratio"] = peer.per_second() > 0 ? ours.per_second() / peer.per_second() : 0;
   state.counters["ours_cpu_us"] = ours.cpu_us_per_request();
   state.counters[peer_name + "_cpu_us"] = peer.cpu_us_per_request();
-  if (ours.requests <= 0 || peer.requests <= 0) state.SkipWithError("a side did no work (see stderr)");
+  if (ours.requests <= 0 || peer.requests <= 0) fail(state, "a side did no work (see stderr)");
 }
 
 std::string run_capture(const std::string& command) {
@@ -296,7 +304,7 @@ void held_connections(benchmark::State& state) {
   const auto phones = static_cast<std::uint64_t>(state.range(0));
   // Soft limit up to the hard one, before the fork: the holding child needs as many descriptors.
   if (auto limit = load::raise_descriptor_limit(phones); !limit) {
-    state.SkipWithError(limit.error().detail.c_str());
+    fail(state, limit.error().detail);
     return;
   }
   asio::io_context io;
@@ -305,7 +313,7 @@ void held_connections(benchmark::State& state) {
   const std::uint16_t port = acceptor.local_endpoint().port();
   int report[2];
   if (::pipe(report) != 0) {
-    state.SkipWithError("pipe");
+    fail(state, "pipe");
     return;
   }
   const pid_t child = ::fork();
@@ -344,7 +352,7 @@ void held_connections(benchmark::State& state) {
     load::LoadRun run(std::move(settings));
     running = &run;
     if (!run.prepare()) {
-      state.SkipWithError("prepare failed");
+      fail(state, "prepare failed");
       break;
     }
     run.run();
@@ -354,7 +362,7 @@ void held_connections(benchmark::State& state) {
   ::close(report[0]);
   state.counters["held"] = static_cast<double>(held);
   state.counters["rss_per_phone_bytes"] = rss_per_phone;
-  if (held < phones) state.SkipWithError("not every phone was held");
+  if (held < phones) fail(state, "not every phone was held");
 }
 
 }  // namespace
@@ -371,7 +379,7 @@ int main(int argc, char** argv) {
   for (const char* tool : {"nginx", "wrk", "openssl"}) {
     if (!have(tool)) {
       std::cout << "skipped: " << tool << " is not installed (scripts/setup installs it)\n";
-      return 0;
+      return kSkipped;
     }
   }
   work = std::filesystem::temp_directory_path() / ("bench_load." + std::to_string(::getpid()));
@@ -386,5 +394,5 @@ int main(int argc, char** argv) {
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
   std::filesystem::remove_all(work);
-  return 0;
+  return any_failed ? 1 : 0;
 }

@@ -64,7 +64,11 @@ fw::Duration Ramp::power_on_at(std::uint64_t index, std::uint64_t phones) const 
 }
 
 std::string Ramp::to_string() const {
-  const std::string millis = std::to_string(span.count() / 1'000'000) + "ms";
+  // Exact, so that the text parses back to the same ramp (--ramp accepts us and ns too).
+  const std::int64_t nanoseconds = span.count();
+  const std::string millis = nanoseconds % 1'000'000 == 0 ? std::to_string(nanoseconds / 1'000'000) + "ms"
+                             : nanoseconds % 1'000 == 0   ? std::to_string(nanoseconds / 1'000) + "us"
+                                                          : std::to_string(nanoseconds) + "ns";
   switch (kind) {
     case Kind::AllAtOnce:
       return "all";

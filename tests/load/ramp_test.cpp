@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <utility>
+
 namespace load {
 namespace {
 
@@ -30,6 +32,21 @@ TEST(RampTest, RatePerSecondAndPerSpan) {
   auto per_minute = Ramp::parse("20/1m");
   ASSERT_TRUE(per_minute);
   EXPECT_EQ(per_minute->power_on_at(20, 100), fw::seconds(60));
+}
+
+TEST(RampTest, PrintsExactlyWhatParsesBackToTheSameRamp) {
+  for (const auto& [text, printed] : {std::pair{"all", "all"}, std::pair{"over:30s", "over:30000ms"},
+                                      std::pair{"500/s", "500/1000ms"}, std::pair{"3/1500us", "3/1500us"},
+                                      std::pair{"over:7ns", "over:7ns"}}) {
+    auto ramp = Ramp::parse(text);
+    ASSERT_TRUE(ramp) << text;
+    EXPECT_EQ(ramp->to_string(), printed);
+    auto again = Ramp::parse(ramp->to_string());
+    ASSERT_TRUE(again) << printed;
+    EXPECT_EQ(again->kind, ramp->kind);
+    EXPECT_EQ(again->span, ramp->span);
+    EXPECT_EQ(again->count, ramp->count);
+  }
 }
 
 TEST(RampTest, RejectsMalformedSpecsWithTheAcceptedForms) {
