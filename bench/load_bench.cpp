@@ -1,5 +1,5 @@
 // bench_load: `phonesim load`'s machinery against real peers on loopback (issue #10), each pair
-// measured in the same run, in alternating rounds (ours, peer, ours, peer) so that a change in
+// measured in the same run, in alternating rounds (ours, peer, ours, peer, ...) so that a change in
 // the machine's other load hits both sides alike; the ratio is printed as a counter:
 //
 //   http_resyncs/phones:P       P phones resync back to back from nginx (one connection per
@@ -19,7 +19,9 @@
 //                               machine (one s_time process per core; ours is one thread).
 //   held_connections/phones:N   N phones connected at once to a server (a forked child) that
 //                               accepts and never answers; counters held, rss_per_phone_bytes
-//                               (the process's resident memory growth over the run / N).
+//                               (the process's resident memory growth over the run / N) and
+//                               heap_per_phone_bytes (glibc mallinfo2 in-use growth / N); the
+//                               kernel's socket buffers are in neither.
 //
 // Each benchmark is one iteration (the work is seconds of real traffic). `--load_smoke` runs tiny
 // counts for ctest (bench_load_smoke) and still checks that every side did work (a side that did
@@ -28,6 +30,7 @@
 
 #include <benchmark/benchmark.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -61,9 +64,9 @@ void fail(benchmark::State& state, const std::string& why) {
 }
 std::filesystem::path work;
 
-// Each side's share of a benchmark: `kRounds` rounds of this many seconds (wrk and s_time take
-// whole seconds).
-constexpr int kRounds = 2;
+// Each side's share of a benchmark: rounds() rounds of seconds_per_round() (wrk and s_time take
+// whole seconds), alternating with the peer's. About 16 s per benchmark, 2 s in the smoke run.
+int rounds() { return smoke ? 1 : 4; }
 int seconds_per_round() { return smoke ? 1 : 2; }
 
 // What one side did over its rounds.
@@ -122,6 +125,8 @@ std::uint64_t rss_bytes() {
   }
   return 0;
 }
+
+std::uint64_t heap_bytes() { return ::mallinfo2().uordblks; }
 
 // nginx as this user in `work`, one worker (wrk and the phones are one thread each too).
 class Nginx {
@@ -222,7 +227,7 @@ void http_resyncs(benchmark::State& state) {
   Side ours;
   Side wrk;
   for (auto _ : state) {
-    for (int round = 0; round < kRounds; ++round) {
+    for (int round = 0; round < rounds(); ++round) {
       load_round(ours, url, phones, seconds_per_round());
       const std::string output =
           peer_round(wrk, "wrk -t1 -c" + std::to_string(phones) + " -d" + std::to_string(seconds_per_round()) +
@@ -257,7 +262,7 @@ void https_handshakes(benchmark::State& state) {
   Side ours;
   Side s_time;
   for (auto _ : state) {
-    for (int round = 0; round < kRounds; ++round) {
+    for (int round = 0; round < rounds(); ++round) {
       load_round(ours, "https://127.0.0.1:" + port + "/profile.xml", phones, seconds_per_round(), dir + "/ca.pem");
       std::string command;
       for (std::uint64_t client = 0; client < clients; ++client) {
@@ -326,8 +331,10 @@ void held_connections(benchmark::State& state) {
   acceptor.close();
   std::uint64_t held = 0;
   double rss_per_phone = 0;
+  double heap_per_phone = 0;
   for (auto _ : state) {
     const std::uint64_t rss_before = rss_bytes();
+    const std::uint64_t heap_before = heap_bytes();
     load::LoadSettings settings;
     load::LoadPhoneGroup group;
     group.spec.count = phones;
@@ -346,6 +353,7 @@ void held_connections(benchmark::State& state) {
       }
       if (held >= phones && running != nullptr) {
         rss_per_phone = static_cast<double>(rss_bytes() - rss_before) / static_cast<double>(phones);
+        heap_per_phone = static_cast<double>(heap_bytes() - heap_before) / static_cast<double>(phones);
         running->stop();
       }
     };
@@ -362,6 +370,7 @@ void held_connections(benchmark::State& state) {
   ::close(report[0]);
   state.counters["held"] = static_cast<double>(held);
   state.counters["rss_per_phone_bytes"] = rss_per_phone;
+  state.counters["heap_per_phone_bytes"] = heap_per_phone;
   if (held < phones) fail(state, "not every phone was held");
 }
 

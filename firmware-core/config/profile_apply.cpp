@@ -108,9 +108,10 @@ std::vector<ParameterChange> diff_stores(const ConfigStore& before, const Config
       id = before.override_id(i++);
       ++j;
     }
-    ParameterChange change = make_change(before, after, id);
-    if (change.value_changed || change.access_changed)
-      changes.push_back(std::move(change));
+    // Most overrides are unchanged by a resync: compare before copying their values.
+    if (before.value(id) == after.value(id) && before.access(id) == after.access(id))
+      continue;
+    changes.push_back(make_change(before, after, id));
   }
   return changes;
 }
