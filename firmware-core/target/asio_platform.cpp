@@ -239,8 +239,8 @@ void AsioPlatform::read_next(StreamId id, const std::shared_ptr<Stream>& stream)
 
 void AsioPlatform::read_available(StreamId id, const std::shared_ptr<Stream>& stream) {
   const std::span<std::uint8_t> buffer = stream_read_buffer();
-  // Reads until the socket has nothing more now: a short read means the kernel had no more, as
-  // Asio's own reads assume (its reactor is edge-triggered, so a wait would not see what is left).
+  // Reads until a short read (the kernel had no more, as Asio's own reads assume) instead of
+  // waiting again after each full buffer: a wait for bytes already queued costs a loop turn.
   for (;;) {
     boost::system::error_code error;
     const std::size_t size = stream->socket.read_some(asio::buffer(buffer.data(), buffer.size()), error);

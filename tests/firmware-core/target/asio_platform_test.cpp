@@ -8,6 +8,10 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <map>
+#include <memory>
+#include <array>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -144,6 +148,66 @@ TEST_F(AsioPlatformTest, StreamCarriesBytesBothWaysAndSeesThePeerClose) {
   ASSERT_TRUE(run_until([&] { return listener_.log.size() >= 2; }));
   EXPECT_EQ(listener_.log, (std::vector<std::string>{"connected", "closed"}));
   EXPECT_EQ(listener_.received, "reply to hello");
+}
+
+// Streams share one read buffer and read synchronously once readable: replies far larger than
+// the buffer, on two streams that become readable in the same loop turns, must arrive whole, in
+// order and apart, with no end of stream needed to flush what is queued.
+TEST_F(AsioPlatformTest, LargeRepliesOnTwoStreamsArriveWholeAndApart) {
+  asio::ip::tcp::acceptor acceptor(io_, {asio::ip::address_v4::loopback(), 0});
+  std::string replies[2];
+  for (int index = 0; index < 2; ++index) {
+    replies[index].reserve(300'000);
+    for (int line = 0; replies[index].size() < 300'000; ++line) {
+      replies[index] += std::to_string(index) + ":" + std::to_string(line) + "\n";
+    }
+  }
+  std::vector<std::shared_ptr<asio::ip::tcp::socket>> servers;
+  std::function<void()> accept_next = [&] {
+    acceptor.async_accept([&](const boost::system::error_code& error, asio::ip::tcp::socket socket) {
+      ASSERT_FALSE(error);
+      auto server = std::make_shared<asio::ip::tcp::socket>(std::move(socket));
+      servers.push_back(server);
+      auto request = std::make_shared<std::array<char, 1>>();
+      asio::async_read(*server, asio::buffer(*request), [server, request, &replies](
+                                                             const boost::system::error_code& read_error, std::size_t) {
+        ASSERT_FALSE(read_error);
+        const std::string& reply = replies[(*request)[0] - '0'];
+        // No FIN after it: the phone must take in what is queued without a further event.
+        asio::async_write(*server, asio::buffer(reply), [server](const boost::system::error_code&, std::size_t) {});
+      });
+      if (servers.size() < 2) accept_next();
+    });
+  };
+  accept_next();
+  // The bytes of each stream apart.
+  class PerStream final : public PlatformEvents {
+   public:
+    void on_timer(TimerId) override {}
+    void on_datagram(SocketId, Endpoint, ByteSpan) override {}
+    void on_stream_connected(StreamId) override {}
+    void on_stream_data(StreamId stream, ByteSpan bytes) override { received[stream] += as_text(bytes); }
+    void on_stream_closed(StreamId) override { ++closed; }
+    void on_stream_failed(StreamId, StreamFailure) override { ++failed; }
+    void on_resolved(QueryId, Result<std::vector<Ipv4Address>>) override {}
+    std::map<StreamId, std::string> received;
+    int closed = 0;
+    int failed = 0;
+  } per_stream;
+  platform_.set_listener(&per_stream);
+  const std::uint16_t port = acceptor.local_endpoint().port();
+  const StreamId first = platform_.connect_stream({kLoopback, port});
+  const StreamId second = platform_.connect_stream({kLoopback, port});
+  platform_.send(first, as_bytes("0"));
+  platform_.send(second, as_bytes("1"));
+  run_until([&] {
+    return per_stream.failed > 0 || (per_stream.received[first].size() >= replies[0].size() &&
+                                     per_stream.received[second].size() >= replies[1].size());
+  });
+  EXPECT_EQ(per_stream.failed, 0);
+  EXPECT_EQ(per_stream.closed, 0);
+  EXPECT_TRUE(per_stream.received[first] == replies[0]) << per_stream.received[first].size() << " bytes";
+  EXPECT_TRUE(per_stream.received[second] == replies[1]) << per_stream.received[second].size() << " bytes";
 }
 
 TEST_F(AsioPlatformTest, NoEventsAfterCloseStream) {
