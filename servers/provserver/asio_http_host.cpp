@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
 #include <optional>
@@ -28,6 +29,8 @@ struct AsioHttpHost::Connection {
   bool writing = false;
   bool gone = false;  // the socket is closed; queued handlers return at once
   std::deque<fw::Bytes> outgoing;
+  std::deque<HttpServerAction> held;  // waiting for their `at`, in the core's order
+  std::optional<boost::asio::steady_timer> hold_timer;
   std::array<std::uint8_t, kReadBytes> buffer{};
 };
 
@@ -71,6 +74,7 @@ AsioHttpHost::~AsioHttpHost() {
   for (auto& [id, connection] : connections_) {
     connection->gone = true;
     connection->socket.close(ignored);
+    if (connection->hold_timer) connection->hold_timer->cancel();
   }
 }
 
@@ -224,33 +228,75 @@ void AsioHttpHost::lost(const std::shared_ptr<Connection>& connection) {
   connection->gone = true;
   boost::system::error_code ignored;
   connection->socket.close(ignored);
+  if (connection->hold_timer) connection->hold_timer->cancel();
+  connection->held.clear();
   release(connection);
   pump();
 }
 
 void AsioHttpHost::pump() {
+  const fw::Instant now = clock_.now();
   while (auto action = server_.poll_action()) {
     auto found = connections_.find(action->connection);
     if (found == connections_.end()) continue;
     std::shared_ptr<Connection> connection = found->second;
-    if (action->kind == HttpServerAction::Kind::Send) {
-      if (connection->tls) {
-        connection->tls->send_plaintext(action->bytes);
-        flush_tls(connection);
-      } else {
-        write(connection, std::move(action->bytes));
-      }
-      continue;
+    if (!connection->held.empty() || action->at > now) {
+      hold(connection, std::move(*action));
+    } else {
+      perform(connection, std::move(*action));
     }
-    if (connection->tls) {
-      connection->tls->close();
-      flush_tls(connection);
-    }
-    close_after_writes(connection);
   }
   while (auto record = server_.poll_access_record()) {
     if (on_access_) on_access_(*record);
   }
+}
+
+void AsioHttpHost::perform(const std::shared_ptr<Connection>& connection,
+                           HttpServerAction action) {
+  if (action.kind == HttpServerAction::Kind::Send) {
+    if (connection->tls) {
+      connection->tls->send_plaintext(action.bytes);
+      flush_tls(connection);
+    } else {
+      write(connection, std::move(action.bytes));
+    }
+    return;
+  }
+  if (connection->tls) {
+    connection->tls->close();
+    flush_tls(connection);
+  }
+  close_after_writes(connection);
+}
+
+void AsioHttpHost::hold(const std::shared_ptr<Connection>& connection, HttpServerAction action) {
+  connection->held.push_back(std::move(action));
+  if (connection->held.size() == 1) arm_hold_timer(connection);
+}
+
+void AsioHttpHost::arm_hold_timer(const std::shared_ptr<Connection>& connection) {
+  if (!connection->hold_timer) connection->hold_timer.emplace(io_);
+  connection->hold_timer->expires_at(clock_.time_point(connection->held.front().at));
+  connection->hold_timer->async_wait(
+      [this, connection](const boost::system::error_code& error) {
+        if (error || connection->gone) return;  // cancelled: the connection or the host is gone
+        release_held(connection);
+      });
+}
+
+void AsioHttpHost::release_held(const std::shared_ptr<Connection>& connection) {
+  const fw::Instant now = clock_.now();
+  while (!connection->held.empty() && connection->held.front().at <= now && !connection->gone &&
+         !connection->closing) {
+    HttpServerAction action = std::move(connection->held.front());
+    connection->held.pop_front();
+    perform(connection, std::move(action));
+  }
+  if (connection->gone || connection->closing) {
+    connection->held.clear();
+    return;
+  }
+  if (!connection->held.empty()) arm_hold_timer(connection);
 }
 
 }  // namespace srv::provserver
