@@ -46,6 +46,9 @@ fw::Result<std::unique_ptr<AsioHttpHost>> AsioHttpHost::start(
   tcp::acceptor& acceptor = host->acceptor_;
   acceptor.open(tcp::v4(), error);
   if (!error) acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  // Replies leave at once; accepted sockets inherit TCP_NODELAY from the listener (Linux), which
+  // saves a setsockopt per connection.
+  if (!error) acceptor.set_option(tcp::no_delay(true), error);
   if (!error) acceptor.bind(tcp::endpoint(to_asio(listen.address), listen.port), error);
   if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
@@ -85,23 +88,22 @@ std::uint16_t AsioHttpHost::port() const {
 }
 
 void AsioHttpHost::accept_next() {
-  acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
+  // The peer's address comes with accept() itself (no getpeername per connection).
+  acceptor_.async_accept(accepted_peer_, [this](const boost::system::error_code& error,
+                                                tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    boost::system::error_code endpoint_error;
-    const tcp::endpoint remote = socket.remote_endpoint(endpoint_error);
-    if (!error && !endpoint_error && remote.address().is_v4()) {
+    const tcp::endpoint remote = accepted_peer_;
+    if (!error && remote.address().is_v4()) {
       auto connection = std::make_shared<Connection>(std::move(socket), next_id_++);
       connection->remote = from_asio(remote);
       boost::system::error_code ignored;
       switch (queue_.arrive(clock_.now(), connection->id)) {
         case ServiceQueue::Admission::Serve:
           connections_.emplace(connection->id, connection);
-          connection->socket.set_option(tcp::no_delay(true), ignored);
           start_service(connection);
           break;
         case ServiceQueue::Admission::Wait:
           connections_.emplace(connection->id, connection);
-          connection->socket.set_option(tcp::no_delay(true), ignored);
           break;
         case ServiceQueue::Admission::Refuse:
           connection->gone = true;
@@ -190,8 +192,8 @@ void AsioHttpHost::write(const std::shared_ptr<Connection>& connection, fw::Byte
 void AsioHttpHost::write_next(const std::shared_ptr<Connection>& connection) {
   if (connection->outgoing.empty()) {
     if (connection->closing && !connection->gone) {
+      // close() sends the FIN after the queued bytes; a shutdown() first would only cost a call.
       boost::system::error_code ignored;
-      connection->socket.shutdown(tcp::socket::shutdown_send, ignored);
       connection->socket.close(ignored);
       connection->gone = true;
     }

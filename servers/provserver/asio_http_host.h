@@ -91,6 +91,7 @@ class AsioHttpHost {
   AccessObserver on_access_;
   TlsFailureObserver on_tls_failure_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::endpoint accepted_peer_;  // filled by the pending async_accept
   ConnectionId next_id_ = 1;
   ServiceQueue queue_;
   SwappedContext swapped_context_;
