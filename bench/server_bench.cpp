@@ -6,6 +6,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
@@ -14,7 +15,6 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/vector_body.hpp>
 #include <boost/beast/http/write.hpp>
-#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cstdio>
@@ -48,17 +48,17 @@ constexpr std::size_t kFileBytes = 5 * 1024;
 constexpr milliseconds kStartLimit{5000};
 
 struct Options {
-  double seconds = 3.0;          // per measurement (wrk -d, rounded to whole seconds; the TFTP window)
-  int connections = 32;          // wrk -c
-  int tftp_clients = 64;         // transfers in flight
-  std::string provserver;        // default: next to this program
+  double seconds = 3.0;    // per server and iteration, in slices (slice_count)
+  int connections = 32;    // wrk -c
+  int tftp_clients = 64;   // transfers in flight
+  std::string provserver;  // default: next to this program
 };
 
 constexpr std::string_view kUsage =
     "bench_server [benchmark flags] [--seconds=S] [--connections=N] [--tftp_clients=N]\n"
     "             [--provserver=PATH]\n"
-    "  --seconds=S        length of each measurement: the TFTP window, wrk -d (whole seconds,\n"
-    "                     at least 1) (default 3)\n"
+    "  --seconds=S        each server's measuring time per iteration, in slices of about 1 s\n"
+    "                     alternating with its peer (wrk: whole seconds, at least 1) (default 3)\n"
     "  --connections=N    wrk -c: connections held open by wrk's one thread (default 32)\n"
     "  --tftp_clients=N   TFTP transfers in flight at once (default 64)\n"
     "  --provserver=PATH  the provserver binary (default: next to this program)\n"
@@ -76,7 +76,9 @@ fw::Bytes file_content() {
   return bytes;
 }
 
-fw::Endpoint loopback(std::uint16_t port) { return {fw::Ipv4Address{0x7F000001}, port}; }
+fw::Endpoint loopback(std::uint16_t port) {
+  return {fw::Ipv4Address{0x7F000001}, port};
+}
 
 std::string read_text(const std::filesystem::path& path) {
   std::ifstream in(path);
@@ -125,11 +127,11 @@ std::string check_http_file(std::uint16_t port, const fw::Bytes& expected) {
         });
       });
   io.run_for(std::chrono::seconds(6));
-  if (result) return "GET /" + std::string(kFileName) + ": " + result.message();
+  if (result)
+    return "GET /" + std::string(kFileName) + ": " + result.message();
   if (response.result_int() != 200 || response.body() != expected) {
-    return "GET /" + std::string(kFileName) + ": status " +
-           std::to_string(response.result_int()) + ", " + std::to_string(response.body().size()) +
-           " bytes, not the file";
+    return "GET /" + std::string(kFileName) + ": status " + std::to_string(response.result_int()) +
+           ", " + std::to_string(response.body().size()) + " bytes, not the file";
   }
   return {};
 }
@@ -153,15 +155,16 @@ std::string check_tftp_file(std::uint16_t port, const fw::Bytes& expected) {
   probe.client.retransmit_timeout_max = fw::milliseconds(200);
   probe.client.retransmissions_max = 20;
   const TftpLoadResult result = run_tftp_load(probe);
-  if (result.verified == 1) return {};
+  if (result.verified == 1)
+    return {};
   return "TFTP get " + std::string(kFileName) + ": " +
          (result.first_error.empty() ? std::string("no answer") : result.first_error);
 }
 
 // Starts `argv`, then `ready()` must return "" (else the error) while the process still runs.
 template <class Ready>
-void start_peer(Peer& peer, const std::vector<std::string>& argv,
-                const std::filesystem::path& work, Ready ready) {
+void start_peer(Peer& peer, const std::vector<std::string>& argv, const std::filesystem::path& work,
+                Ready ready) {
   const std::string stderr_path = (work / (peer.name + ".err")).string();
   // provserver prints an access-log line per request: discarded, as nginx runs access_log off.
   peer.process = PeerProcess::start(argv, "/dev/null", stderr_path);
@@ -170,7 +173,8 @@ void start_peer(Peer& peer, const std::vector<std::string>& argv,
     return;
   }
   std::string error = ready();
-  if (error.empty() && !peer.process->running()) error = "exited at start";
+  if (error.empty() && !peer.process->running())
+    error = "exited at start";
   if (!error.empty()) {
     peer.unavailable = peer.name + ": " + error + "; stderr: " + read_text(stderr_path);
     peer.process.reset();
@@ -191,7 +195,8 @@ void start_provserver(Peer& peer, const Options& options, const std::filesystem:
               "127.0.0.1:" + std::to_string(peer.http_port), "--tftp",
               "127.0.0.1:" + std::to_string(peer.tftp_port)},
              work, [&] {
-               if (!wait_for_tcp_listener(peer.http_port, kStartLimit)) return std::string("no HTTP listener");
+               if (!wait_for_tcp_listener(peer.http_port, kStartLimit))
+                 return std::string("no HTTP listener");
                std::string error = check_http_file(peer.http_port, file);
                return error.empty() ? check_tftp_file(peer.tftp_port, file) : error;
              });
@@ -199,7 +204,8 @@ void start_provserver(Peer& peer, const Options& options, const std::filesystem:
 
 std::string user_name() {
   const char* name = std::getenv("USER");
-  if (geteuid() == 0) return "root";
+  if (geteuid() == 0)
+    return "root";
   return name ? name : "nobody";
 }
 
@@ -244,7 +250,8 @@ void start_nginx(Peer& peer, const std::filesystem::path& work, const fw::Bytes&
              {nginx, "-p", prefix.string(), "-c", (prefix / "nginx.conf").string(), "-e",
               (prefix / "error.log").string()},
              work, [&] {
-               if (!wait_for_tcp_listener(peer.http_port, kStartLimit)) return std::string("no listener");
+               if (!wait_for_tcp_listener(peer.http_port, kStartLimit))
+                 return std::string("no listener");
                return check_http_file(peer.http_port, file);
              });
 }
@@ -263,8 +270,8 @@ void start_tftpd(Peer& peer, const std::filesystem::path& work, const fw::Bytes&
   }
   peer.tftp_port = free_loopback_port(SOCK_DGRAM);
   start_peer(peer,
-             {tftpd, "-L", "-a", "127.0.0.1:" + std::to_string(peer.tftp_port), "-u",
-              user_name(), "-s", (work / "root").string()},
+             {tftpd, "-L", "-a", "127.0.0.1:" + std::to_string(peer.tftp_port), "-u", user_name(),
+              "-s", (work / "root").string()},
              work, [&] { return check_tftp_file(peer.tftp_port, file); });
 }
 
@@ -282,12 +289,14 @@ struct WrkResult {
 double wrk_bytes(std::string_view text) {
   double value = 0;
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (error != std::errc()) return 0;
+  if (error != std::errc())
+    return 0;
   const std::string_view unit(end, text.data() + text.size() - end);
   constexpr std::string_view kUnits[] = {"B", "KB", "MB", "GB", "TB"};
   double scale = 1;
   for (std::string_view known : kUnits) {
-    if (unit == known) return value * scale;
+    if (unit == known)
+      return value * scale;
     scale *= 1024;
   }
   return 0;
@@ -319,30 +328,37 @@ WrkResult parse_wrk(const std::string& output) {
       result.non_success = std::strtoull(line.c_str() + colon + 1, nullptr, 10);
     }
   }
-  if (!rate_seen || result.requests == 0) result.error = "no result in wrk's output: " + output;
+  if (!rate_seen || result.requests == 0)
+    result.error = "no result in wrk's output: " + output;
   return result;
 }
 
 // wrk takes whole seconds.
-int wrk_seconds(const Options& options) {
-  return std::max(1, static_cast<int>(options.seconds + 0.5));
+int wrk_seconds(double seconds) {
+  return std::max(1, static_cast<int>(seconds + 0.5));
 }
 
-WrkResult run_wrk(const std::string& wrk, std::uint16_t port, bool close, const Options& options,
-                  const std::filesystem::path& work) {
+// Each server's --seconds are measured in this many slices of about a second, alternating with
+// its peer.
+int slice_count(double seconds) {
+  return std::max(1, static_cast<int>(seconds + 0.5));
+}
+
+WrkResult run_wrk(const std::string& wrk, std::uint16_t port, bool close, double seconds,
+                  int connections, const std::filesystem::path& work) {
   const std::filesystem::path out = work / "wrk.out";
   std::filesystem::remove(out);
-  std::vector<std::string> argv = {
-      wrk, "-t1", "-c" + std::to_string(options.connections),
-      "-d" + std::to_string(wrk_seconds(options)) + "s"};
+  std::vector<std::string> argv = {wrk, "-t1", "-c" + std::to_string(connections),
+                                   "-d" + std::to_string(wrk_seconds(seconds)) + "s"};
   if (close) {
     argv.push_back("-H");
     argv.push_back("Connection: close");
   }
   argv.push_back("http://127.0.0.1:" + std::to_string(port) + "/" + std::string(kFileName));
   auto process = PeerProcess::start(argv, out.string(), out.string());
-  if (!process) return {.error = "cannot start wrk"};
-  const auto limit = milliseconds(static_cast<long>(options.seconds * 1000) + 15000);
+  if (!process)
+    return {.error = "cannot start wrk"};
+  const auto limit = milliseconds(wrk_seconds(seconds) * 1000L + 15000);
   const std::optional<int> status = process->wait_for_exit(limit);
   if (status != 0) {
     return {.error = "wrk " + (status ? "exited with " + std::to_string(*status) : "timed out") +
@@ -363,37 +379,47 @@ struct Bench {
   bool failed = false;  // a row could not measure
 };
 
-// One server's measurement: requests (or transfers) per second and the server's CPU time per
-// request (the server process plus, for in.tftpd, its reaped per-request children). The CPU
-// figure moves little when other programs compete for the cores; the rate moves a lot.
+// One server's measurement: requests (or verified transfers), the time they took, and the
+// server's CPU time meanwhile (the server process plus, for in.tftpd, its reaped per-request
+// children). The CPU figure moves little when other programs compete for the cores; the rate
+// moves a lot.
 struct Measurement {
-  double per_second = 0;
-  double cpu_us_per_request = 0;
+  double requests = 0;
+  double seconds = 0;
+  double cpu_seconds = 0;
   std::string error;
+
+  double per_second() const { return seconds > 0 ? requests / seconds : 0; }
+  double cpu_us_per_request() const { return requests > 0 ? cpu_seconds * 1e6 / requests : 0; }
+  void add(const Measurement& slice) {
+    requests += slice.requests;
+    seconds += slice.seconds;
+    cpu_seconds += slice.cpu_seconds;
+    if (error.empty())
+      error = slice.error;
+  }
 };
 
-// Runs `measure` (which fills in the rate and the requests served) with the server's CPU clock
-// read around it.
+// Runs `measure` (which fills in requests, seconds and error) with the server's CPU clock read
+// around it.
 template <class Measure>
 Measurement measured(const Peer& peer, Measure measure) {
   const double cpu_before = cpu_seconds(peer.process->pid());
   Measurement result;
-  std::uint64_t requests = 0;
-  measure(result, requests);
+  measure(result);
   const double cpu_after = cpu_seconds(peer.process->pid());
-  if (result.error.empty() && requests > 0 && cpu_before >= 0 && cpu_after >= 0) {
-    result.cpu_us_per_request = (cpu_after - cpu_before) * 1e6 / static_cast<double>(requests);
-  }
+  if (cpu_before >= 0 && cpu_after >= 0)
+    result.cpu_seconds = cpu_after - cpu_before;
   return result;
 }
 
-Measurement wrk_measurement(const Bench& bench, const Peer& peer, bool close) {
-  return measured(peer, [&](Measurement& result, std::uint64_t& requests) {
-    const WrkResult wrk = run_wrk(bench.wrk, peer.http_port, close, bench.options, bench.work);
+Measurement wrk_measurement(const Bench& bench, const Peer& peer, bool close, int seconds) {
+  return measured(peer, [&](Measurement& result) {
+    const WrkResult wrk =
+        run_wrk(bench.wrk, peer.http_port, close, seconds, bench.options.connections, bench.work);
     result.error = wrk.error;
     if (result.error.empty() && wrk.non_success > 0) {
-      result.error =
-          peer.name + ": " + std::to_string(wrk.non_success) + " responses not 2xx/3xx";
+      result.error = peer.name + ": " + std::to_string(wrk.non_success) + " responses not 2xx/3xx";
     }
     const double bytes_per_request =
         wrk.bytes_read / static_cast<double>(std::max<std::uint64_t>(1, wrk.requests));
@@ -401,37 +427,42 @@ Measurement wrk_measurement(const Bench& bench, const Peer& peer, bool close) {
       result.error = peer.name + ": " + std::to_string(bytes_per_request) +
                      " bytes read per request, less than the file";
     }
-    result.per_second = wrk.requests_per_second;
-    requests = wrk.requests;
+    if (!result.error.empty() || wrk.requests_per_second <= 0)
+      return;
+    result.requests = static_cast<double>(wrk.requests);
+    result.seconds = result.requests / wrk.requests_per_second;
   });
 }
 
-// `tftp_clients` transfers in flight for the window; only verified transfers count.
-Measurement tftp_measurement(const Bench& bench, const Peer& peer) {
-  return measured(peer, [&](Measurement& result, std::uint64_t& requests) {
+// `tftp_clients` transfers in flight for `window`; only verified transfers count.
+Measurement tftp_measurement(const Bench& bench, const Peer& peer, milliseconds window) {
+  return measured(peer, [&](Measurement& result) {
     TftpLoadSettings settings = tftp_settings(peer.tftp_port, bench.file);
     settings.clients = static_cast<std::size_t>(bench.options.tftp_clients);
-    settings.window = milliseconds(static_cast<long>(bench.options.seconds * 1000));
+    settings.window = window;
     const TftpLoadResult load = run_tftp_load(settings);
     if (load.mismatched > 0 || load.verified == 0) {
       result.error = peer.name + ": " + std::to_string(load.verified) + " transfers verified, " +
                      std::to_string(load.mismatched) + " with wrong bytes; " + load.first_error;
-    } else if (load.failed + load.unfinished > 0) {
+      return;
+    }
+    if (load.failed + load.unfinished > 0) {
       // Reported, not fatal: a server that loses transfers under load is slower by that much.
       std::cout << peer.name << ": " << load.failed + load.unfinished
                 << " transfers failed or unfinished (" << load.first_error << "), "
                 << load.retransmissions << " retransmissions" << std::endl;
     }
-    result.per_second = load.verified_per_second();
-    requests = load.verified;
+    result.requests = static_cast<double>(load.verified);
+    result.seconds = std::chrono::duration<double>(load.elapsed).count();
   });
 }
 
-// One comparison: each iteration measures the peer, then provserver, back to back, so both see
-// the same machine load. Time per iteration = provserver's time per request. Counters:
-// ours_per_s, peer_per_s, x_peer = ours/peer (the target is on this one), and the
-// servers' CPU µs per request with x_peer_cpu = peer CPU / ours CPU (> 1: provserver needs less).
-// Without the peer only provserver is measured.
+// One comparison. An iteration alternates between the peer and provserver in slices of about a
+// second (--seconds of each in all), so both see the same machine load even when it drifts.
+// Time per iteration = provserver's time per request. Counters: ours_per_s, peer_per_s,
+// x_peer = ours/peer (the target is on this one), and the servers' CPU µs per request
+// with x_peer_cpu = peer CPU / ours CPU (> 1: provserver needs less). Without the peer only
+// provserver is measured. `measure(peer, slice_seconds)`.
 template <class Measure>
 void comparison_row(benchmark::State& state, Bench& bench, const Peer& peer, double target,
                     Measure measure) {
@@ -439,24 +470,33 @@ void comparison_row(benchmark::State& state, Bench& bench, const Peer& peer, dou
     state.SkipWithError(bench.provserver.unavailable.c_str());
   }
   const bool with_peer = peer.unavailable.empty();
+  const int slices = slice_count(bench.options.seconds);
+  const double slice_seconds = bench.options.seconds / slices;
   for (auto _ : state) {
-    const Measurement theirs = with_peer ? measure(peer) : Measurement{};
-    const Measurement ours = theirs.error.empty() ? measure(bench.provserver) : Measurement{};
+    Measurement theirs;
+    Measurement ours;
+    for (int slice = 0; slice < slices && theirs.error.empty() && ours.error.empty(); ++slice) {
+      if (with_peer)
+        theirs.add(measure(peer, slice_seconds));
+      if (theirs.error.empty())
+        ours.add(measure(bench.provserver, slice_seconds));
+    }
     const std::string& error = theirs.error.empty() ? ours.error : theirs.error;
-    if (!error.empty() || ours.per_second <= 0) {
+    if (!error.empty() || ours.per_second() <= 0 || (with_peer && theirs.per_second() <= 0)) {
       bench.failed = true;
       state.SkipWithError(error.empty() ? "no rate" : error.c_str());
       break;
     }
-    state.SetIterationTime(1.0 / ours.per_second);
-    state.counters["ours_per_s"] = ours.per_second;
-    state.counters["ours_cpu_us"] = ours.cpu_us_per_request;
-    if (!with_peer) continue;
-    state.counters["peer_per_s"] = theirs.per_second;
-    state.counters["peer_cpu_us"] = theirs.cpu_us_per_request;
-    state.counters["x_peer"] = ours.per_second / theirs.per_second;
-    if (ours.cpu_us_per_request > 0) {
-      state.counters["x_peer_cpu"] = theirs.cpu_us_per_request / ours.cpu_us_per_request;
+    state.SetIterationTime(1.0 / ours.per_second());
+    state.counters["ours_per_s"] = ours.per_second();
+    state.counters["ours_cpu_us"] = ours.cpu_us_per_request();
+    if (!with_peer)
+      continue;
+    state.counters["peer_per_s"] = theirs.per_second();
+    state.counters["peer_cpu_us"] = theirs.cpu_us_per_request();
+    state.counters["x_peer"] = ours.per_second() / theirs.per_second();
+    if (ours.cpu_us_per_request() > 0) {
+      state.counters["x_peer_cpu"] = theirs.cpu_us_per_request() / ours.cpu_us_per_request();
     }
     state.counters["target"] = target;
   }
@@ -474,7 +514,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     char* end = nullptr;
     if (flag == "--seconds") {
       options.seconds = std::strtod(value.c_str(), &end);
-      if (options.seconds > 0 && options.seconds <= 600 && *end == 0) continue;
+      if (options.seconds > 0 && options.seconds <= 600 && *end == 0)
+        continue;
     } else if (flag == "--connections" || flag == "--tftp_clients") {
       const long number = std::strtol(value.c_str(), &end, 10);
       if (number > 0 && number <= 10000 && *end == 0 && !value.empty()) {
@@ -502,11 +543,13 @@ int main(int argc, char** argv) {
   using namespace bench;
   // Google Benchmark answers --help itself and exits: our flags first.
   for (int i = 1; i < argc; ++i) {
-    if (std::string_view(argv[i]) == "--help") std::cout << kUsage << "\n";
+    if (std::string_view(argv[i]) == "--help")
+      std::cout << kUsage << "\n";
   }
   benchmark::Initialize(&argc, argv);
   auto options = parse_options(argc, argv);
-  if (!options) return 0;
+  if (!options)
+    return 0;
 
   Bench bench;
   bench.options = *options;
@@ -527,17 +570,21 @@ int main(int argc, char** argv) {
   start_nginx(bench.nginx, bench.work, bench.file);
   start_tftpd(bench.tftpd, bench.work, bench.file);
   std::vector<std::string> missing;
-  if (bench.wrk.empty()) missing.push_back("wrk is not installed (Debian: wrk)");
+  if (bench.wrk.empty())
+    missing.push_back("wrk is not installed (Debian: wrk)");
   for (const Peer* peer : {&bench.provserver, &bench.nginx, &bench.tftpd}) {
-    if (!peer->unavailable.empty()) missing.push_back(peer->unavailable);
+    if (!peer->unavailable.empty())
+      missing.push_back(peer->unavailable);
   }
   std::cout << "peers on 127.0.0.1, file /" << kFileName << " (" << kFileBytes << " bytes): "
             << "provserver http " << bench.provserver.http_port << " tftp "
             << bench.provserver.tftp_port << ", nginx " << bench.nginx.http_port
             << " (one process), in.tftpd " << bench.tftpd.tftp_port << "; wrk -t1 -c"
-            << bench.options.connections << " -d" << wrk_seconds(bench.options) << "s; "
+            << bench.options.connections << "; each server " << bench.options.seconds << " s in "
+            << slice_count(bench.options.seconds) << " slices alternating with its peer; "
             << bench.options.tftp_clients << " TFTP transfers in flight\n";
-  for (const std::string& reason : missing) std::cout << "skipped: " << reason << "\n";
+  for (const std::string& reason : missing)
+    std::cout << "skipped: " << reason << "\n";
   std::cout << std::flush;
 
   // One iteration = one measurement of each server; its time is provserver's per request.
@@ -550,16 +597,18 @@ int main(int argc, char** argv) {
         std::string(close ? "http_close" : "http_keepalive") + "/provserver_vs_nginx";
     configure(benchmark::RegisterBenchmark(
         name.c_str(), [&bench, close, no_wrk](benchmark::State& state) {
-          if (no_wrk) state.SkipWithError("wrk is not installed");
-          comparison_row(state, bench, bench.nginx, 0.5, [&](const Peer& peer) {
-            return wrk_measurement(bench, peer, close);
+          if (no_wrk)
+            state.SkipWithError("wrk is not installed");
+          comparison_row(state, bench, bench.nginx, 0.5, [&](const Peer& peer, double seconds) {
+            return wrk_measurement(bench, peer, close, wrk_seconds(seconds));
           });
         }));
   }
   configure(benchmark::RegisterBenchmark(
       "tftp_5k/provserver_vs_in.tftpd", [&bench](benchmark::State& state) {
-        comparison_row(state, bench, bench.tftpd, 10.0,
-                       [&](const Peer& peer) { return tftp_measurement(bench, peer); });
+        comparison_row(state, bench, bench.tftpd, 10.0, [&](const Peer& peer, double seconds) {
+          return tftp_measurement(bench, peer, milliseconds(static_cast<long>(seconds * 1000)));
+        });
       }));
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
@@ -569,6 +618,7 @@ int main(int argc, char** argv) {
   bench.tftpd.process.reset();
   std::error_code ignored;
   std::filesystem::remove_all(bench.work, ignored);
-  if (bench.failed) return 1;
+  if (bench.failed)
+    return 1;
   return missing.empty() ? 0 : kExitPeerMissing;
 }

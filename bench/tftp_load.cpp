@@ -35,16 +35,20 @@ class TftpLoad {
     for (std::size_t i = 0; i < settings_.clients; ++i) {
       slots_.push_back(std::make_unique<Slot>(io_));
     }
-    for (auto& slot : slots_) start_transfer(*slot);
+    for (auto& slot : slots_)
+      start_transfer(*slot);
     // Bounded whatever the server does: stop after the window plus the drain.
     asio::steady_timer stopper(io_);
     stopper.expires_at(clock_.time_point(window_end_ + settings_.drain_max));
     stopper.async_wait([this](const boost::system::error_code& error) {
-      if (!error) io_.stop();
+      if (!error)
+        io_.stop();
     });
-    if (in_flight_ > 0) io_.run();
+    if (in_flight_ > 0)
+      io_.run();
     for (auto& slot : slots_) {
-      if (slot->client) ++result_.unfinished;
+      if (slot->client)
+        ++result_.unfinished;
     }
     result_.elapsed = last_end_ - started_at_;
     return result_;
@@ -63,10 +67,12 @@ class TftpLoad {
 
   void start_transfer(Slot& slot) {
     const fw::Instant now = clock_.now();
-    if (now >= window_end_ || started_ >= settings_.transfers_max) return;
+    if (now >= window_end_ || started_ >= settings_.transfers_max)
+      return;
     boost::system::error_code error;
     slot.socket.open(udp::v4(), error);
-    if (!error) slot.socket.bind(udp::endpoint(asio::ip::address_v4::loopback(), 0), error);
+    if (!error)
+      slot.socket.bind(udp::endpoint(asio::ip::address_v4::loopback(), 0), error);
     if (error) {
       note_failure("client socket: " + error.message());
       ++result_.failed;
@@ -83,18 +89,21 @@ class TftpLoad {
   }
 
   void receive_next(Slot& slot) {
-    slot.socket.async_receive_from(
-        asio::buffer(slot.buffer), slot.sender,
-        [this, &slot, generation = slot.generation](const boost::system::error_code& error,
-                                                    std::size_t size) {
-          if (generation != slot.generation || !slot.client) return;
-          // An ICMP port unreachable shows as an error; the client's retransmission covers it.
-          if (!error && slot.sender.address().is_v4()) {
-            slot.client->handle_datagram(clock_.now(), from_asio(slot.sender),
-                                         fw::ByteSpan(slot.buffer.data(), size));
-          }
-          if (!advance(slot)) receive_next(slot);
-        });
+    slot.socket.async_receive_from(asio::buffer(slot.buffer), slot.sender,
+                                   [this, &slot, generation = slot.generation](
+                                       const boost::system::error_code& error, std::size_t size) {
+                                     if (generation != slot.generation || !slot.client)
+                                       return;
+                                     // An ICMP port unreachable shows as an error; the client's
+                                     // retransmission covers it.
+                                     if (!error && slot.sender.address().is_v4()) {
+                                       slot.client->handle_datagram(
+                                           clock_.now(), from_asio(slot.sender),
+                                           fw::ByteSpan(slot.buffer.data(), size));
+                                     }
+                                     if (!advance(slot))
+                                       receive_next(slot);
+                                   });
   }
 
   // Sends what the client has to send, then ends the transfer or arms its timer. True when the
@@ -112,12 +121,13 @@ class TftpLoad {
     const fw::Instant deadline = client.next_deadline();
     if (deadline != fw::Instant::never()) {
       slot.timer.expires_at(clock_.time_point(deadline));
-      slot.timer.async_wait([this, &slot, generation = slot.generation](
-                                const boost::system::error_code& error) {
-        if (error || generation != slot.generation || !slot.client) return;
-        slot.client->handle_deadline(clock_.now());
-        advance(slot);
-      });
+      slot.timer.async_wait(
+          [this, &slot, generation = slot.generation](const boost::system::error_code& error) {
+            if (error || generation != slot.generation || !slot.client)
+              return;
+            slot.client->handle_deadline(clock_.now());
+            advance(slot);
+          });
     }
     return false;
   }
@@ -145,12 +155,14 @@ class TftpLoad {
     // From the event loop: the receive handler that got here is still on the stack.
     asio::post(io_, [this, &slot] {
       start_transfer(slot);
-      if (in_flight_ == 0) io_.stop();
+      if (in_flight_ == 0)
+        io_.stop();
     });
   }
 
   void note_failure(std::string what) {
-    if (result_.first_error.empty()) result_.first_error = std::move(what);
+    if (result_.first_error.empty())
+      result_.first_error = std::move(what);
   }
 
   const TftpLoadSettings& settings_;

@@ -41,9 +41,9 @@ struct TftpLoadResult {
   std::chrono::nanoseconds elapsed{0};
 
   double verified_per_second() const {
-    return elapsed.count() > 0 ? static_cast<double>(verified) * 1e9 /
-                                     static_cast<double>(elapsed.count())
-                               : 0.0;
+    return elapsed.count() > 0
+               ? static_cast<double>(verified) * 1e9 / static_cast<double>(elapsed.count())
+               : 0.0;
   }
 };
 
