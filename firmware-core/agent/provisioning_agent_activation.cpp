@@ -147,7 +147,13 @@ void ProvisioningAgent::on_activation_code(AgentClock now, const ActivationCodeE
     return;
   }
   const std::string_view service = text(kServiceUrlParameter);
-  auto url = parse_provisioning_url(service);
+  // A URL that names only the service host and port gets the default path.
+  std::string with_path(service);
+  const std::size_t host_start = with_path.find("://");
+  if (host_start != std::string::npos && with_path.find('/', host_start + 3) == std::string::npos) {
+    with_path += kActivationServicePath;
+  }
+  auto url = parse_provisioning_url(with_path);
   if (!url || (url->scheme != UrlScheme::Http && url->scheme != UrlScheme::Https) ||
       url->host.empty()) {
     activation_refused(now, ActivationState::Failed,
@@ -157,7 +163,7 @@ void ProvisioningAgent::on_activation_code(AgentClock now, const ActivationCodeE
                                  (url ? std::string() : ": " + url.error().detail)});
     return;
   }
-  if (url->path.empty() || url->path == "/") url->path = std::string(kActivationServicePath);
+  if (url->path == "/") url->path = std::string(kActivationServicePath);
   ActivationRequest request;
   request.code = *code;
   request.mac = mac_lower_hex(identity_.mac);

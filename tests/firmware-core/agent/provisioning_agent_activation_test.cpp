@@ -126,7 +126,7 @@ TEST(ProvisioningAgentActivationTest, RefusedCodeShowsInvalidActivationCodeAndAN
   EXPECT_EQ(phone.value("Profile_Rule"), "gds://");
   const std::vector<std::string> messages = phone.syslog_messages();
   ASSERT_FALSE(messages.empty());
-  EXPECT_EQ(messages.back(), "CP-78xx-3PCC 000e08abcdef -- Activation failed: invalid activation code");
+  EXPECT_EQ(messages.back(), "CP-78xx-3PCC 00:0e:08:ab:cd:ef -- Activation failed: invalid activation code");
   // Nothing is resubmitted by itself.
   phone.run_for(86400);
   EXPECT_EQ(phone.fetches().size(), 1u);
