@@ -276,6 +276,9 @@ limit)
   [ "$code" = 200 ] || fail "the waiting curl got $code"
   cmp -s "$work/root/firmware.bin" "$work/out/b.bin" || fail "the waiting curl: content differs"
   awk -v s="$seconds" 'BEGIN { exit !(s >= 2.0) }' || fail "the waiting curl took only $seconds s"
+  # provserver writes its access log every 100 ms: wait for both lines before comparing them.
+  wait_for grep -q '"GET /firmware.bin" 200' "$work/provserver.out" ||
+    fail "no access-log line for the waiting GET"
   put_line=$(grep -n '"PUT /upload.txt" 2' "$work/provserver.out" | cut -d: -f1)
   get_line=$(grep -n '"GET /firmware.bin" 200' "$work/provserver.out" | cut -d: -f1)
   if [ -z "$put_line" ] || [ -z "$get_line" ] || [ "$put_line" -gt "$get_line" ]; then
@@ -300,7 +303,12 @@ limit)
   cmp -s "$work/root/firmware.bin" "$work/out/t2.bin" || fail "tftp: the waiting get differs"
   # Served in arrival order: the waiting get's record (ms from its arrival) is the second one
   # took its own 5 s latency plus its wait for the first one (arrived 1 s after it: about 4 s).
-  records=$(grep '^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes' "$work/provserver.out")
+  completed='^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes'
+  # A transfer is logged when its last ACK arrives (after the client exits) and the log is
+  # written every 100 ms: wait until both records are there.
+  two_completed() { [ "$(grep -c "$completed" "$work/provserver.out")" -ge 2 ]; }
+  wait_for two_completed || true
+  records=$(grep "$completed" "$work/provserver.out")
   [ "$(echo "$records" | wc -l)" = 2 ] || fail "tftp: expected two completed records: $records"
   waited_ms=$(echo "$records" | sed -n '2s/.* \([0-9]*\) ms$/\1/p')
   [ "$waited_ms" -ge 5500 ] || fail "tftp: the waiting get took only $waited_ms ms"
