@@ -33,11 +33,13 @@
 #include <malloc.h>
 #include <signal.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -45,10 +47,12 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
 
+#include "bench/peer_process.h"
 #include "load/load_run.h"
 
 namespace {
@@ -106,17 +110,6 @@ std::string run_capture(const std::string& command) {
   return output;
 }
 
-bool have(const char* tool) {
-  return std::system((std::string("command -v ") + tool + " >/dev/null 2>&1").c_str()) == 0 ||
-         std::filesystem::exists(std::string("/usr/sbin/") + tool);
-}
-
-std::uint16_t free_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor acceptor(io, {asio::ip::make_address_v4("127.0.0.1"), 0});
-  return acceptor.local_endpoint().port();
-}
-
 std::uint64_t rss_bytes() {
   std::ifstream status("/proc/self/status");
   std::string line;
@@ -128,10 +121,11 @@ std::uint64_t rss_bytes() {
 
 std::uint64_t heap_bytes() { return ::mallinfo2().uordblks; }
 
-// nginx as this user in `work`, one worker (wrk and the phones are one thread each too).
+// nginx as this user in `work`, one worker (wrk and the phones are one thread each too); a
+// bench::PeerProcess, so it goes with its process group whatever ends the bench.
 class Nginx {
  public:
-  explicit Nginx(const std::string& listen_extra) : port_(free_port()) {
+  explicit Nginx(const std::string& listen_extra) : port_(bench::free_loopback_port(SOCK_STREAM)) {
     const std::string dir = work.string();
     std::ofstream conf(work / "nginx.conf");
     conf << "daemon off; master_process off; worker_processes 1; pid " << dir << "/nginx.pid;\n"
@@ -142,27 +136,19 @@ class Nginx {
          << dir << "/tmp;\n  server { listen 127.0.0.1:" << port_ << " " << listen_extra << "; root " << dir
          << "/root; }\n}\n";
     conf.close();
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      ::execlp("nginx", "nginx", "-p", dir.c_str(), "-c", (dir + "/nginx.conf").c_str(), "-e",
-               (dir + "/error.log").c_str(), static_cast<char*>(nullptr));
-      ::execl("/usr/sbin/nginx", "nginx", "-p", dir.c_str(), "-c", (dir + "/nginx.conf").c_str(), "-e",
-              (dir + "/error.log").c_str(), static_cast<char*>(nullptr));
-      ::_exit(127);
-    }
-    for (int tries = 0; tries < 100 && !std::filesystem::exists(work / "nginx.pid"); ++tries) ::usleep(50'000);
-    ::usleep(100'000);
-  }
-  ~Nginx() {
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    std::filesystem::remove(work / "nginx.pid");
+    process_ = bench::PeerProcess::start({bench::find_program("nginx"), "-p", dir, "-c", dir + "/nginx.conf", "-e",
+                                          dir + "/error.log"},
+                                         "/dev/null", dir + "/nginx.err");
+    ready_ = process_ && bench::wait_for_tcp_listener(port_, std::chrono::seconds(5));
+    if (!ready_) std::cerr << "nginx did not start (see " << dir << "/error.log)\n";
   }
   std::uint16_t port() const { return port_; }
+  bool ready() const { return ready_; }
 
  private:
   std::uint16_t port_;
-  pid_t pid_ = -1;
+  std::optional<bench::PeerProcess> process_;
+  bool ready_ = false;
 };
 
 // A back-to-back load run of `phones` phones for `seconds`, added to `ours`.
@@ -223,6 +209,10 @@ void http_resyncs(benchmark::State& state) {
   const auto phones = static_cast<std::uint64_t>(state.range(0));
   write_profile();
   Nginx nginx("");
+  if (!nginx.ready()) {
+    fail(state, "nginx did not start");
+    return;
+  }
   const std::string url = "http://127.0.0.1:" + std::to_string(nginx.port()) + "/profile.xml";
   Side ours;
   Side wrk;
@@ -258,6 +248,10 @@ void https_handshakes(benchmark::State& state) {
               "/ca.key -CAcreateserial -days 2 -extfile " + dir + "/server.ext -out " + dir + "/server.pem");
   Nginx nginx("ssl; ssl_certificate " + dir + "/server.pem; ssl_certificate_key " + dir +
               "/server.key; ssl_protocols TLSv1.3; ssl_session_cache off; ssl_session_tickets off");
+  if (!nginx.ready()) {
+    fail(state, "nginx did not start");
+    return;
+  }
   const std::string port = std::to_string(nginx.port());
   Side ours;
   Side s_time;
@@ -386,7 +380,7 @@ int main(int argc, char** argv) {
     }
   }
   for (const char* tool : {"nginx", "wrk", "openssl"}) {
-    if (!have(tool)) {
+    if (bench::find_program(tool).empty()) {
       std::cout << "skipped: " << tool << " is not installed (scripts/setup installs it)\n";
       return kSkipped;
     }
