@@ -4,7 +4,11 @@
 //   provserver --root DIR [--tftp ADDR:PORT] [--http ADDR:PORT]
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
 //              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
-//              [--limit SERVER=N[,queue=M]]... [--swap-cert KIND=CERT,KEY]...
+//              [--limit SERVER=N[,queue=M]]... [--swap-cert KIND=CERT,KEY]... [--dms CONFIG]
+//
+// --dms makes the HTTP and HTTPS servers a BroadWorks-style device management server
+// (servers/device_management): device profiles rendered per device under the config's prefix,
+// every request authenticated with a device's access user (Basic or Digest, per the config).
 //
 // --fault https:certificate=KIND (KIND expired, wrong-host, untrusted) makes the HTTPS server
 // present --swap-cert KIND's certificate instead of --cert to the connections it hits; the
@@ -38,6 +42,7 @@
 #include <CLI/CLI.hpp>
 
 #include "servers/content/file_root.h"
+#include "servers/device_management/device_profiles.h"
 #include "servers/faults/fault_spec.h"
 #include "servers/provserver/asio_http_host.h"
 #include "servers/provserver/asio_syslog_host.h"
@@ -69,6 +74,7 @@ struct Options {
   std::uint64_t fault_seed = 1;
   std::vector<std::string> limits;
   std::vector<std::string> swap_certs;
+  std::string dms;
 };
 
 std::optional<std::string> read_text(const std::string& path) {
@@ -232,6 +238,25 @@ int run(const Options& options) {
     return 1;
   }
 
+  // The device management server (--dms): HTTP settings with the devices' users, and the hook.
+  std::shared_ptr<const srv::DeviceProfileServer> profiles;
+  if (!options.dms.empty()) {
+    auto text = read_text(options.dms);
+    if (!text) {
+      std::cerr << "provserver: --dms " << options.dms << ": cannot read\n";
+      return 1;
+    }
+    auto config = srv::parse_device_management_config(*text, options.dms);
+    if (!config) {
+      std::cerr << "provserver: --dms " << config.error().detail << "\n";
+      return 1;
+    }
+    profiles = std::make_shared<const srv::DeviceProfileServer>(std::move(*config));
+  }
+  const srv::HttpServerSettings http_settings = profiles ? profiles->http_settings() : srv::HttpServerSettings{};
+  srv::HttpRequestHook profile_hook;
+  if (profiles) profile_hook = [profiles](const srv::HttpRequestInfo& request) { return (*profiles)(request); };
+
   // Declared before the hosts: their hooks refer to these.
   std::unique_ptr<srv::ServerFaults> tftp_faults =
       server_faults(fault_specs, srv::FaultTarget::Tftp, options.fault_seed);
@@ -274,7 +299,7 @@ int run(const Options& options) {
     auto listen = endpoint_option("--http", options.http);
     if (!listen) return 2;
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, {}, http_faults ? http_faults->http_hook(root) : srv::HttpRequestHook{},
+        io, clock, *listen, root, http_settings, http_faults ? http_faults->http_hook(root, profile_hook) : profile_hook,
         nullptr,
         [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
     if (!host) return start_failed(host.error());
@@ -288,8 +313,8 @@ int run(const Options& options) {
     auto context = https_context(options, options.cert, options.key);
     if (!context) return start_failed(context.error());
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, {},
-        https_faults ? https_faults->http_hook(root) : srv::HttpRequestHook{}, *context,
+        io, clock, *listen, root, http_settings,
+        https_faults ? https_faults->http_hook(root, profile_hook) : profile_hook, *context,
         [](const srv::HttpAccessRecord& record) { print_http_record("https", record); },
         [](fw::Endpoint client, const fw::Error& error) {
           std::cout << "https " << client.to_string() << " tls failed: " << error.to_string()
@@ -348,6 +373,9 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   app.add_option("--tftp", options.tftp, "TFTP on ADDR:PORT (port 0: any free port)");
   app.add_option("--http", options.http, "HTTP on ADDR:PORT");
+  app.add_option("--dms", options.dms,
+                 "serve BroadWorks-style device profiles from this YAML config (HTTP and HTTPS)")
+      ->check(CLI::ExistingFile);
   auto* https = app.add_option("--https", options.https, "HTTPS on ADDR:PORT");
   auto* cert = app.add_option("--cert", options.cert, "HTTPS: the server certificate (PEM)")
                    ->check(CLI::ExistingFile);

@@ -71,4 +71,20 @@ fw::Result<void> store_parameters(fw::FlashStore& flash,
   return config.replace(next);
 }
 
+fw::Result<void> reset_parameters(fw::FlashStore& flash,
+                                  std::span<const std::pair<std::string, std::string>> parameters,
+                                  fw::ValuePool* pool) {
+  fw::PersistentConfig config(flash, fw::ParameterRegistry::builtin(), pool);
+  // A damaged configuration is replaced as well: that is what a factory reset is for.
+  (void)config.load();
+  fw::ConfigStore next(fw::ParameterRegistry::builtin(), pool);
+  for (const auto& [name, value] : parameters) {
+    auto set = fw::set_parameter(next, name, value);
+    if (!set) {
+      return fw::fail(set.error().code, "parameter " + name + ": " + set.error().to_string());
+    }
+  }
+  return config.replace(next);
+}
+
 }  // namespace sim
