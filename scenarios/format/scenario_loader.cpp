@@ -337,19 +337,21 @@ class Loader {
     HeadsetSpec spec;
     bool ok = true;
     auto series = text(fields.take("series"), context + ".series");
-    auto parsed_series = series ? fw::parse_headset_series(*series) : std::nullopt;
-    if (!parsed_series) {
+    // A flag rather than the optional: GCC 12 warns (maybe-uninitialized) on reading it below.
+    bool series_known = false;
+    if (auto parsed = series ? fw::parse_headset_series(*series) : std::nullopt) {
+      spec.device.series = *parsed;
+      series_known = true;
+    } else {
       error(node, context + ".series: expected 520, 560 or 700");
       ok = false;
-    } else {
-      spec.device.series = *parsed_series;
     }
     if (auto connection = text(fields.take("connection"), context + ".connection")) {
       auto parsed = fw::parse_headset_connection(*connection);
       if (!parsed) {
         error(fields.take("connection"), context + ".connection: expected usb or y-cable");
         ok = false;
-      } else if (parsed_series && !fw::headset_upgrade_supported(*parsed_series, *parsed)) {
+      } else if (series_known && !fw::headset_upgrade_supported(spec.device.series, *parsed)) {
         error(fields.take("connection"), context + ".connection: the " + *series +
                                              " series attaches by USB (only the 560 series has the Y-cable)");
         ok = false;
