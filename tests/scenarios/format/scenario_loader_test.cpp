@@ -462,7 +462,7 @@ assertions:
            "test.yaml:9: servers[0].firmware[0]: cannot tell the model family from '7.6.2'; give 'family'",
            "test.yaml:10: servers[0].firmware[1]: 'version' is required",
            "test.yaml:11: servers[0].firmware[2].path: must start with '/'",
-           "test.yaml:13: servers[0].files[0]: give one of 'content', 'file', 'firmware' or 'ca_certificate'",
+           "test.yaml:13: servers[0].files[0]: give one of 'content', 'file', 'firmware', 'ca_certificate' or 'headset_release'",
            "test.yaml:14: servers[0].files[1]: 'gzip' and 'key' pack profiles",
            "test.yaml:15: servers[0].files[2].ca_certificate: expected provisioning, custom or untrusted",
            "test.yaml:16: servers[0].files[3].family: only meaningful with 'firmware'",
