@@ -6,13 +6,14 @@
 #   authentication; phoned's Profile_Rule `[--uid $MA --pwd SN]http://.../dms/Cisco-MPP/$MA.xml`
 #   gets its line (User_ID_1_, Display_Name_1_) filled from the inventory;
 #   /admin/resync with a wrong password -> status.xml `authentication failed`, nothing applied;
-#   another device's MAC with valid credentials -> `file not found` (404);
+#   a MAC the inventory lacks, with valid credentials -> `file not found` (404); a known device's file
+#   with another device's credentials -> 403 (curl);
 #   phoned --headset 560:1-5-0-100:y-cable with Cisco_Headset_Upgrade_Rule (same server, same
 #   credentials) -> status.xml headset state prompting, offered 1-6-0-162;
 #   /admin/headset/defer -> deferred; /admin/headset/detach + attach -> prompting again;
 #   /admin/headset/accept -> the image is downloaded and verified: flashing (the 90 s flash
 #   itself is covered by the agent and scenario tests); a corrupt image on the server -> the
-#   error in status.xml.
+#   error in status.xml; neither daemon logs the device or SIP password.
 #
 #   phoned_headset_dms_interop.sh PHONED PROVSERVER WORK_DIR
 #
@@ -20,7 +21,7 @@
 # under `timeout`, every wait at most 10 s, both daemons killed on any exit.
 set -eu
 if [ "$#" -ne 3 ]; then
-  sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 phoned=$1 provserver=$2 work=$3
@@ -37,6 +38,12 @@ trap cleanup EXIT
 admin_get() { timeout 10 curl -sS -f "http://127.0.0.1:$admin_port$1"; }
 cfg_has() { admin_get /admin/cfg.xml >"$work/cfg.xml" && grep -q "$1" "$work/cfg.xml"; }
 status_has() { admin_get /admin/status.xml >"$work/status.xml" && grep -q "$1" "$work/status.xml"; }
+# Secrets (the device access password, the SIP password) in no log of either daemon.
+no_secret_in_logs() {
+  for log in provserver.out phoned.out phoned.err; do
+    if grep -q -e FCH-interop -e line-secret "$work/$log"; then fail "a secret shows in $log"; fi
+  done
+}
 
 # The headset release: an image and the headset XML file (phonesim's stand-in format).
 head -c 20000 /dev/zero | tr '\0' 'h' >"$work/root/hs560-1-6-0-162.bin"
@@ -106,6 +113,12 @@ ok "wrong device password: authentication failed"
 resync_with "$credentials$base/dms/Cisco-MPP/000e08999999.xml"
 wait_for status_has 'error="file not found"' || fail "an unknown device was not 404"
 ok "unknown device: file not found"
+# Another device's file with this device's valid credentials: 403 (curl, as the phone maps every
+# other status to one $ERR).
+status=$(timeout 10 curl -sS -o /dev/null -w '%{http_code}' --digest -u 000e08abcdef:FCH-interop \
+  "$base/dms/Cisco-MPP/000e08000002.xml") || fail "curl for another device's file"
+[ "$status" = 403 ] || fail "another device's file answered $status, not 403"
+ok "another device's file: 403"
 
 wait_for status_has '<headset state="prompting" series="560" connection="y-cable" firmware="1-5-0-100" offered="1-6-0-162"' ||
   fail "no headset prompt"
@@ -122,6 +135,7 @@ wait_for status_has '<headset state="flashing"' || fail "the accepted image was 
 grep -q 'GET /hs560-1-6-0-162.bin' "$work/provserver.out" || fail "no image request in the access log"
 ok "accept: image downloaded with the rule's credentials, verified, flashing"
 
+no_secret_in_logs
 # A corrupt image: a fresh phoned (same state dir) with the broken release.
 kill -TERM "$phone"
 wait "$phone" || fail "phoned did not exit 0 on SIGTERM"
@@ -138,3 +152,5 @@ admin_get /admin/headset/accept >/dev/null || fail "/admin/headset/accept"
 wait_for status_has 'error="headset image mismatch"' || fail "a corrupt image was not refused"
 status_has 'firmware="1-5-0-100"' || fail "the headset changed after a refused image"
 ok "corrupt image: headset image mismatch, the headset keeps 1-5-0-100"
+no_secret_in_logs
+ok "no secret in the logs of either phoned run or provserver"
