@@ -57,7 +57,8 @@ Result<std::vector<std::uint32_t>> version_numbers(std::string_view version) {
       return fail_at(ErrorCode::VersionSyntax, start, "expected digits");
     }
     if (numbers.size() == kHeadsetVersionNumbersMax) {
-      return fail_at(ErrorCode::VersionSyntax, start, "more than headset_version_numbers_max numbers");
+      return fail_at(ErrorCode::VersionSyntax, start,
+                     "more than headset_version_numbers_max numbers");
     }
     numbers.push_back(value);
     if (end == std::string_view::npos) break;

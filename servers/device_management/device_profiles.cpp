@@ -17,7 +17,9 @@ struct Tag {
   std::size_t line = 0;
 };
 
-bool per_device_tag(std::string_view name) { return name != "BWDEVICETYPE"; }
+bool per_device_tag(std::string_view name) {
+  return name != "BWDEVICETYPE";
+}
 
 // The tag starting at `text[position]` ('%'), or nullopt when none starts there.
 std::optional<std::pair<Tag, std::size_t>> tag_at(std::string_view text, std::size_t position) {
@@ -41,9 +43,9 @@ std::optional<std::pair<Tag, std::size_t>> tag_at(std::string_view text, std::si
 
 bool known_tag(const Tag& tag) {
   static const std::set<std::string, std::less<>> kDeviceTags = {"BWMACADDRESS", "BWDEVICETYPE",
-                                                                "BWDEVICEUSERNAME"};
+                                                                 "BWDEVICEUSERNAME"};
   static const std::set<std::string, std::less<>> kLineTags = {"BWLINEPORT", "BWAUTHUSER",
-                                                              "BWAUTHPASSWORD", "BWDISPLAYNAME"};
+                                                               "BWAUTHPASSWORD", "BWDISPLAYNAME"};
   if (tag.line == 0) return kDeviceTags.contains(tag.name);
   return tag.line <= kDeviceLinesMax && kLineTags.contains(tag.name);
 }
@@ -58,8 +60,8 @@ std::optional<fw::MacAddress> parse_mac(std::string_view text) {
   fw::MacAddress mac{};
   for (std::size_t index = 0; index < mac.size(); ++index) {
     unsigned value = 0;
-    auto [stop, error] = std::from_chars(digits.data() + 2 * index, digits.data() + 2 * index + 2,
-                                         value, 16);
+    auto [stop, error] =
+        std::from_chars(digits.data() + 2 * index, digits.data() + 2 * index + 2, value, 16);
     if (error != std::errc{} || stop != digits.data() + 2 * index + 2) return std::nullopt;
     mac[index] = static_cast<std::uint8_t>(value);
   }
@@ -74,7 +76,9 @@ class ConfigReader {
   fw::Result<DeviceManagementConfig> read(const YAML::Node& root) {
     DeviceManagementConfig config;
     if (!root.IsMap()) return failure(root, "expected a mapping with device_types and devices");
-    if (auto keys = only_keys(root, "", {"path_prefix", "auth", "realm", "device_types", "devices"}); !keys) {
+    if (auto keys =
+            only_keys(root, "", {"path_prefix", "auth", "realm", "device_types", "devices"});
+        !keys) {
       return fw::fail(keys.error());
     }
     if (root["path_prefix"]) {
@@ -85,9 +89,12 @@ class ConfigReader {
     }
     if (root["auth"]) {
       const std::string auth = scalar(root["auth"], "auth");
-      if (auth == "basic") config.auth = HttpAuthMode::Basic;
-      else if (auth == "digest") config.auth = HttpAuthMode::Digest;
-      else return failure(root["auth"], "auth: expected basic or digest");
+      if (auth == "basic")
+        config.auth = HttpAuthMode::Basic;
+      else if (auth == "digest")
+        config.auth = HttpAuthMode::Digest;
+      else
+        return failure(root["auth"], "auth: expected basic or digest");
     }
     if (root["realm"]) config.realm = scalar(root["realm"], "realm");
     if (error_) return fw::fail(*error_);
@@ -96,17 +103,20 @@ class ConfigReader {
     if (!types || !types.IsSequence() || types.size() == 0) {
       return failure(root, "device_types: expected a list of {name, files}");
     }
-    if (types.size() > kDeviceTypesMax) return failure(types, "device_types: more than dms_device_types_max");
+    if (types.size() > kDeviceTypesMax)
+      return failure(types, "device_types: more than dms_device_types_max");
     for (std::size_t index = 0; index < types.size(); ++index) {
       auto type = device_type(types[index], "device_types[" + std::to_string(index) + "]");
       if (!type) return fw::fail(type.error());
       for (const DeviceType& other : config.device_types) {
-        if (other.name == type->name) return failure(types[index], "device type " + type->name + " given twice");
+        if (other.name == type->name)
+          return failure(types[index], "device type " + type->name + " given twice");
       }
       config.device_types.push_back(std::move(*type));
     }
     const YAML::Node devices = root["devices"];
-    if (!devices || !devices.IsSequence()) return failure(root, "devices: expected a list of devices");
+    if (!devices || !devices.IsSequence())
+      return failure(root, "devices: expected a list of devices");
     if (devices.size() > kDevicesMax) return failure(devices, "devices: more than dms_devices_max");
     std::set<fw::MacAddress> macs;
     std::set<std::string> users;
@@ -114,10 +124,13 @@ class ConfigReader {
       const std::string context = "devices[" + std::to_string(index) + "]";
       auto device = this->device(devices[index], context);
       if (!device) return fw::fail(device.error());
-      const bool known_type = std::any_of(config.device_types.begin(), config.device_types.end(),
-                                          [&](const DeviceType& type) { return type.name == device->device_type; });
-      if (!known_type) return failure(devices[index], context + ".type: no device type " + device->device_type);
-      if (!macs.insert(device->mac).second) return failure(devices[index], context + ".mac: given twice");
+      const bool known_type =
+          std::any_of(config.device_types.begin(), config.device_types.end(),
+                      [&](const DeviceType& type) { return type.name == device->device_type; });
+      if (!known_type)
+        return failure(devices[index], context + ".type: no device type " + device->device_type);
+      if (!macs.insert(device->mac).second)
+        return failure(devices[index], context + ".mac: given twice");
       if (!users.insert(device->access_user).second) {
         return failure(devices[index], context + ".user: another device has this access user");
       }
@@ -129,7 +142,8 @@ class ConfigReader {
  private:
   fw::Failure failure(const YAML::Node& node, const std::string& what) {
     const int line = node.Mark().line >= 0 ? node.Mark().line + 1 : 0;
-    return fw::fail(fw::ErrorCode::InvalidValue, std::string(source_) + ":" + std::to_string(line) + ": " + what);
+    return fw::fail(fw::ErrorCode::InvalidValue,
+                    std::string(source_) + ":" + std::to_string(line) + ": " + what);
   }
 
   std::string scalar(const YAML::Node& node, const std::string& context) {
@@ -146,9 +160,10 @@ class ConfigReader {
       const std::string key = entry.first.IsScalar() ? entry.first.Scalar() : std::string("?");
       if (std::find(keys.begin(), keys.end(), key) == keys.end()) {
         std::string known;
-        for (std::string_view name : keys) known += (known.empty() ? "" : ", ") + std::string(name);
-        return failure(entry.first, (context.empty() ? "" : context + ": ") + "unknown key '" + key +
-                                        "' (known keys: " + known + ")");
+        for (std::string_view name : keys)
+          known += (known.empty() ? "" : ", ") + std::string(name);
+        return failure(entry.first, (context.empty() ? "" : context + ": ") + "unknown key '" +
+                                        key + "' (known keys: " + known + ")");
       }
     }
     return {};
@@ -165,7 +180,8 @@ class ConfigReader {
 
   fw::Result<DeviceType> device_type(const YAML::Node& node, const std::string& context) {
     if (!node.IsMap()) return failure(node, context + ": expected {name, files}");
-    if (auto keys = only_keys(node, context, {"name", "files"}); !keys) return fw::fail(keys.error());
+    if (auto keys = only_keys(node, context, {"name", "files"}); !keys)
+      return fw::fail(keys.error());
     DeviceType type;
     type.name = required(node, "name", context);
     if (error_) return fw::fail(*error_);
@@ -173,13 +189,17 @@ class ConfigReader {
       return failure(node, context + ".name: must be non-empty without '/'");
     }
     const YAML::Node files = node["files"];
-    if (!files || !files.IsSequence() || files.size() == 0) return failure(node, context + ".files: expected a list of {name, template}");
-    if (files.size() > kDeviceFilesPerTypeMax) return failure(files, context + ".files: more than dms_files_per_type_max");
+    if (!files || !files.IsSequence() || files.size() == 0)
+      return failure(node, context + ".files: expected a list of {name, template}");
+    if (files.size() > kDeviceFilesPerTypeMax)
+      return failure(files, context + ".files: more than dms_files_per_type_max");
     for (std::size_t index = 0; index < files.size(); ++index) {
       const std::string file_context = context + ".files[" + std::to_string(index) + "]";
       const YAML::Node file_node = files[index];
-      if (!file_node.IsMap()) return failure(file_node, file_context + ": expected {name, template}");
-      if (auto keys = only_keys(file_node, file_context, {"name", "template"}); !keys) return fw::fail(keys.error());
+      if (!file_node.IsMap())
+        return failure(file_node, file_context + ": expected {name, template}");
+      if (auto keys = only_keys(file_node, file_context, {"name", "template"}); !keys)
+        return fw::fail(keys.error());
       DeviceProfileFile file;
       file.name = required(file_node, "name", file_context);
       file.template_text = required(file_node, "template", file_context);
@@ -188,28 +208,34 @@ class ConfigReader {
         return failure(file_node, file_context + ".name: must be non-empty without '/'");
       }
       const std::size_t mac_tag = file.name.find(kMacTag);
-      if (mac_tag != std::string::npos && file.name.find(kMacTag, mac_tag + 1) != std::string::npos) {
+      if (mac_tag != std::string::npos &&
+          file.name.find(kMacTag, mac_tag + 1) != std::string::npos) {
         return failure(file_node, file_context + ".name: %BWMACADDRESS% at most once");
       }
-      if (file.name.find('%') != std::string::npos && (mac_tag == std::string::npos ||
-                                                      file.name.find('%', mac_tag + kMacTag.size()) != std::string::npos ||
-                                                      file.name.substr(0, mac_tag).find('%') != std::string::npos)) {
-        return failure(file_node, file_context + ".name: the only tag a file name may hold is %BWMACADDRESS%");
+      if (file.name.find('%') != std::string::npos &&
+          (mac_tag == std::string::npos ||
+           file.name.find('%', mac_tag + kMacTag.size()) != std::string::npos ||
+           file.name.substr(0, mac_tag).find('%') != std::string::npos)) {
+        return failure(file_node,
+                       file_context + ".name: the only tag a file name may hold is %BWMACADDRESS%");
       }
       if (file.template_text.size() > kDeviceTemplateBytesMax) {
-        return failure(file_node, file_context + ".template: more than dms_template_bytes_max bytes");
+        return failure(file_node,
+                       file_context + ".template: more than dms_template_bytes_max bytes");
       }
       for (std::size_t position = file.template_text.find('%'); position != std::string::npos;
            position = file.template_text.find('%', position + 1)) {
         auto tag = tag_at(file.template_text, position);
         if (!tag) continue;
         if (!known_tag(tag->first)) {
-          return failure(file_node, file_context + ".template: unknown tag " +
-                                        file.template_text.substr(position, tag->second - position));
+          return failure(file_node,
+                         file_context + ".template: unknown tag " +
+                             file.template_text.substr(position, tag->second - position));
         }
         if (!file.per_device() && per_device_tag(tag->first.name)) {
-          return failure(file_node, file_context + ".template: a common file cannot use the device tag " +
-                                        file.template_text.substr(position, tag->second - position));
+          return failure(file_node,
+                         file_context + ".template: a common file cannot use the device tag " +
+                             file.template_text.substr(position, tag->second - position));
         }
         position = tag->second - 1;
       }
@@ -222,7 +248,8 @@ class ConfigReader {
   }
 
   fw::Result<Device> device(const YAML::Node& node, const std::string& context) {
-    if (!node.IsMap()) return failure(node, context + ": expected {mac, type, user, password, lines}");
+    if (!node.IsMap())
+      return failure(node, context + ": expected {mac, type, user, password, lines}");
     if (auto keys = only_keys(node, context, {"mac", "type", "user", "password", "lines"}); !keys) {
       return fw::fail(keys.error());
     }
@@ -233,7 +260,8 @@ class ConfigReader {
     device.access_password = required(node, "password", context);
     if (error_) return fw::fail(*error_);
     auto parsed = parse_mac(mac);
-    if (!parsed) return failure(node["mac"], context + ".mac: expected 12 hex digits (00:0e:08:01:02:03)");
+    if (!parsed)
+      return failure(node["mac"], context + ".mac: expected 12 hex digits (00:0e:08:01:02:03)");
     device.mac = *parsed;
     if (device.access_user.empty() || device.access_user.find(':') != std::string::npos) {
       return failure(node["user"], context + ".user: must be non-empty without ':'");
@@ -241,19 +269,28 @@ class ConfigReader {
     const YAML::Node lines = node["lines"];
     if (lines) {
       if (!lines.IsSequence()) return failure(lines, context + ".lines: expected a list");
-      if (lines.size() > kDeviceLinesMax) return failure(lines, context + ".lines: more than dms_lines_max");
+      if (lines.size() > kDeviceLinesMax)
+        return failure(lines, context + ".lines: more than dms_lines_max");
       for (std::size_t index = 0; index < lines.size(); ++index) {
         const std::string line_context = context + ".lines[" + std::to_string(index) + "]";
         const YAML::Node line_node = lines[index];
-        if (!line_node.IsMap()) return failure(line_node, line_context + ": expected {port, auth_user, auth_password, display_name}");
-        if (auto keys = only_keys(line_node, line_context, {"port", "auth_user", "auth_password", "display_name"}); !keys) {
+        if (!line_node.IsMap())
+          return failure(
+              line_node,
+              line_context + ": expected {port, auth_user, auth_password, display_name}");
+        if (auto keys = only_keys(line_node, line_context,
+                                  {"port", "auth_user", "auth_password", "display_name"});
+            !keys) {
           return fw::fail(keys.error());
         }
         DeviceLine line;
         line.line_port = required(line_node, "port", line_context);
-        if (line_node["auth_user"]) line.auth_user = scalar(line_node["auth_user"], line_context + ".auth_user");
-        if (line_node["auth_password"]) line.auth_password = scalar(line_node["auth_password"], line_context + ".auth_password");
-        if (line_node["display_name"]) line.display_name = scalar(line_node["display_name"], line_context + ".display_name");
+        if (line_node["auth_user"])
+          line.auth_user = scalar(line_node["auth_user"], line_context + ".auth_user");
+        if (line_node["auth_password"])
+          line.auth_password = scalar(line_node["auth_password"], line_context + ".auth_password");
+        if (line_node["display_name"])
+          line.display_name = scalar(line_node["display_name"], line_context + ".display_name");
         if (error_) return fw::fail(*error_);
         device.lines.push_back(std::move(line));
       }
@@ -267,7 +304,9 @@ class ConfigReader {
 
 }  // namespace
 
-bool DeviceProfileFile::per_device() const { return name.find(kMacTag) != std::string::npos; }
+bool DeviceProfileFile::per_device() const {
+  return name.find(kMacTag) != std::string::npos;
+}
 
 fw::Result<DeviceManagementConfig> parse_device_management_config(std::string_view text,
                                                                   std::string_view source) {
@@ -279,14 +318,16 @@ fw::Result<DeviceManagementConfig> parse_device_management_config(std::string_vi
   try {
     root = YAML::Load(std::string(text));
   } catch (const YAML::Exception& failure) {
-    return fw::fail(fw::ErrorCode::InvalidValue, std::string(source) + ":" +
-                                                     std::to_string(failure.mark.line + 1) + ": " + failure.msg);
+    return fw::fail(
+        fw::ErrorCode::InvalidValue,
+        std::string(source) + ":" + std::to_string(failure.mark.line + 1) + ": " + failure.msg);
   }
   try {
     return ConfigReader(source).read(root);
   } catch (const YAML::Exception& failure) {
-    return fw::fail(fw::ErrorCode::InvalidValue, std::string(source) + ":" +
-                                                     std::to_string(failure.mark.line + 1) + ": " + failure.msg);
+    return fw::fail(
+        fw::ErrorCode::InvalidValue,
+        std::string(source) + ":" + std::to_string(failure.mark.line + 1) + ": " + failure.msg);
   }
 }
 
@@ -295,8 +336,9 @@ fw::Result<DeviceManagementConfig> parse_device_management_node(const YAML::Node
   try {
     return ConfigReader(source).read(node);
   } catch (const YAML::Exception& failure) {
-    return fw::fail(fw::ErrorCode::InvalidValue, std::string(source) + ":" +
-                                                     std::to_string(failure.mark.line + 1) + ": " + failure.msg);
+    return fw::fail(
+        fw::ErrorCode::InvalidValue,
+        std::string(source) + ":" + std::to_string(failure.mark.line + 1) + ": " + failure.msg);
   }
 }
 
@@ -325,22 +367,28 @@ std::string render_device_template(std::string_view template_text, const DeviceT
       out += found.name == "BWMACADDRESS" ? fw::mac_upper_hex(device->mac) : device->access_user;
     } else if (device != nullptr && found.line <= device->lines.size()) {
       const DeviceLine& line = device->lines[found.line - 1];
-      if (found.name == "BWLINEPORT") out += line.line_port;
-      else if (found.name == "BWAUTHUSER") out += line.auth_user;
-      else if (found.name == "BWAUTHPASSWORD") out += line.auth_password;
-      else out += line.display_name;
+      if (found.name == "BWLINEPORT")
+        out += line.line_port;
+      else if (found.name == "BWAUTHUSER")
+        out += line.auth_user;
+      else if (found.name == "BWAUTHPASSWORD")
+        out += line.auth_password;
+      else
+        out += line.display_name;
     }
     position = tag->second;
   }
   return out;
 }
 
-DeviceProfileServer::DeviceProfileServer(DeviceManagementConfig config) : config_(std::move(config)) {}
+DeviceProfileServer::DeviceProfileServer(DeviceManagementConfig config)
+    : config_(std::move(config)) {}
 
 HttpServerSettings DeviceProfileServer::http_settings(HttpServerSettings base) const {
   base.auth = config_.auth;
   base.realm = config_.realm;
-  for (const Device& device : config_.devices) base.users[device.access_user] = device.access_password;
+  for (const Device& device : config_.devices)
+    base.users[device.access_user] = device.access_password;
   return base;
 }
 
@@ -379,7 +427,8 @@ std::optional<HttpReply> DeviceProfileServer::operator()(const HttpRequestInfo& 
   const std::string_view file_name = path.substr(slash + 1);
   for (const DeviceProfileFile& file : type->files) {
     if (!file.per_device()) {
-      if (file.name == file_name) return answer(200, render_device_template(file.template_text, *type, nullptr), "text/xml");
+      if (file.name == file_name)
+        return answer(200, render_device_template(file.template_text, *type, nullptr), "text/xml");
       continue;
     }
     const std::size_t tag = file.name.find(kMacTag);
@@ -392,8 +441,10 @@ std::optional<HttpReply> DeviceProfileServer::operator()(const HttpRequestInfo& 
     auto mac = parse_mac(file_name.substr(prefix.size(), 12));
     if (!mac) continue;
     const Device* device = find_device(*mac);
-    if (device == nullptr || device->device_type != type->name) return answer(404, "no such device\n", "text/plain");
-    if (request.user != device->access_user) return answer(403, "another device's profile\n", "text/plain");
+    if (device == nullptr || device->device_type != type->name)
+      return answer(404, "no such device\n", "text/plain");
+    if (request.user != device->access_user)
+      return answer(403, "another device's profile\n", "text/plain");
     return answer(200, render_device_template(file.template_text, *type, device), "text/xml");
   }
   return answer(404, "no such file\n", "text/plain");

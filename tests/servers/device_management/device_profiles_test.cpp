@@ -93,7 +93,9 @@ TEST(DeviceProfilesTest, BadConfigurationsNameLineAndKey) {
     std::string text;
     std::string detail;
   };
-  const std::string type = "device_types:\n  - name: T\n    files:\n      - {name: \"%BWMACADDRESS%.xml\", template: x}\n";
+  const std::string type =
+      "device_types:\n  - name: T\n    files:\n      - {name: \"%BWMACADDRESS%.xml\", template: "
+      "x}\n";
   const std::vector<Case> cases = {
       {"device_types: [", "dms.yaml:1:"},
       {"devices: []\n", "device_types: expected a list"},
@@ -110,11 +112,14 @@ TEST(DeviceProfilesTest, BadConfigurationsNameLineAndKey) {
       {type + "devices:\n  - {mac: 000e08010203, type: T, user: u, password: p}\n"
               "  - {mac: 000e08010204, type: T, user: u, password: p}\n",
        "another device has this access user"},
-      {"device_types:\n  - name: T\n    files:\n      - {name: a.xml, template: \"%BWAUTHUSER-1%\"}\ndevices: []\n",
+      {"device_types:\n  - name: T\n    files:\n      - {name: a.xml, template: "
+       "\"%BWAUTHUSER-1%\"}\ndevices: []\n",
        "a common file cannot use the device tag %BWAUTHUSER-1%"},
-      {"device_types:\n  - name: T\n    files:\n      - {name: \"%BWMACADDRESS%.xml\", template: \"%BWLINEPORT-17%\"}\ndevices: []\n",
+      {"device_types:\n  - name: T\n    files:\n      - {name: \"%BWMACADDRESS%.xml\", template: "
+       "\"%BWLINEPORT-17%\"}\ndevices: []\n",
        "unknown tag %BWLINEPORT-17%"},
-      {"device_types:\n  - name: T\n    files:\n      - {name: \"%BWFOO%.xml\", template: x}\ndevices: []\n",
+      {"device_types:\n  - name: T\n    files:\n      - {name: \"%BWFOO%.xml\", template: "
+       "x}\ndevices: []\n",
        "the only tag a file name may hold"},
       {"auth: ntlm\n" + type + "devices: []\n", "auth: expected basic or digest"},
   };
@@ -129,9 +134,11 @@ TEST(DeviceProfilesTest, BadConfigurationsNameLineAndKey) {
 
 TEST(DeviceProfilesTest, LimitsOnLinesAndSize) {
   std::string text =
-      "device_types:\n  - name: T\n    files:\n      - {name: \"%BWMACADDRESS%.xml\", template: x}\n"
+      "device_types:\n  - name: T\n    files:\n      - {name: \"%BWMACADDRESS%.xml\", template: "
+      "x}\n"
       "devices:\n  - mac: 000e08010203\n    type: T\n    user: u\n    password: p\n    lines:\n";
-  for (std::size_t line = 0; line < kDeviceLinesMax; ++line) text += "      - {port: p}\n";
+  for (std::size_t line = 0; line < kDeviceLinesMax; ++line)
+    text += "      - {port: p}\n";
   EXPECT_TRUE(parse_device_management_config(text, "dms.yaml"));
   auto too_many = parse_device_management_config(text + "      - {port: p}\n", "dms.yaml");
   ASSERT_FALSE(too_many);
