@@ -576,13 +576,14 @@ class Loader {
       // Inline, or {file: PATH} relative to the scenario (the same format provserver --dms reads).
       fw::Result<srv::DeviceManagementConfig> parsed = fw::fail(fw::ErrorCode::InvalidValue, "");
       if (dms.IsMap() && dms.size() == 1 && dms["file"]) {
-        const std::filesystem::path path = base_ / dms["file"].as<std::string>();
+        const std::string name = text(dms["file"], context + ".device_management.file").value_or("");
+        const std::filesystem::path path = base_ / name;
         std::ifstream stream(path, std::ios::binary);
         std::ostringstream buffer;
         buffer << stream.rdbuf();
         parsed = stream ? srv::parse_device_management_config(buffer.str(), path.string())
-                        : fw::Result<srv::DeviceManagementConfig>(
-                              fw::fail(fw::ErrorCode::InvalidValue, "cannot read '" + path.string() + "'"));
+                        : fw::Result<srv::DeviceManagementConfig>(fw::fail(
+                              fw::ErrorCode::InvalidValue, "cannot read '" + path.string() + "' (file: " + name + ")"));
       } else {
         parsed = srv::parse_device_management_node(dms, file_);
       }

@@ -604,5 +604,34 @@ fleet:
       << all_errors(bad_tag);
 }
 
+TEST(ScenarioLoaderTest, ReadsDeviceManagementFromAFileBesideTheScenario) {
+  // The same format as provserver --dms FILE; the path is relative to the scenario.
+  LoadResult result = load(R"(servers:
+  - name: dms
+    kind: https
+    address: 192.168.1.210
+    device_management: {file: tests/scenarios/format/data/broadworks-dms.yaml}
+fleet:
+  - count: 1
+)");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  const srv::DeviceManagementConfig& config = *result.scenario->servers[0].device_management;
+  ASSERT_EQ(config.devices.size(), 2u);
+  EXPECT_EQ(config.devices[1].lines.at(0).display_name, "Bob");
+  EXPECT_EQ(config.auth, srv::HttpAuthMode::Basic);
+
+  LoadResult missing = load(R"(servers:
+  - name: dms
+    kind: https
+    address: 192.168.1.210
+    device_management: {file: tests/scenarios/format/data/no-such-dms.yaml}
+fleet:
+  - count: 1
+)");
+  EXPECT_FALSE(missing.scenario);
+  EXPECT_NE(all_errors(missing).find("test.yaml:5: servers[0].device_management: cannot read"), std::string::npos)
+      << all_errors(missing);
+}
+
 }  // namespace
 }  // namespace scn
