@@ -75,7 +75,8 @@ void ProvisioningAgent::reset_headset() {
 }
 
 bool ProvisioningAgent::transport_busy_for_headset() const {
-  return running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || headset_fetch_id_ != 0;
+  return running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || headset_fetch_id_ != 0 ||
+         activation_fetch_id_ != 0;
 }
 
 void ProvisioningAgent::on_headset_attached(AgentClock now, const HeadsetAttached& event) {

@@ -91,6 +91,8 @@ class PhoneRuntime final : public PlatformEvents {
   void detach_headset();
   // The user's answer to the headset upgrade prompt: upgrade now (true) or later (false).
   void answer_headset_prompt(bool accept);
+  // The user typed an activation code (a secret: the runtime never traces it).
+  void activation_code_entered(std::string code);
   // Sets one parameter as the admin web page does (durable before it is visible).
   Result<ParameterChange> set_parameter(std::string_view name, std::string_view value);
 
@@ -140,6 +142,7 @@ class PhoneRuntime final : public PlatformEvents {
     std::optional<HttpConnect> connect;  // the connect in progress (waiting for DNS or the stream)
     std::optional<QueryId> connect_query;
     bool http_connected;  // the client was told the stream (and TLS on it) is up
+    unsigned http_status;  // the final reply's status, once there is one
   };
   // Syslog messages waiting for their server's name to resolve.
   struct PendingSyslog {

@@ -36,6 +36,7 @@ std::string_view to_string(TimelineEvent::Kind kind) {
     case TimelineEvent::Kind::HeadsetDetach: return "headset_detach";
     case TimelineEvent::Kind::HeadsetPrompt: return "headset_prompt";
     case TimelineEvent::Kind::FactoryReset: return "factory_reset";
+    case TimelineEvent::Kind::ActivationCode: return "activation_code";
   }
   return "unknown";
 }
@@ -53,6 +54,8 @@ std::string_view to_string(Assertion::Kind kind) {
     case Assertion::Kind::Uploads: return "uploads";
     case Assertion::Kind::CustomCa: return "custom_ca";
     case Assertion::Kind::Headset: return "headset";
+    case Assertion::Kind::Activation: return "activation";
+    case Assertion::Kind::Activations: return "activations";
   }
   return "unknown";
 }
