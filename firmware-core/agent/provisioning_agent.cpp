@@ -128,6 +128,8 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
         } else if constexpr (std::is_same_v<T, FetchCompleted>) {
           if (owns_upgrade_fetch(e)) {
             on_upgrade_fetched(now, e);
+          } else if (owns_headset_fetch(e)) {
+            on_headset_fetched(now, e);
           } else {
             on_fetch_completed(now, e);
           }
@@ -153,11 +155,18 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
           on_upload_completed(now, e);
         } else if constexpr (std::is_same_v<T, AdminUpdateCa>) {
           on_update_ca_request(now, e.url);
+        } else if constexpr (std::is_same_v<T, HeadsetAttached>) {
+          on_headset_attached(now, e);
+        } else if constexpr (std::is_same_v<T, HeadsetDetached>) {
+          on_headset_detached(now);
+        } else if constexpr (std::is_same_v<T, HeadsetPromptAnswered>) {
+          on_headset_answer(now, e);
         } else if constexpr (std::is_same_v<T, ActivationCodeEntered>) {
           on_activation_code(now, e);
         }
       },
       event);
+  run_headset_due(now);
   update_next_status();
 }
 
@@ -168,6 +177,7 @@ void ProvisioningAgent::handle_deadline(AgentClock now) {
   run_due(now);
   poll_triggers(now);
   run_upgrade_due(now);
+  run_headset_due(now);
   update_next_status();
 }
 
@@ -184,12 +194,14 @@ Instant ProvisioningAgent::next_deadline() const {
   if (!powered_) {
     return Instant::never();
   }
-  return std::min(resync_deadline(), upgrade_deadline());
+  return std::min({resync_deadline(), upgrade_deadline(), headset_deadline()});
 }
 
 Instant ProvisioningAgent::resync_deadline() const {
-  // A custom CA fetch holds the transport too; the resync starts when it ends.
-  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || activation_fetch_id_ != 0) {
+  // A custom CA, headset or activation fetch holds the transport too; the resync starts when it
+  // ends.
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || headset_fetch_id_ != 0 ||
+      activation_fetch_id_ != 0) {
     return Instant::never();
   }
   const Instant poll = polls_triggers() ? next_trigger_poll_ : Instant::never();
@@ -235,6 +247,7 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   activation_fetch_id_ = 0;
   custom_ca_waiting_.reset();
   custom_ca_tried_rule_.reset();
+  reset_headset();
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
   if (boolean("Provision_Enable") && boolean("Resync_On_Reset")) {
     Pending pending;
@@ -487,8 +500,8 @@ bool ProvisioningAgent::lines_allow(AgentClock now, const Pending& pending) cons
 
 void ProvisioningAgent::run_due(AgentClock now) {
   // A custom CA fetch or an upgrade holds the transport; the resync starts when it ends.
-  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || activation_fetch_id_ != 0 || !pending_ ||
-      now.monotonic < pending_->due) {
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || headset_fetch_id_ != 0 ||
+      activation_fetch_id_ != 0 || !pending_ || now.monotonic < pending_->due) {
     return;
   }
   if (!boolean("Provision_Enable")) {
@@ -781,6 +794,7 @@ void ProvisioningAgent::finish(AgentClock now, bool success, std::string error) 
   running_.reset();
   mark_report_baseline();
   custom_ca_after_resync(now);
+  headset_after_resync(now);
 }
 
 // --- Outputs ----------------------------------------------------------------------------------

@@ -91,6 +91,7 @@
 //   time); a request during a resync waits for its end. Status: last success and failure time,
 //   the installed certificate's CN ("Not Installed" without one); it survives reboots because the
 //   runtime restores it from flash (restore_custom_ca()).
+// - Cisco headset upgrade (provisioning_agent_headset.cpp): see the comment block there.
 // - Activation code (provisioning_agent_activation.cpp; guide "Ihre Telefone für die
 //   Onboard-Aktivierung des Aktivierungscodes einrichten", reference §8): see the comment block
 //   there and firmware-core/agent/README.md.
@@ -105,6 +106,7 @@
 #include <variant>
 #include <vector>
 
+#include "firmware-core/agent/headset_firmware.h"
 #include "firmware-core/agent/phone_macros.h"
 #include "firmware-core/agent/syslog_message.h"
 #include "firmware-core/base/bytes.h"
@@ -219,6 +221,19 @@ struct FirmwareInstalled {
   Result<void> result;
 };
 
+// A Cisco headset was plugged in (or is plugged in when the phone powers up).
+struct HeadsetAttached {
+  HeadsetSeries series = HeadsetSeries::S520;
+  HeadsetConnection connection = HeadsetConnection::Usb;
+  std::string firmware_version;
+};
+// The headset was unplugged.
+struct HeadsetDetached {};
+// The user answered the headset upgrade prompt: upgrade now (accept) or later.
+struct HeadsetPromptAnswered {
+  bool accept = false;
+};
+
 // The user typed an activation code on the keypad (phoned: /admin/activate; a scenario's
 // activation_code event). The code is a secret: never trace or log it.
 struct ActivationCodeEntered {
@@ -228,15 +243,18 @@ struct ActivationCodeEntered {
 using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle,
                                 AdminResync, SipNotify, WallClockStepped, ConfigEdited,
                                 AdminUpgrade, FirmwareInstalled, AdminReport, UploadCompleted,
-                                AdminUpdateCa, ActivationCodeEntered>;
+                                AdminUpdateCa, HeadsetAttached, HeadsetDetached,
+                                HeadsetPromptAnswered, ActivationCodeEntered>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
-// Firmware fetches accept images up to kFirmwareImageBytesMax, profiles and CA files up to their
-// own limits.
+// Firmware fetches accept images up to kFirmwareImageBytesMax, headset images up to
+// kHeadsetImageBytesMax, profiles, CA and headset XML files up to their own limits.
 // An Activation fetch POSTs post_body and completes with any HTTP status (FetchCompleted::
 // http_status).
-enum class FetchPurpose : std::uint8_t { Profile, Firmware, CustomCa, Activation };
+enum class FetchPurpose : std::uint8_t {
+  Profile, Firmware, CustomCa, HeadsetFile, HeadsetImage, Activation
+};
 
 // Download `url` and report the outcome as FetchCompleted{id}.
 struct FetchAction {
@@ -299,8 +317,15 @@ struct InstallFirmwareAction {
   Bytes image;
 };
 
+// Write the verified headset image into the attached headset: it runs `version` from now on and
+// keeps its own settings.
+struct FlashHeadsetAction {
+  std::string version;
+};
+
 using AgentAction = std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction,
-                                 TraceAction, InstallFirmwareAction, UploadAction, InstallCustomCa>;
+                                 TraceAction, InstallFirmwareAction, UploadAction, InstallCustomCa,
+                                 FlashHeadsetAction>;
 
 // --- Status -----------------------------------------------------------------------------------
 
@@ -364,6 +389,30 @@ struct CustomCaStatus {
   std::string last_error;    // $ERR of the last failure
   std::string installed_cn;  // CN of the installed certificate; empty: none installed
   bool installed = false;
+};
+
+// The Cisco headset upgrade as the phone shows it.
+enum class HeadsetUpgradeState : std::uint8_t {
+  Absent,       // no headset attached
+  Idle,         // attached, no check running, nothing offered
+  Checking,     // fetching the headset XML file (or waiting for the transport to do so)
+  Prompting,    // a newer version is offered; waiting for the user's answer
+  Deferred,     // the user chose "later"; asked again at the next check
+  Downloading,  // fetching the image
+  Flashing,     // writing the image into the headset
+};
+std::string_view to_string(HeadsetUpgradeState state);
+
+struct HeadsetStatus {
+  HeadsetUpgradeState state = HeadsetUpgradeState::Absent;
+  std::optional<HeadsetSeries> series;
+  std::optional<HeadsetConnection> connection;
+  std::string firmware_version;  // what the attached headset runs
+  std::string offered_version;   // the newer version of the last check; empty: none
+  std::optional<WallTime> last_check;
+  std::string last_error;  // $ERR of the last failed check or upgrade; empty after a success
+  std::uint64_t upgrades = 0;  // headset upgrades since power-on
+  std::uint64_t prompts = 0;   // prompts shown since power-on
 };
 
 // Activation-code onboarding (Profile_Rule gds://), as the phone's display shows it.
@@ -435,6 +484,9 @@ class ProvisioningAgent {
   const CustomCaStatus& custom_ca_status() const { return custom_ca_status_; }
   // Call at boot when a custom CA certificate was restored from flash.
   void restore_custom_ca(std::string common_name);
+
+  // The headset upgrade's status.
+  const HeadsetStatus& headset_status() const { return headset_status_; }
 
   // The macro state, as rules and templates currently see it.
   const ProvisioningMacroState& macro_state() const { return macro_state_; }
@@ -612,6 +664,38 @@ class ProvisioningAgent {
   // (reference §5: not retried until the effective URL changes).
   std::string last_settled_upgrade_url_;
   bool skip_next_upgrade_check_ = false;  // the resync a failed attempt asked for is running
+
+  // --- Cisco headset upgrade (provisioning_agent_headset.cpp) ---
+  void on_headset_attached(AgentClock now, const HeadsetAttached& event);
+  void on_headset_detached(AgentClock now);
+  void on_headset_answer(AgentClock now, const HeadsetPromptAnswered& event);
+  bool owns_headset_fetch(const FetchCompleted& event) const;
+  void on_headset_fetched(AgentClock now, const FetchCompleted& event);
+  void on_headset_file(AgentClock now, const Bytes& file);
+  void on_headset_image(AgentClock now, const Bytes& image);
+  // After every resync: check again when Cisco_Headset_Upgrade_Rule changed since the last check.
+  void headset_after_resync(AgentClock now);
+  // Starts what is due: a check that waited for the transport or the end of a deferral, the end
+  // of a flash.
+  void run_headset_due(AgentClock now);
+  Instant headset_deadline() const;
+  void start_headset_check(AgentClock now);
+  void headset_failed(AgentClock now, const Error& error);
+  // A headset fetch ended: what waited for the transport runs now.
+  void headset_fetch_ended(AgentClock now);
+  bool transport_busy_for_headset() const;
+  void reset_headset();
+
+  std::optional<HeadsetAttached> headset_;  // the attached headset, as last told
+  HeadsetStatus headset_status_;
+  std::uint64_t headset_fetch_id_ = 0;      // the XML file or image fetch in flight (0: none)
+  bool headset_check_waiting_ = false;      // a check waits for the transport
+  std::optional<std::string> headset_checked_rule_;  // the rule of the last check
+  std::optional<ProvisioningUrl> headset_file_url_;  // where the last XML file came from
+  std::optional<RuleOptions> headset_file_options_;  // its --uid/--pwd, for the image
+  std::optional<HeadsetRelease> headset_offer_;      // the newer release offered
+  std::optional<Instant> headset_defer_until_;       // "later": when the prompt returns
+  std::optional<Instant> headset_flash_done_at_;     // flashing: when it is written
 };
 
 }  // namespace fw

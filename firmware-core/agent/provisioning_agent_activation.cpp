@@ -133,7 +133,8 @@ void ProvisioningAgent::on_activation_code(AgentClock now, const ActivationCodeE
                        std::string(to_string(activation.state)) + ")"}});
     return;
   }
-  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || activation_fetch_id_ != 0) {
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || headset_fetch_id_ != 0 ||
+      activation_fetch_id_ != 0) {
     trace(Severity::Info, "activation_code_ignored",
           {{"code", std::string(kSecretMask)}, {"why", "a fetch is running"}});
     return;

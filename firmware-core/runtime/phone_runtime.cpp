@@ -80,7 +80,11 @@ PhoneRuntime::~PhoneRuntime() {
   upload_.reset();
 }
 
-void PhoneRuntime::power_on(DhcpOptions dhcp_options) { feed(PowerOn{std::move(dhcp_options)}); settle(); }
+void PhoneRuntime::power_on(DhcpOptions dhcp_options) {
+  feed(PowerOn{std::move(dhcp_options)});
+  announce_headset();  // a headset plugged in at power-up is found like a newly attached one
+  settle();
+}
 void PhoneRuntime::line_busy(std::size_t line) { feed(LineBusy{line}); settle(); }
 void PhoneRuntime::line_idle(std::size_t line) { feed(LineIdle{line}); settle(); }
 void PhoneRuntime::admin_resync(std::optional<std::string> rule) { feed(AdminResync{std::move(rule)}); settle(); }
@@ -241,6 +245,7 @@ void PhoneRuntime::start_transfer() {
       fetch.socket = *socket;
       TftpClientSettings tftp = settings_.tftp;
       if (fetch.action.purpose == FetchPurpose::Firmware) tftp.transfer_bytes_max = kFirmwareImageBytesMax;
+      if (fetch.action.purpose == FetchPurpose::HeadsetImage) tftp.transfer_bytes_max = kHeadsetImageBytesMax;
       fetch.tftp.emplace(TftpClient::read(platform_.now(), server, fetch.action.url.path, tftp));
       pump_tftp();
       return;
@@ -271,6 +276,7 @@ void PhoneRuntime::start_transfer() {
       fetch.http_connected = false;
       HttpClientSettings http = settings_.http;
       if (fetch.action.purpose == FetchPurpose::Firmware) http.body_bytes_max = kFirmwareImageBytesMax;
+      if (fetch.action.purpose == FetchPurpose::HeadsetImage) http.body_bytes_max = kHeadsetImageBytesMax;
       fetch.http.emplace(platform_.now(), std::move(request), http);
       pump_http();
       return;

@@ -83,6 +83,14 @@ class PhoneRuntime final : public PlatformEvents {
   // /admin/updateca[?URL]: installs the custom CA from `url` (nullopt: Custom_CA_Rule).
   void admin_update_ca(std::optional<std::string> url);
   void wall_clock_stepped();
+  // A Cisco headset is plugged in (phone_runtime_headset.cpp). `headset` is the device (its own
+  // firmware and settings, not the phone's): it must outlive the runtime or be detached first.
+  // The runtime announces it to the agent now and after every power_on(), and writes a finished
+  // headset upgrade into it.
+  void attach_headset(HeadsetDevice& headset);
+  void detach_headset();
+  // The user's answer to the headset upgrade prompt: upgrade now (true) or later (false).
+  void answer_headset_prompt(bool accept);
   // The user typed an activation code (a secret: the runtime never traces it).
   void activation_code_entered(std::string code);
   // Sets one parameter as the admin web page does (durable before it is visible).
@@ -156,6 +164,8 @@ class PhoneRuntime final : public PlatformEvents {
   void perform(const InstallFirmwareAction& action);
   void perform(const UploadAction& action);
   void perform(const InstallCustomCa& action);
+  void perform(const FlashHeadsetAction& action);
+  void announce_headset();
   // Trusts the built-in roots plus `pem` for HTTPS from now on. Errors: InvalidValue.
   Result<void> trust_custom_ca(const std::string& pem);
   // At boot: the custom CA kept on flash, if any, trusted again and told to the agent.
@@ -192,6 +202,7 @@ class PhoneRuntime final : public PlatformEvents {
   std::optional<SocketId> syslog_socket_;
   std::map<QueryId, PendingSyslog> syslog_queries_;
   bool rebooting_ = false;
+  HeadsetDevice* headset_ = nullptr;  // the attached headset (owned by the caller)
 };
 
 }  // namespace fw

@@ -3,6 +3,7 @@
 //   phoned --mac MAC [--serial SN] [--model PN] [--firmware VER] [--state-dir DIR]
 //          [--admin ADDR:PORT] [--sip ADDR:PORT|none] [--param NAME=VALUE]... [--ca FILE]
 //          [--client-cert F --client-key F] [--dhcp-option N=VALUE]...
+//          [--headset SERIES:VERSION[:CONNECTION]]
 //
 // PhoneRuntime on an AsioPlatform, the configuration in DiskFlashStore files in --state-dir (it
 // survives restarts), trace lines on stderr. The admin web (--admin) answers
@@ -11,6 +12,8 @@
 //   GET /admin/updateca[?URL] (install the custom CA from URL, or from Custom_CA_Rule)
 //   GET /admin/activate?code=C or POST code=C (the keypad's activation code, activation_admin.h)
 //   POST /CGI/Execute (XML= form field, ExecuteItem URL="Resync:[RULE]")
+//   GET /admin/headset/accept|defer|detach|attach (the user at the headset upgrade prompt;
+//   headset_admin.h)
 // and the SIP port (--sip) answers NOTIFY (Event: resync, check-sync, reboot_now, restart_now,
 // report) and hands the event to the agent, which honours it if Resync_From_SIP is Yes.
 // SIGINT/SIGTERM end it with exit status 0; every configuration change is already durable when
@@ -45,6 +48,7 @@
 #include "firmware-core/target/admin_web.h"
 #include "firmware-core/target/asio_platform.h"
 #include "firmware-core/target/disk_flash_store.h"
+#include "firmware-core/target/headset_admin.h"
 #include "firmware-core/target/sip_listener.h"
 
 namespace {
@@ -63,6 +67,7 @@ struct Options {
   std::string client_cert;
   std::string client_key;
   std::vector<std::string> dhcp_options;
+  std::string headset;
 };
 
 std::optional<std::string> read_text(const std::string& path) {
@@ -116,7 +121,7 @@ std::string custom_ca_xml(const fw::CustomCaStatus& status) {
 // last report upload, the custom CA.
 // `firmware`: the version running (the booted bank's, or the factory image's).
 std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntimeSettings& settings,
-                       const std::string& firmware) {
+                       const std::string& firmware, const fw::HeadsetAdmin& headset) {
   const fw::AgentStatus& status = agent.status();
   static constexpr const char* kRuleNames[] = {"Profile_Rule", "Profile_Rule_B", "Profile_Rule_C",
                                                "Profile_Rule_D"};
@@ -161,6 +166,7 @@ std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntim
   }
   xml += "  <firmware>" + fw::xml_text(firmware) + "</firmware>\n";
   xml += custom_ca_xml(agent.custom_ca_status());
+  xml += headset.status_xml(agent.headset_status());
   xml += fw::activation_status_xml(status.activation);
   xml += "  <client_certificate>" +
          std::string(settings.client_identity ? "installed" : "none") + "</client_certificate>\n";
@@ -173,12 +179,14 @@ std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntim
 class Phoned {
  public:
   Phoned(asio::io_context& io, fw::DiskFlashStore& flash, fw::PhoneIdentity identity,
-         fw::PhoneRuntimeSettings settings, fw::DhcpOptions dhcp_options)
+         fw::PhoneRuntimeSettings settings, fw::DhcpOptions dhcp_options,
+         std::optional<fw::HeadsetDevice> headset)
       : io_(io),
         flash_(flash),
         identity_(std::move(identity)),
         settings_(std::move(settings)),
-        dhcp_options_(std::move(dhcp_options)) {}
+        dhcp_options_(std::move(dhcp_options)),
+        headset_(std::move(headset)) {}
 
   // Starts the phone (the first power-on, or after a reboot); `parameters` are set before the
   // power-on event, durably, as the admin web page would.
@@ -201,6 +209,7 @@ class Phoned {
         return false;
       }
     }
+    headset_.connect(*runtime_);
     runtime_->power_on(dhcp_options_);
     return true;
   }
@@ -249,8 +258,10 @@ class Phoned {
       return {200, "text/xml", fw::export_for_people(runtime_->configuration())};
     }
     if (path == "/admin/status.xml") {
-      return {200, "text/xml", status_xml(runtime_->agent(), settings_, runtime_->identity().software_version)};
+      return {200, "text/xml",
+              status_xml(runtime_->agent(), settings_, runtime_->identity().software_version, headset_)};
     }
+    if (auto reply = headset_.handle(path, *runtime_)) return *reply;
     return {404, "text/plain", "not found\n"};
   }
 
@@ -286,6 +297,7 @@ class Phoned {
   fw::PhoneIdentity identity_;
   fw::PhoneRuntimeSettings settings_;
   fw::DhcpOptions dhcp_options_;
+  fw::HeadsetAdmin headset_;  // before runtime_: the runtime points at its device
   fw::ProfileDecoder decoder_;
   std::unique_ptr<fw::AsioPlatform> platform_;
   std::unique_ptr<fw::PhoneRuntime> runtime_;
@@ -327,6 +339,17 @@ int run(const Options& options) {
       return 2;
     }
     dhcp_options[static_cast<std::uint16_t>(code)] = fw::to_bytes(assignment->second);
+  }
+
+  std::optional<fw::HeadsetDevice> headset;
+  if (!options.headset.empty()) {
+    auto parsed = fw::parse_headset_option(options.headset);
+    if (!parsed) {
+      std::cerr << "phoned: --headset '" << fw::displayable_text(options.headset)
+                << "': " << parsed.error().detail << "\n";
+      return 2;
+    }
+    headset = std::move(*parsed);
   }
 
   fw::PhoneRuntimeSettings settings;
@@ -373,7 +396,8 @@ int run(const Options& options) {
 
   asio::io_context io;
   fw::DiskFlashStore flash(options.state_dir);
-  Phoned phone(io, flash, std::move(identity), std::move(settings), std::move(dhcp_options));
+  Phoned phone(io, flash, std::move(identity), std::move(settings), std::move(dhcp_options),
+               std::move(headset));
   std::unique_ptr<fw::AdminWeb> admin;
   if (!options.admin.empty()) {
     auto listen = fw::Endpoint::parse(options.admin);
@@ -459,6 +483,8 @@ int main(int argc, char** argv) {
   key->needs(cert);
   app.add_option("--dhcp-option", options.dhcp_options,
                  "a DHCP option value, N=VALUE as text (66=10.0.0.1) (repeatable)");
+  app.add_option("--headset", options.headset,
+                 "a Cisco headset plugged in, SERIES:VERSION[:CONNECTION] (560:1-5-0-100:y-cable)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

@@ -32,6 +32,10 @@ std::string_view to_string(TimelineEvent::Kind kind) {
     case TimelineEvent::Kind::ClearFaults: return "clear_faults";
     case TimelineEvent::Kind::Upgrade: return "upgrade";
     case TimelineEvent::Kind::UpdateCa: return "update_ca";
+    case TimelineEvent::Kind::HeadsetAttach: return "headset_attach";
+    case TimelineEvent::Kind::HeadsetDetach: return "headset_detach";
+    case TimelineEvent::Kind::HeadsetPrompt: return "headset_prompt";
+    case TimelineEvent::Kind::FactoryReset: return "factory_reset";
     case TimelineEvent::Kind::ActivationCode: return "activation_code";
   }
   return "unknown";
@@ -49,6 +53,7 @@ std::string_view to_string(Assertion::Kind kind) {
     case Assertion::Kind::Firmware: return "firmware";
     case Assertion::Kind::Uploads: return "uploads";
     case Assertion::Kind::CustomCa: return "custom_ca";
+    case Assertion::Kind::Headset: return "headset";
     case Assertion::Kind::Activation: return "activation";
     case Assertion::Kind::Activations: return "activations";
   }

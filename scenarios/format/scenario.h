@@ -9,15 +9,19 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "firmware-core/agent/headset_firmware.h"
 #include "firmware-core/runtime/network_address.h"
 #include "firmware-core/runtime/time.h"
 #include "scenarios/format/quantities.h"
 #include "sim/fleet/fleet_activity.h"
 #include "sim/fleet/phone_model.h"
+#include "servers/device_management/device_profiles.h"
+#include "sim/hosting/headset_files.h"
 
 namespace scn {
 
@@ -38,6 +42,13 @@ struct PhoneSelector {
 
 enum class Flavor : std::uint8_t { Mpp, Spa };
 
+// A Cisco headset each phone of a group has (`headset:`): the device keeps its firmware and
+// settings apart from the phone, so a phone factory reset leaves them.
+struct HeadsetSpec {
+  fw::HeadsetDevice device;
+  bool attached = true;  // plugged in from the start; else a `headset_attach` event plugs it in
+};
+
 struct FleetGroup {
   sim::PhoneGroupSpec spec;  // identities and initial parameters (in the order written)
   Flavor flavor = Flavor::Mpp;
@@ -49,6 +60,7 @@ struct FleetGroup {
   // Line activity (`calls:`): each phone's line busy and idle for the whole run, gaps and
   // lengths drawn per phone from the run's seed, so due resyncs meet busy lines.
   std::optional<sim::CallPattern> calls;
+  std::optional<HeadsetSpec> headset;
   SourceLocation where;
 };
 
@@ -79,6 +91,8 @@ struct ServedFile {
   std::string content;
   std::optional<FirmwareImageSpec> firmware;
   std::optional<CertificateIssuer> ca_certificate;
+  // `headset_release:`: the headset XML file at `path` and one image per series beside it.
+  std::vector<sim::HeadsetImageSpec> headset_release;
   Packing packing;  // content and file only
   SourceLocation where;
 };
@@ -133,6 +147,9 @@ struct ServerSpec {
   std::optional<ConcurrencyLimitSpec> limit;         // tftp, http and https
   // tftp: accept write requests (report uploads); http and https always accept PUT and POST.
   bool uploads = false;
+  // http/https: a BroadWorks-style device management server (`device_management:`) answers
+  // under its path prefix, and every request needs a device's credentials.
+  std::shared_ptr<const srv::DeviceManagementConfig> device_management;
   SourceLocation where;
 };
 
@@ -175,7 +192,8 @@ struct RandomFaultsSpec {
 struct TimelineEvent {
   enum class Kind : std::uint8_t {
     PowerOn, PowerOff, Reboot, ServerDown, ServerUp, SetFile, AdminResync, SipNotify, Call,
-    WallClockStep, Fault, ClearFaults, Upgrade, UpdateCa, ActivationCode,
+    WallClockStep, Fault, ClearFaults, Upgrade, UpdateCa, HeadsetAttach, HeadsetDetach,
+    HeadsetPrompt, FactoryReset, ActivationCode,
   };
   fw::Duration at{0};
   Kind kind = Kind::PowerOn;
@@ -190,6 +208,7 @@ struct TimelineEvent {
   fw::Duration step{0};               // WallClockStep
   std::optional<FaultSpec> fault;     // Fault
   fw::Duration fault_for{0};          // Fault: 0 = until cleared
+  bool headset_accept = false;        // HeadsetPrompt: accept (true) or defer
   // ActivationCode: the code typed (a secret: never traced), or the issued code of `server`
   // with this 0-based index.
   std::string activation_code;
@@ -210,6 +229,7 @@ struct Assertion {
     Firmware,     // phones running a firmware version, as a share
     Uploads,      // uploads a server stored, by path (count range)
     CustomCa,     // phones with a custom CA installed, as a share
+    Headset,      // phones whose headset has a version, upgrade state or setting, as a share
     Activation,   // phones in an activation state, as a share
     Activations,  // requests an activation service answered with an outcome (count range)
   };
@@ -229,6 +249,9 @@ struct Assertion {
   std::optional<std::uint64_t> at_least;
   std::optional<std::uint64_t> at_most;
   fw::Duration window = fw::seconds(1);  // RequestRate
+  // Headset: what must hold (each optional; `equals` is the headset's firmware version).
+  std::string headset_state;  // absent, idle, checking, prompting, deferred, ...
+  std::vector<std::pair<std::string, std::string>> headset_settings;
   SourceLocation where;
 };
 std::string_view to_string(Assertion::Kind kind);

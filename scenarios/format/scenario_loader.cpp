@@ -215,10 +215,14 @@ class Loader {
     auto firmware = text(fields.take("firmware"), context + ".firmware");
     auto family = text(fields.take("family"), context + ".family");
     auto authority = text(fields.take("ca_certificate"), context + ".ca_certificate");
-    const int sources = (content ? 1 : 0) + (source ? 1 : 0) + (firmware ? 1 : 0) + (authority ? 1 : 0);
+    YAML::Node release = fields.take("headset_release");
+    const int sources = (content ? 1 : 0) + (source ? 1 : 0) + (firmware ? 1 : 0) + (authority ? 1 : 0) +
+                        (release.IsDefined() ? 1 : 0);
     if (sources > 1) {
-      error(node, context + ": give one of 'content', 'file', 'firmware' or 'ca_certificate'");
+      error(node, context + ": give one of 'content', 'file', 'firmware', 'ca_certificate' or 'headset_release'");
       ok = false;
+    } else if (release.IsDefined()) {
+      ok = headset_release(release, context + ".headset_release", file.headset_release) && ok;
     } else if (firmware) {
       if (auto image = firmware_image(fields.take("firmware"), *firmware, family.value_or(""), context)) {
         file.firmware = std::move(*image);
@@ -247,7 +251,7 @@ class Loader {
         file.content = buffer.str();
       }
     } else {
-      error(node, context + ": 'content', 'file', 'firmware' or 'ca_certificate' is required");
+      error(node, context + ": 'content', 'file', 'firmware', 'ca_certificate' or 'headset_release' is required");
       ok = false;
     }
     if (family && !firmware) {
@@ -266,13 +270,119 @@ class Loader {
       }
       file.packing.digest = *digest;
     }
-    if ((file.firmware || file.ca_certificate) && (fields.has("gzip") || fields.has("key"))) {
+    if ((file.firmware || file.ca_certificate || !file.headset_release.empty()) &&
+        (fields.has("gzip") || fields.has("key"))) {
       error(node, context + ": 'gzip' and 'key' pack profiles ('content' or 'file'), not images or certificates");
       ok = false;
     }
     fields.finish();
     if (!ok) return std::nullopt;
     return file;
+  }
+
+  // `headset_release:` a list of {series, version, image, bytes}: one image per series.
+  bool headset_release(const YAML::Node& node, const std::string& context,
+                       std::vector<sim::HeadsetImageSpec>& out) {
+    if (!node.IsSequence() || node.size() == 0) {
+      error(node, context + ": expected a list of {series, version, image} entries");
+      return false;
+    }
+    bool ok = true;
+    for (std::size_t index = 0; index < node.size(); ++index) {
+      const std::string entry_context = context + "[" + std::to_string(index) + "]";
+      Fields fields(*this, node[index], entry_context);
+      if (!fields.valid()) {
+        ok = false;
+        continue;
+      }
+      sim::HeadsetImageSpec spec;
+      auto series = text(fields.take("series"), entry_context + ".series");
+      auto parsed = series ? fw::parse_headset_series(*series) : std::nullopt;
+      if (!parsed) {
+        error(node[index], entry_context + ".series: expected 520, 560 or 700");
+        ok = false;
+      } else {
+        spec.series = *parsed;
+        for (const sim::HeadsetImageSpec& other : out) {
+          if (other.series == spec.series) {
+            error(node[index], entry_context + ".series: " + *series + " listed twice");
+            ok = false;
+          }
+        }
+      }
+      auto version = text(fields.take("version"), entry_context + ".version");
+      if (!version || !fw::compare_headset_versions(*version, "0")) {
+        error(node[index], entry_context + ".version: expected numbers joined by '-' (1-6-0-162)");
+        ok = false;
+      } else {
+        spec.version = *version;
+      }
+      auto image = text(fields.take("image"), entry_context + ".image");
+      spec.image = image.value_or("hs" + std::string(series.value_or("")) + "-" + spec.version + ".bin");
+      if (auto bytes = unsigned_number(fields.take("bytes"), entry_context + ".bytes")) {
+        if (*bytes == 0 || *bytes > fw::kHeadsetImageBytesMax) {
+          error(node[index], entry_context + ".bytes: must be 1.." + std::to_string(fw::kHeadsetImageBytesMax));
+          ok = false;
+        }
+        spec.bytes = *bytes;
+      }
+      fields.finish();
+      out.push_back(std::move(spec));
+    }
+    return ok;
+  }
+
+  // `headset: {series, connection, firmware, settings, attached}`.
+  std::optional<HeadsetSpec> headset(const YAML::Node& node, const std::string& context) {
+    Fields fields(*this, node, context);
+    if (!fields.valid()) return std::nullopt;
+    HeadsetSpec spec;
+    bool ok = true;
+    auto series = text(fields.take("series"), context + ".series");
+    // A flag rather than the optional: GCC 12 warns (maybe-uninitialized) on reading it below.
+    bool series_known = false;
+    if (auto parsed = series ? fw::parse_headset_series(*series) : std::nullopt) {
+      spec.device.series = *parsed;
+      series_known = true;
+    } else {
+      error(node, context + ".series: expected 520, 560 or 700");
+      ok = false;
+    }
+    if (auto connection = text(fields.take("connection"), context + ".connection")) {
+      auto parsed = fw::parse_headset_connection(*connection);
+      if (!parsed) {
+        error(fields.take("connection"), context + ".connection: expected usb or y-cable");
+        ok = false;
+      } else if (series_known && !fw::headset_upgrade_supported(spec.device.series, *parsed)) {
+        error(fields.take("connection"), context + ".connection: the " + *series +
+                                             " series attaches by USB (only the 560 series has the Y-cable)");
+        ok = false;
+      } else {
+        spec.device.connection = *parsed;
+      }
+    }
+    auto firmware = text(fields.take("firmware"), context + ".firmware");
+    if (!firmware || !fw::compare_headset_versions(*firmware, "0")) {
+      error(node, context + ".firmware: expected numbers joined by '-' (1-5-0-100)");
+      ok = false;
+    } else {
+      spec.device.firmware_version = *firmware;
+    }
+    if (YAML::Node settings = fields.take("settings"); settings.IsDefined()) {
+      if (!settings.IsMap()) {
+        error(settings, context + ".settings: expected NAME: VALUE lines");
+        ok = false;
+      } else {
+        for (const auto& entry : settings) {
+          const std::string name = entry.first.as<std::string>();
+          spec.device.settings[name] = text(entry.second, context + ".settings." + name).value_or("");
+        }
+      }
+    }
+    if (auto attached = boolean(fields.take("attached"), context + ".attached")) spec.attached = *attached;
+    fields.finish();
+    if (!ok) return std::nullopt;
+    return spec;
   }
 
   // A firmware image: `family` as written, else derived from an MPP version ("sip88xx.12-0-2..."
@@ -464,6 +574,31 @@ class Loader {
       }
       spec.reflector_path = *reflector;
     }
+    if (YAML::Node dms = fields.take("device_management"); dms.IsDefined()) {
+      // Inline, or {file: PATH} relative to the scenario (the same format provserver --dms reads).
+      fw::Result<srv::DeviceManagementConfig> parsed = fw::fail(fw::ErrorCode::InvalidValue, "");
+      if (dms.IsMap() && dms.size() == 1 && dms["file"]) {
+        const std::string name = text(dms["file"], context + ".device_management.file").value_or("");
+        const std::filesystem::path path = base_ / name;
+        std::ifstream stream(path, std::ios::binary);
+        std::ostringstream buffer;
+        buffer << stream.rdbuf();
+        parsed = stream ? srv::parse_device_management_config(buffer.str(), path.string())
+                        : fw::Result<srv::DeviceManagementConfig>(fw::fail(
+                              fw::ErrorCode::InvalidValue, "cannot read '" + path.string() + "' (file: " + name + ")"));
+      } else {
+        parsed = srv::parse_device_management_node(dms, file_);
+      }
+      if (spec.kind != ServerKind::Http && spec.kind != ServerKind::Https) {
+        error(dms, context + ".device_management: needs kind http or https");
+        ok = false;
+      } else if (!parsed) {
+        error(dms, context + ".device_management: " + parsed.error().detail);
+        ok = false;
+      } else {
+        spec.device_management = std::make_shared<const srv::DeviceManagementConfig>(std::move(*parsed));
+      }
+    }
     YAML::Node activation = fields.take("activation");
     if (activation.IsDefined()) {
       if (spec.kind != ServerKind::Http && spec.kind != ServerKind::Https) {
@@ -540,6 +675,10 @@ class Loader {
     }
     if (auto md5_only = boolean(fields.take("md5_only"), context + ".md5_only")) group.md5_only = *md5_only;
     if (auto mic = boolean(fields.take("mic"), context + ".mic")) group.mic = *mic;
+    if (YAML::Node headset_node = fields.take("headset"); headset_node.IsDefined()) {
+      group.headset = headset(headset_node, context + ".headset");
+      ok = group.headset.has_value() && ok;
+    }
     if (auto mac = text(fields.take("mac_first"), context + ".mac_first")) {
       if (auto parsed = fw::parse_mac_address(*mac)) {
         group.spec.mac_first = *parsed;
@@ -638,6 +777,8 @@ class Loader {
         {"call", TimelineEvent::Kind::Call},                 {"wall_clock_step", TimelineEvent::Kind::WallClockStep},
         {"fault", TimelineEvent::Kind::Fault},               {"clear_faults", TimelineEvent::Kind::ClearFaults},
         {"upgrade", TimelineEvent::Kind::Upgrade},           {"update_ca", TimelineEvent::Kind::UpdateCa},
+        {"headset_attach", TimelineEvent::Kind::HeadsetAttach}, {"headset_detach", TimelineEvent::Kind::HeadsetDetach},
+        {"headset_prompt", TimelineEvent::Kind::HeadsetPrompt}, {"factory_reset", TimelineEvent::Kind::FactoryReset},
         {"activation_code", TimelineEvent::Kind::ActivationCode},
     };
     std::vector<std::pair<std::string, TimelineEvent::Kind>> present;
@@ -690,8 +831,8 @@ class Loader {
           }
           // The file itself uses the keys of a served file; take them out of this map.
           YAML::Node file_node(YAML::NodeType::Map);
-          for (const char* key_name :
-               {"path", "content", "file", "firmware", "family", "ca_certificate", "gzip", "key", "digest"}) {
+          for (const char* key_name : {"path", "content", "file", "firmware", "family", "ca_certificate",
+                                       "headset_release", "gzip", "key", "digest"}) {
             YAML::Node part = body_fields.take(key_name);
             if (part.IsDefined()) file_node[key_name] = part;
           }
@@ -714,6 +855,10 @@ class Loader {
         case TimelineEvent::Kind::SipNotify:
         case TimelineEvent::Kind::Call:
         case TimelineEvent::Kind::WallClockStep:
+        case TimelineEvent::Kind::HeadsetAttach:
+        case TimelineEvent::Kind::HeadsetDetach:
+        case TimelineEvent::Kind::HeadsetPrompt:
+        case TimelineEvent::Kind::FactoryReset:
         case TimelineEvent::Kind::Fault: {
           Fields body_fields(*this, body, body_context);
           if (!body_fields.valid()) {
@@ -749,6 +894,17 @@ class Loader {
               ok = false;
             }
             if (auto line = unsigned_number(body_fields.take("line"), body_context + ".line")) event.line = *line;
+          } else if (kind == TimelineEvent::Kind::HeadsetPrompt) {
+            auto answer = text(body_fields.take("answer"), body_context + ".answer");
+            if (!answer || (*answer != "accept" && *answer != "defer")) {
+              error(body, body_context + ".answer: expected accept or defer");
+              ok = false;
+            } else {
+              event.headset_accept = *answer == "accept";
+            }
+          } else if (kind == TimelineEvent::Kind::HeadsetAttach || kind == TimelineEvent::Kind::HeadsetDetach ||
+                     kind == TimelineEvent::Kind::FactoryReset) {
+            // Only the phones.
           } else if (kind == TimelineEvent::Kind::WallClockStep) {
             if (auto step = duration(body_fields.take("by"), body_context + ".by")) {
               event.step = *step;
@@ -1010,6 +1166,7 @@ class Loader {
         {"syslog", Assertion::Kind::Syslog},            {"errors", Assertion::Kind::Errors},
         {"sometimes", Assertion::Kind::Sometimes},      {"firmware", Assertion::Kind::Firmware},
         {"uploads", Assertion::Kind::Uploads},          {"custom_ca", Assertion::Kind::CustomCa},
+        {"headset", Assertion::Kind::Headset},
         {"activation", Assertion::Kind::Activation},    {"activations", Assertion::Kind::Activations}};
     std::vector<std::string> present;
     for (const auto& [key, kind] : kKinds) {
@@ -1108,6 +1265,35 @@ class Loader {
           if (auto name = text(body_fields.take("common_name"), body_context + ".common_name")) result.equals = *name;
           share_field();
           break;
+        case Assertion::Kind::Headset: {
+          if (auto version = text(body_fields.take("version"), body_context + ".version")) result.equals = *version;
+          if (auto state = text(body_fields.take("state"), body_context + ".state")) {
+            static const std::set<std::string> kStates = {"absent",    "idle",     "checking",   "prompting",
+                                                          "deferred", "downloading", "flashing"};
+            if (!kStates.contains(*state)) {
+              error(body, body_context + ".state: expected absent, idle, checking, prompting, deferred, downloading or flashing");
+              ok = false;
+            }
+            result.headset_state = *state;
+          }
+          if (YAML::Node settings = body_fields.take("settings"); settings.IsDefined()) {
+            if (!settings.IsMap()) {
+              error(settings, body_context + ".settings: expected NAME: VALUE lines");
+              ok = false;
+            } else {
+              for (const auto& entry : settings) {
+                const std::string name = entry.first.as<std::string>();
+                result.headset_settings.emplace_back(name, text(entry.second, body_context + ".settings." + name).value_or(""));
+              }
+            }
+          }
+          if (result.equals.empty() && result.headset_state.empty() && result.headset_settings.empty()) {
+            error(body, body_context + ": give 'version', 'state', 'settings' or several");
+            ok = false;
+          }
+          share_field();
+          break;
+        }
         case Assertion::Kind::Activation:
           require_text("state", result.equals);
           if (ok && !kActivationStates.contains(result.equals)) {

@@ -23,6 +23,7 @@
 #include "sim/fleet/fleet_activity.h"
 #include "sim/fleet/phone_model.h"
 #include "sim/hosting/firmware_files.h"
+#include "sim/hosting/headset_files.h"
 #include "sim/hosting/sim_activation_service.h"
 #include "sim/hosting/sim_http_server.h"
 #include "sim/hosting/sim_syslog_server.h"
@@ -154,6 +155,9 @@ struct SimPhone {
   std::optional<bool> last_success;
   std::vector<PhoneTimelineEntry> timeline;  // only for phones shown in the report
   bool keep_timeline = false;
+  // The group's Cisco headset: a device of its own, so a factory reset of the phone leaves it.
+  std::optional<fw::HeadsetDevice> headset;
+  bool headset_attached = false;
 };
 
 struct SimServer {
@@ -419,6 +423,16 @@ class Runner {
           }
           srv::HttpRequestHook reflector;
           if (!spec.reflector_path.empty()) reflector = srv::Reflector(spec.reflector_path);
+          srv::HttpServerSettings http_settings;
+          if (spec.device_management) {
+            // The device management server answers under its prefix, the files beside it.
+            auto profiles = std::make_shared<const srv::DeviceProfileServer>(*spec.device_management);
+            http_settings = profiles->http_settings();
+            reflector = [profiles, reflect = std::move(reflector)](const srv::HttpRequestInfo& request) {
+              if (auto reply = (*profiles)(request)) return reply;
+              return reflect ? reflect(request) : std::nullopt;
+            };
+          }
           if (spec.activation) {
             auto built = activation_service(spec, servers_.size());
             if (!built) return fw::fail(built.error());
@@ -426,8 +440,8 @@ class Runner {
             reflector = server->activation->hook(std::move(reflector));
           }
           srv::HttpRequestHook hook = server->faults->http_hook(*server->root, std::move(reflector));
-          auto started = sim::SimHttpServer::start(world_, endpoint, *server->root, {}, std::move(hook),
-                                                   std::move(https));
+          auto started = sim::SimHttpServer::start(world_, endpoint, *server->root, std::move(http_settings),
+                                                   std::move(hook), std::move(https));
           if (!started) return invalid(spec.where, "server '" + spec.name + "': " + started.error().to_string());
           server->http = std::move(*started);
           if (spec.limit) server->http->limit_concurrency({spec.limit->in_service, spec.limit->queue});
@@ -611,6 +625,10 @@ class Runner {
         if (auto stored = sim::store_parameters(phone->platform->flash(), spec.parameters, &value_pool_); !stored) {
           return invalid(group.where, "fleet group '" + spec.name + "': " + stored.error().detail);
         }
+        if (group.headset) {
+          phone->headset = group.headset->device;
+          phone->headset_attached = group.headset->attached;
+        }
         phone->runtime = std::make_unique<fw::PhoneRuntime>(*phone->platform, phone->identity, decoder_,
                                                             phone->settings);
         phone->running_version = phone->runtime->identity().software_version;
@@ -629,6 +647,8 @@ class Runner {
     phone.runtime = std::make_unique<fw::PhoneRuntime>(*phone.platform, phone.identity, decoder_, phone.settings);
     phone.running_version = phone.runtime->identity().software_version;
     phone.powered_at = world_.engine.now();
+    // Announced to the agent by power_on() (a headset plugged in at power-up).
+    if (phone.headset && phone.headset_attached) phone.runtime->attach_headset(*phone.headset);
     phone.runtime->power_on(phone.dhcp);
   }
 
@@ -736,8 +756,16 @@ class Runner {
         case TimelineEvent::Kind::SipNotify:
         case TimelineEvent::Kind::Call:
         case TimelineEvent::Kind::WallClockStep:
+        case TimelineEvent::Kind::HeadsetAttach:
+        case TimelineEvent::Kind::HeadsetDetach:
+        case TimelineEvent::Kind::HeadsetPrompt:
+        case TimelineEvent::Kind::FactoryReset:
           for (std::size_t index : phones) {
             SimPhone* phone = phones_[index].get();
+            if (is_headset_event(event.kind) && !phone->headset) {
+              return invalid(event.where, std::string(to_string(event.kind)) + ": phone " + phone->name +
+                                              " has no headset (give its fleet group 'headset:')");
+            }
             const TimelineEvent* planned = &event;
             // Each phone's call lasts its own draw from the event's distribution.
             const Duration call_length = event.call_duration.draw(spread);
@@ -785,7 +813,35 @@ class Runner {
     });
   }
 
+  static bool is_headset_event(TimelineEvent::Kind kind) {
+    return kind == TimelineEvent::Kind::HeadsetAttach || kind == TimelineEvent::Kind::HeadsetDetach ||
+           kind == TimelineEvent::Kind::HeadsetPrompt;
+  }
+
+  // A factory reset: the phone goes down, its configuration returns to the factory one (the
+  // group's parameters), and it boots again. The headset, a device of its own, keeps its settings.
+  void factory_reset(SimPhone& phone) {
+    power_off(phone, false);
+    const FleetGroup& group = scenario_.fleet[phone.group];
+    if (auto reset = sim::reset_parameters(phone.platform->flash(), group.spec.parameters, &value_pool_); !reset) {
+      fw::TraceField fields[] = {{"error", reset.error().detail}};
+      phone.platform->trace(fw::Severity::Error, "runner", "factory_reset_failed", fields);
+    }
+    SimPhone* raw = &phone;
+    world_.engine.schedule_call(world_.engine.now() + kRebootDowntime, [this, raw] { power_on(*raw); });
+  }
+
   void phone_event(SimPhone& phone, const TimelineEvent& event, Duration call_length) {
+    // Plugging a headset in or out happens whether the phone runs or not.
+    if (event.kind == TimelineEvent::Kind::HeadsetAttach || event.kind == TimelineEvent::Kind::HeadsetDetach) {
+      const bool attach = event.kind == TimelineEvent::Kind::HeadsetAttach;
+      if (phone.headset_attached == attach) return;
+      phone.headset_attached = attach;
+      if (!phone.runtime || !phone.platform->powered()) return;
+      if (attach) phone.runtime->attach_headset(*phone.headset);
+      else phone.runtime->detach_headset();
+      return;
+    }
     if (!phone.runtime || !phone.platform->powered()) return;  // a phone that is off hears nothing
     switch (event.kind) {
       case TimelineEvent::Kind::AdminResync: phone.runtime->admin_resync(event.rule); break;
@@ -798,6 +854,8 @@ class Runner {
         break;
       case TimelineEvent::Kind::SipNotify: phone.runtime->sip_notify(event.sip_event); break;
       case TimelineEvent::Kind::Call: start_call(phone, event.line, call_length); break;
+      case TimelineEvent::Kind::HeadsetPrompt: phone.runtime->answer_headset_prompt(event.headset_accept); break;
+      case TimelineEvent::Kind::FactoryReset: factory_reset(phone); break;
       case TimelineEvent::Kind::WallClockStep:
         phone.platform->step_wall_clock(phone.platform->wall_clock() + whole_seconds(event.step));
         phone.runtime->wall_clock_stepped();
@@ -825,6 +883,10 @@ class Runner {
       auto encoded = fw::encode_profile(fw::as_bytes(content), options);
       return encoded ? std::move(*encoded) : fw::to_bytes(content);
     };
+    if (!file.headset_release.empty()) {
+      sim::host_headset_release(*server.root, file.path, file.headset_release);
+      return;
+    }
     if (!is_template(file.path) && !is_template(file.content)) {
       server.root->put(file.path, packed(file.content));
       return;
@@ -979,6 +1041,29 @@ class Runner {
     auto certificate = stored ? fw::parse_ca_certificate(*stored) : fw::Result<fw::CaCertificate>(fw::fail(stored.error()));
     if (certificate) return certificate->common_name;
     return std::nullopt;
+  }
+
+  // Why the phone's headset does not match a `headset` assertion; empty when it does. The version
+  // and settings are the device's own; the state is the phone's view (absent while it is off).
+  static std::string headset_mismatch(const SimPhone& phone, const Assertion& assertion) {
+    if (!phone.headset) return "no headset";
+    const fw::HeadsetDevice& device = *phone.headset;
+    if (!assertion.equals.empty() && device.firmware_version != assertion.equals) {
+      return "headset runs " + device.firmware_version;
+    }
+    for (const auto& [name, value] : assertion.headset_settings) {
+      auto setting = device.settings.find(name);
+      if (setting == device.settings.end()) return "headset has no setting " + name;
+      if (setting->second != value) return "headset setting " + name + " = " + setting->second;
+    }
+    if (!assertion.headset_state.empty()) {
+      const std::string state(phone.runtime ? fw::to_string(phone.runtime->agent().headset_status().state) : "absent");
+      if (state != assertion.headset_state) {
+        const std::string& error = phone.runtime ? phone.runtime->agent().headset_status().last_error : std::string();
+        return "headset upgrade state " + state + (error.empty() ? "" : ", last error: " + error);
+      }
+    }
+    return "";
   }
 
   static std::string custom_ca_failure(const SimPhone& phone) {
@@ -1156,6 +1241,28 @@ class Runner {
                           std::to_string(phones.size()) + " phones have " + which + " installed";
         result.actual = format_share(installed, phones.size());
         result.passed = !phones.empty() && installed * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
+        break;
+      }
+      case Assertion::Kind::Headset: {
+        std::uint64_t matching = 0;
+        for (std::size_t phone_index : phones) {
+          const SimPhone& phone = *phones_[phone_index];
+          const std::string mismatch = headset_mismatch(phone, assertion);
+          if (mismatch.empty()) {
+            ++matching;
+          } else if (result.evidence.size() < kEvidenceLinesMax) {
+            result.evidence.push_back(phone.name + ": " + mismatch);
+          }
+        }
+        std::string what;
+        if (!assertion.equals.empty()) what += " version " + assertion.equals;
+        if (!assertion.headset_state.empty()) what += " state " + assertion.headset_state;
+        for (const auto& [name, value] : assertion.headset_settings) what += " " + name + "=" + value;
+        result.name = assertion.name.empty() ? "headset" + what + by : assertion.name;
+        result.expected = "at least " + format_ppm(assertion.share_min.parts_per_million) + " of " +
+                          std::to_string(phones.size()) + " phones have a headset with" + what;
+        result.actual = format_share(matching, phones.size());
+        result.passed = !phones.empty() && matching * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
         break;
       }
       case Assertion::Kind::Sometimes: {

@@ -5,11 +5,15 @@
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
 //              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
 //              [--limit SERVER=N[,queue=M]]... [--swap-cert KIND=CERT,KEY]...
-//              [--activation FILE]
+//              [--activation FILE] [--dms CONFIG]
 //
 // --activation serves the activation-code service (servers/activation) at POST /activate on
 // the HTTP and HTTPS listeners, with the codes of FILE (activation_codes_file.h); each answered
 // request prints one "activation" line (outcome, client, MAC; never the code).
+//
+// --dms makes the HTTP and HTTPS servers a BroadWorks-style device management server
+// (servers/device_management): device profiles rendered per device under the config's prefix,
+// every request authenticated with a device's access user (Basic or Digest, per the config).
 //
 // --fault https:certificate=KIND (KIND expired, wrong-host, untrusted) makes the HTTPS server
 // present --swap-cert KIND's certificate instead of --cert to the connections it hits; the
@@ -48,6 +52,7 @@
 #include "servers/activation/activation_codes_file.h"
 #include "servers/activation/activation_service.h"
 #include "servers/content/file_root.h"
+#include "servers/device_management/device_profiles.h"
 #include "servers/faults/fault_spec.h"
 #include "servers/provserver/asio_http_host.h"
 #include "servers/provserver/asio_syslog_host.h"
@@ -83,6 +88,7 @@ struct Options {
   std::uint64_t fault_seed = 1;
   std::vector<std::string> limits;
   std::vector<std::string> swap_certs;
+  std::string dms;
   std::string activation;
 };
 
@@ -271,6 +277,23 @@ int run(const Options& options) {
     return 1;
   }
 
+  // The device management server (--dms): HTTP settings with the devices' users, and the hook.
+  std::shared_ptr<const srv::DeviceProfileServer> profiles;
+  if (!options.dms.empty()) {
+    auto text = read_text(options.dms);
+    if (!text) {
+      std::cerr << "provserver: --dms " << options.dms << ": cannot read\n";
+      return 1;
+    }
+    auto config = srv::parse_device_management_config(*text, options.dms);
+    if (!config) {
+      std::cerr << "provserver: --dms " << config.error().detail << "\n";
+      return 1;
+    }
+    profiles = std::make_shared<const srv::DeviceProfileServer>(std::move(*config));
+  }
+  const srv::HttpServerSettings http_settings =
+      profiles ? profiles->http_settings() : srv::HttpServerSettings{};
   HostClock clock;
   std::optional<srv::ActivationService> activation;
   if (!options.activation.empty()) {
@@ -281,7 +304,8 @@ int run(const Options& options) {
     }
     activation.emplace(std::move(*loaded_activation));
   }
-  // The activation service answers its path before the fault hook sees the rest.
+  // The activation service and the device profiles (--dms) answer their paths before the fault
+  // hook sees the rest.
   auto hook_for = [&](srv::ServerFaults* faults) {
     srv::HttpRequestHook inner;
     if (activation) {
@@ -289,6 +313,13 @@ int run(const Options& options) {
         auto reply = activation->handle(request, clock.wall_clock());
         while (auto record = activation->poll_record()) print_activation_record(*record);
         return reply;
+      };
+    }
+    if (profiles) {
+      // The device profiles answer under their prefix, the activation service (if any) beside.
+      inner = [profiles, beside = std::move(inner)](const srv::HttpRequestInfo& request) {
+        if (auto reply = (*profiles)(request)) return reply;
+        return beside ? beside(request) : std::nullopt;
       };
     }
     return faults ? faults->http_hook(root, std::move(inner)) : inner;
@@ -335,7 +366,7 @@ int run(const Options& options) {
     auto listen = endpoint_option("--http", options.http);
     if (!listen) return 2;
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, {}, hook_for(http_faults.get()),
+        io, clock, *listen, root, http_settings, hook_for(http_faults.get()),
         nullptr,
         [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
     if (!host) return start_failed(host.error());
@@ -349,7 +380,7 @@ int run(const Options& options) {
     auto context = https_context(options, options.cert, options.key);
     if (!context) return start_failed(context.error());
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, {},
+        io, clock, *listen, root, http_settings,
         hook_for(https_faults.get()), *context,
         [](const srv::HttpAccessRecord& record) { print_http_record("https", record); },
         [](fw::Endpoint client, const fw::Error& error) {
@@ -418,6 +449,9 @@ int main(int argc, char** argv) {
       ->check(CLI::ExistingDirectory);
   app.add_option("--tftp", options.tftp, "TFTP on ADDR:PORT (port 0: any free port)");
   app.add_option("--http", options.http, "HTTP on ADDR:PORT");
+  app.add_option("--dms", options.dms,
+                 "serve BroadWorks-style device profiles from this YAML config (HTTP and HTTPS)")
+      ->check(CLI::ExistingFile);
   auto* https = app.add_option("--https", options.https, "HTTPS on ADDR:PORT");
   auto* cert = app.add_option("--cert", options.cert, "HTTPS: the server certificate (PEM)")
                    ->check(CLI::ExistingFile);

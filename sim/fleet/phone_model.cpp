@@ -55,6 +55,22 @@ fw::Result<fw::PhoneIdentity> phone_identity(const PhoneGroupSpec& group, std::u
   return identity;
 }
 
+namespace {
+
+// `parameters` into `store` in order (the last of a name wins); the first invalid one is the error.
+fw::Result<void> set_parameters(fw::ConfigStore& store,
+                                std::span<const std::pair<std::string, std::string>> parameters) {
+  for (const auto& [name, value] : parameters) {
+    auto set = fw::set_parameter(store, name, value);
+    if (!set) {
+      return fw::fail(set.error().code, "parameter " + name + ": " + set.error().to_string());
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 fw::Result<void> store_parameters(fw::FlashStore& flash,
                                   std::span<const std::pair<std::string, std::string>> parameters,
                                   fw::ValuePool* pool) {
@@ -62,12 +78,18 @@ fw::Result<void> store_parameters(fw::FlashStore& flash,
   fw::PersistentConfig config(flash, fw::ParameterRegistry::builtin(), pool);
   if (auto loaded = config.load(); !loaded) return loaded;
   fw::ConfigStore next(config.store());
-  for (const auto& [name, value] : parameters) {
-    auto set = fw::set_parameter(next, name, value);
-    if (!set) {
-      return fw::fail(set.error().code, "parameter " + name + ": " + set.error().to_string());
-    }
-  }
+  if (auto set = set_parameters(next, parameters); !set) return set;
+  return config.replace(next);
+}
+
+fw::Result<void> reset_parameters(fw::FlashStore& flash,
+                                  std::span<const std::pair<std::string, std::string>> parameters,
+                                  fw::ValuePool* pool) {
+  fw::PersistentConfig config(flash, fw::ParameterRegistry::builtin(), pool);
+  // A damaged configuration is replaced as well: that is what a factory reset is for.
+  (void)config.load();
+  fw::ConfigStore next(fw::ParameterRegistry::builtin(), pool);
+  if (auto set = set_parameters(next, parameters); !set) return set;
   return config.replace(next);
 }
 

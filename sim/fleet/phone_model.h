@@ -51,4 +51,12 @@ fw::Result<void> store_parameters(fw::FlashStore& flash,
                                   std::span<const std::pair<std::string, std::string>> parameters,
                                   fw::ValuePool* pool);
 
+// A factory reset of the phone's configuration: everything a profile or the admin changed is
+// gone; the flash holds the defaults plus `parameters` (the factory configuration the fleet
+// gave), committed as one transaction. Call while the phone is off. Errors: those of
+// store_parameters().
+fw::Result<void> reset_parameters(fw::FlashStore& flash,
+                                  std::span<const std::pair<std::string, std::string>> parameters,
+                                  fw::ValuePool* pool);
+
 }  // namespace sim

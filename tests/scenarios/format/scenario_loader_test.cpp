@@ -462,7 +462,7 @@ assertions:
            "test.yaml:9: servers[0].firmware[0]: cannot tell the model family from '7.6.2'; give 'family'",
            "test.yaml:10: servers[0].firmware[1]: 'version' is required",
            "test.yaml:11: servers[0].firmware[2].path: must start with '/'",
-           "test.yaml:13: servers[0].files[0]: give one of 'content', 'file', 'firmware' or 'ca_certificate'",
+           "test.yaml:13: servers[0].files[0]: give one of 'content', 'file', 'firmware', 'ca_certificate' or 'headset_release'",
            "test.yaml:14: servers[0].files[1]: 'gzip' and 'key' pack profiles",
            "test.yaml:15: servers[0].files[2].ca_certificate: expected provisioning, custom or untrusted",
            "test.yaml:16: servers[0].files[3].family: only meaningful with 'firmware'",
@@ -569,6 +569,155 @@ TEST(ScenarioLoaderTest, MissingFileIsReported) {
   LoadResult result = load_scenario_file("/no/such/scenario.yaml");
   ASSERT_FALSE(result.scenario);
   EXPECT_EQ(result.errors[0].to_string(), "/no/such/scenario.yaml: cannot read the scenario file");
+}
+
+TEST(ScenarioLoaderTest, ReadsHeadsetsTheirEventsReleasesAndAssertions) {
+  LoadResult result = load(R"(servers:
+  - name: tftp
+    kind: tftp
+    address: 192.168.1.200
+    files:
+      - path: /prov/headset.xml
+        headset_release:
+          - {series: "560", version: 1-6-0-162, image: hs560.bin, bytes: 100}
+          - {series: "700", version: 1-2-0-7}
+fleet:
+  - name: desk
+    count: 2
+    headset: {series: "560", connection: y-cable, firmware: 1-5-0-100, settings: {sidetone: low}, attached: false}
+timeline:
+  - {at: 1m, headset_attach: {phones: desk}}
+  - {at: 2m, headset_prompt: {phones: "desk[0]", answer: accept}}
+  - {at: 3m, headset_detach: {phones: desk}}
+  - {at: 4m, factory_reset: {phones: desk}}
+assertions:
+  - headset: {version: 1-6-0-162, state: idle, settings: {sidetone: low}}
+)");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  const Scenario& scenario = *result.scenario;
+  const ServedFile& release = scenario.servers[0].files[0];
+  ASSERT_EQ(release.headset_release.size(), 2u);
+  EXPECT_EQ(release.headset_release[0].series, fw::HeadsetSeries::S560);
+  EXPECT_EQ(release.headset_release[0].bytes, 100u);
+  EXPECT_EQ(release.headset_release[1].image, "hs700-1-2-0-7.bin");
+  ASSERT_TRUE(scenario.fleet[0].headset);
+  EXPECT_EQ(scenario.fleet[0].headset->device.connection, fw::HeadsetConnection::YCable);
+  EXPECT_EQ(scenario.fleet[0].headset->device.settings.at("sidetone"), "low");
+  EXPECT_FALSE(scenario.fleet[0].headset->attached);
+  ASSERT_EQ(scenario.timeline.size(), 4u);
+  EXPECT_EQ(scenario.timeline[0].kind, TimelineEvent::Kind::HeadsetAttach);
+  EXPECT_TRUE(scenario.timeline[1].headset_accept);
+  EXPECT_EQ(scenario.timeline[2].kind, TimelineEvent::Kind::HeadsetDetach);
+  EXPECT_EQ(scenario.timeline[3].kind, TimelineEvent::Kind::FactoryReset);
+  const Assertion& assertion = scenario.assertions[0];
+  EXPECT_EQ(assertion.kind, Assertion::Kind::Headset);
+  EXPECT_EQ(assertion.equals, "1-6-0-162");
+  EXPECT_EQ(assertion.headset_state, "idle");
+  EXPECT_EQ(assertion.headset_settings.size(), 1u);
+}
+
+TEST(ScenarioLoaderTest, RejectsBadHeadsets) {
+  LoadResult result = load(R"(fleet:
+  - headset: {series: "530", firmware: 1-0}
+  - headset: {series: "520", connection: y-cable, firmware: 1-0}
+  - headset: {series: "700", firmware: 1.x}
+timeline:
+  - {at: 1m, headset_prompt: {phones: all, answer: later}}
+assertions:
+  - headset: {state: sleeping}
+  - headset: {}
+)");
+  EXPECT_FALSE(result.scenario);
+  const std::string errors = all_errors(result);
+  for (std::string_view expected :
+       {"test.yaml:2: fleet[0].headset.series: expected 520, 560 or 700",
+        "fleet[1].headset.connection: the 520 series attaches by USB",
+        "test.yaml:4: fleet[2].headset.firmware: expected numbers joined by '-'",
+        "timeline[0].headset_prompt.answer: expected accept or defer",
+        "assertions[0].headset.state: expected absent, idle",
+        "assertions[1].headset: give 'version', 'state', 'settings' or several"}) {
+    EXPECT_NE(errors.find(expected), std::string::npos) << expected << "\nin:\n" << errors;
+  }
+}
+
+TEST(ScenarioLoaderTest, ReadsDeviceManagementAndNamesItsErrorsLine) {
+  LoadResult result = load(R"(servers:
+  - name: dms
+    kind: http
+    address: 192.168.1.210
+    device_management:
+      auth: basic
+      device_types:
+        - name: Cisco-MPP
+          files: [{name: "%BWMACADDRESS%.xml", template: "<flat-profile/>"}]
+      devices:
+        - {mac: 00:0e:08:00:00:01, type: Cisco-MPP, user: a, password: b}
+fleet:
+  - count: 1
+)");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  ASSERT_TRUE(result.scenario->servers[0].device_management);
+  EXPECT_EQ(result.scenario->servers[0].device_management->devices.size(), 1u);
+
+  LoadResult broken = load(R"(servers:
+  - name: dms
+    kind: tftp
+    address: 192.168.1.210
+    device_management:
+      device_types:
+        - name: Cisco-MPP
+          files: [{name: "%BWMACADDRESS%.xml", template: "%BWNOPE%"}]
+      devices: []
+fleet:
+  - count: 1
+)");
+  EXPECT_FALSE(broken.scenario);
+  EXPECT_NE(all_errors(broken).find("needs kind http or https"), std::string::npos) << all_errors(broken);
+  LoadResult bad_tag = load(R"(servers:
+  - name: dms
+    kind: http
+    address: 192.168.1.210
+    device_management:
+      device_types:
+        - name: Cisco-MPP
+          files: [{name: "%BWMACADDRESS%.xml", template: "%BWNOPE%"}]
+      devices: []
+fleet:
+  - count: 1
+)");
+  EXPECT_FALSE(bad_tag.scenario);
+  EXPECT_NE(all_errors(bad_tag).find("test.yaml:8: device_types[0].files[0].template: unknown tag %BWNOPE%"),
+            std::string::npos)
+      << all_errors(bad_tag);
+}
+
+TEST(ScenarioLoaderTest, ReadsDeviceManagementFromAFileBesideTheScenario) {
+  // The same format as provserver --dms FILE; the path is relative to the scenario.
+  LoadResult result = load(R"(servers:
+  - name: dms
+    kind: https
+    address: 192.168.1.210
+    device_management: {file: tests/scenarios/format/data/broadworks-dms.yaml}
+fleet:
+  - count: 1
+)");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  const srv::DeviceManagementConfig& config = *result.scenario->servers[0].device_management;
+  ASSERT_EQ(config.devices.size(), 2u);
+  EXPECT_EQ(config.devices[1].lines.at(0).display_name, "Bob");
+  EXPECT_EQ(config.auth, srv::HttpAuthMode::Basic);
+
+  LoadResult missing = load(R"(servers:
+  - name: dms
+    kind: https
+    address: 192.168.1.210
+    device_management: {file: tests/scenarios/format/data/no-such-dms.yaml}
+fleet:
+  - count: 1
+)");
+  EXPECT_FALSE(missing.scenario);
+  EXPECT_NE(all_errors(missing).find("test.yaml:5: servers[0].device_management: cannot read"), std::string::npos)
+      << all_errors(missing);
 }
 
 }  // namespace

@@ -81,5 +81,29 @@ TEST(PhoneModelTest, AnInvalidParameterStoresNothing) {
   EXPECT_FALSE(loaded.restored());
 }
 
+TEST(PhoneModelTest, ResetLeavesOnlyTheFactoryParameters) {
+  SimFlash flash;
+  fw::ValuePool pool;
+  const std::vector<std::pair<std::string, std::string>> factory = {{"GPP_B", "factory"}};
+  ASSERT_TRUE(store_parameters(flash, factory, &pool));
+  // What a profile or the admin changed later.
+  const std::vector<std::pair<std::string, std::string>> changed = {{"GPP_A", "from a profile"},
+                                                                    {"GPP_B", "changed"}};
+  ASSERT_TRUE(store_parameters(flash, changed, &pool));
+  ASSERT_TRUE(reset_parameters(flash, factory, &pool));
+  fw::PersistentConfig loaded(flash, fw::ParameterRegistry::builtin(), &pool);
+  ASSERT_TRUE(loaded.load());
+  const fw::ConfigStore& store = loaded.store();
+  EXPECT_EQ(store.value(*store.registry().find("GPP_A")), "");
+  EXPECT_EQ(store.value(*store.registry().find("GPP_B")), "factory");
+  // An invalid factory parameter is an error and leaves the configuration as it was.
+  auto bad = reset_parameters(flash, {{{"Resync_Random_Delay", "soon"}}}, &pool);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().detail.rfind("parameter Resync_Random_Delay: ", 0), 0u) << bad.error().detail;
+  fw::PersistentConfig after(flash, fw::ParameterRegistry::builtin(), &pool);
+  ASSERT_TRUE(after.load());
+  EXPECT_EQ(after.store().value(*after.store().registry().find("GPP_B")), "factory");
+}
+
 }  // namespace
 }  // namespace sim
