@@ -479,6 +479,36 @@ class Loader {
       }
       spec.limit = limit_spec;
     }
+    YAML::Node renewal = fields.take("mic_renewal");
+    if (renewal.IsDefined()) {
+      const std::string renewal_context = context + ".mic_renewal";
+      Fields renewal_fields(*this, renewal, renewal_context);
+      MicRenewalSpec renewal_spec;
+      if (auto path = text(renewal_fields.take("path"), renewal_context + ".path")) {
+        if (!path->starts_with('/')) {
+          error(renewal, renewal_context + ".path: must start with '/'");
+          ok = false;
+        }
+        renewal_spec.path = *path;
+      }
+      if (auto validity = duration(renewal_fields.take("validity"), renewal_context + ".validity")) {
+        if (validity->count() <= 0) {
+          error(renewal, renewal_context + ".validity: must be positive");
+          ok = false;
+        }
+        renewal_spec.validity = *validity;
+      }
+      if (YAML::Node revoked = renewal_fields.take("revoked"); revoked.IsDefined()) {
+        if (auto phones = selector(revoked, renewal_context + ".revoked")) renewal_spec.revoked = *phones;
+        else ok = false;
+      }
+      renewal_fields.finish();
+      if (spec.kind != ServerKind::Http) {
+        error(renewal, renewal_context + ": needs kind http (the service listens on HTTP, port 80)");
+        ok = false;
+      }
+      spec.mic_renewal = std::move(renewal_spec);
+    }
     if (ok && spec.limit && spec.kind == ServerKind::Syslog) {
       error(node, context + ": 'limit' needs kind tftp, http or https");
       ok = false;
@@ -527,6 +557,7 @@ class Loader {
     }
     if (auto md5_only = boolean(fields.take("md5_only"), context + ".md5_only")) group.md5_only = *md5_only;
     if (auto mic = boolean(fields.take("mic"), context + ".mic")) group.mic = *mic;
+    group.mic_expires_in = duration(fields.take("mic_expires_in"), context + ".mic_expires_in");
     if (auto mac = text(fields.take("mac_first"), context + ".mac_first")) {
       if (auto parsed = fw::parse_mac_address(*mac)) {
         group.spec.mac_first = *parsed;
@@ -625,6 +656,7 @@ class Loader {
         {"call", TimelineEvent::Kind::Call},                 {"wall_clock_step", TimelineEvent::Kind::WallClockStep},
         {"fault", TimelineEvent::Kind::Fault},               {"clear_faults", TimelineEvent::Kind::ClearFaults},
         {"upgrade", TimelineEvent::Kind::Upgrade},           {"update_ca", TimelineEvent::Kind::UpdateCa},
+        {"renew_mic", TimelineEvent::Kind::RenewMic},        {"factory_reset", TimelineEvent::Kind::FactoryReset},
     };
     std::vector<std::pair<std::string, TimelineEvent::Kind>> present;
     for (const auto& [key, kind] : kKinds) {
@@ -694,6 +726,8 @@ class Loader {
         case TimelineEvent::Kind::AdminResync:
         case TimelineEvent::Kind::Upgrade:
         case TimelineEvent::Kind::UpdateCa:
+        case TimelineEvent::Kind::RenewMic:
+        case TimelineEvent::Kind::FactoryReset:
         case TimelineEvent::Kind::SipNotify:
         case TimelineEvent::Kind::Call:
         case TimelineEvent::Kind::WallClockStep:
@@ -732,6 +766,8 @@ class Loader {
               ok = false;
             }
             if (auto line = unsigned_number(body_fields.take("line"), body_context + ".line")) event.line = *line;
+          } else if (kind == TimelineEvent::Kind::RenewMic || kind == TimelineEvent::Kind::FactoryReset) {
+            // Only the phones.
           } else if (kind == TimelineEvent::Kind::WallClockStep) {
             if (auto step = duration(body_fields.take("by"), body_context + ".by")) {
               event.step = *step;
@@ -896,7 +932,8 @@ class Loader {
         {"requests", Assertion::Kind::Requests},        {"request_rate", Assertion::Kind::RequestRate},
         {"syslog", Assertion::Kind::Syslog},            {"errors", Assertion::Kind::Errors},
         {"sometimes", Assertion::Kind::Sometimes},      {"firmware", Assertion::Kind::Firmware},
-        {"uploads", Assertion::Kind::Uploads},          {"custom_ca", Assertion::Kind::CustomCa}};
+        {"uploads", Assertion::Kind::Uploads},          {"custom_ca", Assertion::Kind::CustomCa},
+        {"mic_refresh", Assertion::Kind::MicRefresh}};
     std::vector<std::string> present;
     for (const auto& [key, kind] : kKinds) {
       if (fields.has(key)) present.push_back(key);
@@ -992,6 +1029,15 @@ class Loader {
           break;
         case Assertion::Kind::CustomCa:
           if (auto name = text(body_fields.take("common_name"), body_context + ".common_name")) result.equals = *name;
+          share_field();
+          break;
+        case Assertion::Kind::MicRefresh:
+          require_text("status", result.equals);
+          if (ok && result.equals != "success" && result.equals != "failed" && result.equals != "not_attempted") {
+            error(body, body_context + ".status: expected success, failed or not_attempted");
+            ok = false;
+          }
+          if (auto err = text(body_fields.take("err"), body_context + ".err")) result.pattern = *err;
           share_field();
           break;
       }
