@@ -144,7 +144,9 @@ HttpReply MicRenewalService::renew(fw::ByteSpan body, fw::WallTime now) {
   if (verified == X509_V_ERR_CERT_HAS_EXPIRED) {
     const fw::CertificateSummary summary = fw::summarize_certificate(signer);
     if (now.unix_seconds - summary.not_after.unix_seconds <= settings_.expired_grace_s) {
-      verified = verify_at(authority_->store.get(), signer, certificates.get(), summary.not_after.unix_seconds,
+      // The chain as it was in the MIC's last second of validity (OpenSSL counts notAfter itself
+      // as expired).
+      verified = verify_at(authority_->store.get(), signer, certificates.get(), summary.not_after.unix_seconds - 1,
                            library);
     }
   }

@@ -5,6 +5,11 @@
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
 //              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
 //              [--limit SERVER=N[,queue=M]]... [--swap-cert KIND=CERT,KEY]...
+//              [--mic-renewal CA_CERT,CA_KEY [--mic-renewal-path PATH] [--mic-revoke SERIAL]...]
+//
+// --mic-renewal serves the SUDI-like MIC renewal service (servers/mic_renewal) on the HTTP
+// listener: POSTs to --mic-renewal-path (default /) renew MICs signed by CA_CERT with CA_KEY;
+// --mic-revoke refuses a MIC by its serial number (upper-case hex) with 410.
 //
 // --fault https:certificate=KIND (KIND expired, wrong-host, untrusted) makes the HTTPS server
 // present --swap-cert KIND's certificate instead of --cert to the connections it hits; the
@@ -39,6 +44,7 @@
 
 #include "servers/content/file_root.h"
 #include "servers/faults/fault_spec.h"
+#include "servers/mic_renewal/mic_renewal_service.h"
 #include "servers/provserver/asio_http_host.h"
 #include "servers/provserver/asio_syslog_host.h"
 #include "servers/provserver/asio_tftp_host.h"
@@ -69,7 +75,37 @@ struct Options {
   std::uint64_t fault_seed = 1;
   std::vector<std::string> limits;
   std::vector<std::string> swap_certs;
+  std::string mic_renewal;  // CA_CERT,CA_KEY
+  std::string mic_renewal_path = "/";
+  std::vector<std::string> mic_revoked;
 };
+
+// --mic-renewal CA_CERT,CA_KEY: the MIC renewal service on the HTTP listener, or nullptr with
+// the reason on stderr.
+std::shared_ptr<srv::MicRenewalService> mic_renewal_service(const Options& options) {
+  const std::size_t comma = options.mic_renewal.find(',');
+  if (comma == std::string::npos) {
+    std::cerr << "provserver: --mic-renewal: expected CA_CERT,CA_KEY\n";
+    return nullptr;
+  }
+  auto certificate = read_text(options.mic_renewal.substr(0, comma));
+  auto key = read_text(options.mic_renewal.substr(comma + 1));
+  if (!certificate || !key) {
+    std::cerr << "provserver: --mic-renewal: cannot read the CA certificate or key\n";
+    return nullptr;
+  }
+  srv::MicRenewalSettings settings;
+  settings.path = options.mic_renewal_path;
+  settings.ca_certificate_pem = *certificate;
+  settings.ca_key_pem = *key;
+  settings.revoked_serials_hex.insert(options.mic_revoked.begin(), options.mic_revoked.end());
+  auto service = srv::MicRenewalService::create(std::move(settings));
+  if (!service) {
+    std::cerr << "provserver: --mic-renewal: " << service.error().to_string() << "\n";
+    return nullptr;
+  }
+  return *service;
+}
 
 std::optional<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -273,8 +309,14 @@ int run(const Options& options) {
   if (!options.http.empty()) {
     auto listen = endpoint_option("--http", options.http);
     if (!listen) return 2;
+    srv::HttpRequestHook renewal;
+    if (!options.mic_renewal.empty()) {
+      auto service = mic_renewal_service(options);
+      if (!service) return 1;
+      renewal = srv::mic_renewal_hook(service, [&clock](fw::Instant) { return clock.wall_clock(); });
+    }
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, {}, http_faults ? http_faults->http_hook(root) : srv::HttpRequestHook{},
+        io, clock, *listen, root, {}, http_faults ? http_faults->http_hook(root, renewal) : renewal,
         nullptr,
         [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
     if (!host) return start_failed(host.error());
@@ -376,6 +418,13 @@ int main(int argc, char** argv) {
                  "HTTPS: the certificate a certificate=KIND fault presents, KIND=CERT,KEY with "
                  "KIND expired, wrong-host or untrusted (repeatable)")
       ->needs(https);
+  auto* http = app.get_option("--http");
+  app.add_option("--mic-renewal", options.mic_renewal,
+                 "HTTP: serve MIC renewal (SUDI-like) with this manufacturer CA, CA_CERT,CA_KEY (PEM)")
+      ->needs(http);
+  app.add_option("--mic-renewal-path", options.mic_renewal_path, "the renewal service's path (default /)");
+  app.add_option("--mic-revoke", options.mic_revoked,
+                 "a revoked MIC serial number (upper-case hex), refused with 410 (repeatable)");
   syslog_out->needs(syslog);
   try {
     app.parse(argc, argv);
