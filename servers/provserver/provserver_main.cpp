@@ -80,6 +80,12 @@ struct Options {
   std::vector<std::string> mic_revoked;
 };
 
+std::optional<std::string> read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
 // --mic-renewal CA_CERT,CA_KEY: the MIC renewal service on the HTTP listener, or nullptr with
 // the reason on stderr.
 std::shared_ptr<srv::MicRenewalService> mic_renewal_service(const Options& options) {
@@ -105,12 +111,6 @@ std::shared_ptr<srv::MicRenewalService> mic_renewal_service(const Options& optio
     return nullptr;
   }
   return *service;
-}
-
-std::optional<std::string> read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
 std::optional<fw::Endpoint> endpoint_option(const std::string& flag, const std::string& text) {
