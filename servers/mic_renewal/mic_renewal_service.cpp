@@ -62,9 +62,20 @@ bool add_extension(X509* certificate, X509* issuer, int nid, const char* value) 
   return added;
 }
 
-// Verifies `leaf` against `store` at `at`; the OpenSSL error code (X509_V_OK on success).
+// Accepts the chain although its leaf has expired (and nothing else is wrong).
+int ignore_leaf_expiry(int ok, X509_STORE_CTX* context) {
+  if (ok == 0 && X509_STORE_CTX_get_error(context) == X509_V_ERR_CERT_HAS_EXPIRED &&
+      X509_STORE_CTX_get_error_depth(context) == 0) {
+    X509_STORE_CTX_set_error(context, X509_V_OK);
+    return 1;
+  }
+  return ok;
+}
+
+// Verifies `leaf` against `store` at `at`; with `leaf_may_be_expired` an expired leaf passes
+// (the CA must still be valid at `at`). The OpenSSL error code (X509_V_OK on success).
 int verify_at(X509_STORE* store, X509* leaf, STACK_OF(X509) * untrusted, std::int64_t at,
-              OSSL_LIB_CTX* library) {
+              OSSL_LIB_CTX* library, bool leaf_may_be_expired = false) {
   std::unique_ptr<X509_STORE_CTX, StoreContextFree> context(X509_STORE_CTX_new_ex(library, nullptr));
   if (!context || X509_STORE_CTX_init(context.get(), store, leaf, untrusted) != 1) {
     return X509_V_ERR_UNSPECIFIED;
@@ -72,6 +83,7 @@ int verify_at(X509_STORE* store, X509* leaf, STACK_OF(X509) * untrusted, std::in
   X509_STORE_CTX_set_time(context.get(), 0, static_cast<time_t>(at));
   // A MIC is a client certificate: check the chain for that purpose.
   X509_STORE_CTX_set_purpose(context.get(), X509_PURPOSE_SSL_CLIENT);
+  if (leaf_may_be_expired) X509_STORE_CTX_set_verify_cb(context.get(), ignore_leaf_expiry);
   if (X509_verify_cert(context.get()) == 1) return X509_V_OK;
   const int error = X509_STORE_CTX_get_error(context.get());
   return error == X509_V_OK ? X509_V_ERR_UNSPECIFIED : error;
@@ -144,10 +156,10 @@ HttpReply MicRenewalService::renew(fw::ByteSpan body, fw::WallTime now) {
   if (verified == X509_V_ERR_CERT_HAS_EXPIRED) {
     const fw::CertificateSummary summary = fw::summarize_certificate(signer);
     if (now.unix_seconds - summary.not_after.unix_seconds <= settings_.expired_grace_s) {
-      // The chain as it was in the MIC's last second of validity (OpenSSL counts notAfter itself
-      // as expired).
-      verified = verify_at(authority_->store.get(), signer, certificates.get(), summary.not_after.unix_seconds - 1,
-                           library);
+      // The chain now, except the MIC's own expiry: the CA signs the new certificate now, so
+      // it must be valid now, while the MIC it once signed may have run out.
+      verified = verify_at(authority_->store.get(), signer, certificates.get(), now.unix_seconds, library,
+                           /*leaf_may_be_expired=*/true);
     }
   }
   if (verified != X509_V_OK) {

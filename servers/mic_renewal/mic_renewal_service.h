@@ -12,7 +12,8 @@
 //      otherwise: "malformed request");
 //   2. the signer's certificate chains to the manufacturer CA at the host's time (403 "unknown
 //      certificate" for a foreign issuer or a broken chain). An expired MIC is accepted up to
-//      expired_grace_s after its notAfter: renewing an expired MIC is what the service is for;
+//      expired_grace_s after its notAfter (the rest of the chain must be valid now): renewing an
+//      expired MIC is what the service is for;
 //   3. the signature verifies with that certificate's key (403 "proof of possession failed");
 //   4. the signer's serial number is not revoked (410 "revoked certificate");
 //   5. the content is a PKCS#10 request, self-signed with its key, whose subject is the signer

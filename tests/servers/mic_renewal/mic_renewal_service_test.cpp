@@ -85,6 +85,24 @@ TEST(MicRenewalServiceTest, RenewsAnExpiredMicWithinTheGracePeriod) {
   EXPECT_TRUE(header(refused, "X-Renewal-Error").starts_with("unknown certificate: certificate has expired"));
 }
 
+// Only the MIC's own expiry is forgiven: the CA signs the new certificate now, so it must be
+// valid now.
+TEST(MicRenewalServiceTest, RefusesAnExpiredMicWhoseCaHasExpiredToo) {
+  auto expired_ca = *sim::CertificateAuthority::create_root("Expired Root", {kNow + -3650 * kDay, kNow + -kDay});
+  auto expired = mic(expired_ca, -30);
+  auto request = fw::build_mic_renewal_request(*expired, nullptr);
+  ASSERT_TRUE(request);
+  MicRenewalSettings settings;
+  settings.ca_certificate_pem = expired_ca.certificate_pem();
+  settings.ca_key_pem = expired_ca.key_pem();
+  auto renewal = MicRenewalService::create(std::move(settings));
+  ASSERT_TRUE(renewal) << renewal.error().to_string();
+  HttpReply refused = (*renewal)->renew(request->body, kNow);
+  EXPECT_EQ(refused.status, 403u);
+  EXPECT_TRUE(header(refused, "X-Renewal-Error").starts_with("unknown certificate: certificate has expired"))
+      << header(refused, "X-Renewal-Error");
+}
+
 TEST(MicRenewalServiceTest, RefusesAForeignMic) {
   auto foreign = mic(pki().foreign, 10);
   HttpReply reply = service()->renew(fw::build_mic_renewal_request(*foreign, nullptr)->body, kNow);
