@@ -92,6 +92,8 @@ class PhoneRuntime final : public PlatformEvents {
   // (factory_reset.h), then reboots.
   void factory_reset();
   void wall_clock_stepped();
+  // The user typed an activation code (a secret: the runtime never traces it).
+  void activation_code_entered(std::string code);
   // Sets one parameter as the admin web page does (durable before it is visible).
   Result<ParameterChange> set_parameter(std::string_view name, std::string_view value);
 
@@ -144,6 +146,7 @@ class PhoneRuntime final : public PlatformEvents {
     std::optional<QueryId> connect_query;
     bool http_connected;  // the client was told the stream (and TLS on it) is up
     bool client_certificate_withheld;  // the MIC was expired: a refused handshake says so
+    unsigned http_status;  // the final reply's status, once there is one
   };
   // Syslog messages waiting for their server's name to resolve.
   struct PendingSyslog {

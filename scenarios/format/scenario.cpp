@@ -34,6 +34,7 @@ std::string_view to_string(TimelineEvent::Kind kind) {
     case TimelineEvent::Kind::UpdateCa: return "update_ca";
     case TimelineEvent::Kind::RenewMic: return "renew_mic";
     case TimelineEvent::Kind::FactoryReset: return "factory_reset";
+    case TimelineEvent::Kind::ActivationCode: return "activation_code";
   }
   return "unknown";
 }
@@ -51,6 +52,8 @@ std::string_view to_string(Assertion::Kind kind) {
     case Assertion::Kind::Uploads: return "uploads";
     case Assertion::Kind::CustomCa: return "custom_ca";
     case Assertion::Kind::MicRefresh: return "mic_refresh";
+    case Assertion::Kind::Activation: return "activation";
+    case Assertion::Kind::Activations: return "activations";
   }
   return "unknown";
 }
