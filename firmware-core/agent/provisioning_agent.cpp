@@ -152,7 +152,11 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
         } else if constexpr (std::is_same_v<T, AdminReport>) {
           on_report_request(now, "admin");
         } else if constexpr (std::is_same_v<T, UploadCompleted>) {
-          on_upload_completed(now, e);
+          if (owns_mic_upload(e)) {
+            on_mic_upload_completed(now, e);
+          } else {
+            on_upload_completed(now, e);
+          }
         } else if constexpr (std::is_same_v<T, AdminUpdateCa>) {
           on_update_ca_request(now, e.url);
         } else if constexpr (std::is_same_v<T, HeadsetAttached>) {
@@ -161,6 +165,10 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
           on_headset_detached(now);
         } else if constexpr (std::is_same_v<T, HeadsetPromptAnswered>) {
           on_headset_answer(now, e);
+        } else if constexpr (std::is_same_v<T, AdminRenewMic>) {
+          on_mic_renewal_request(now);
+        } else if constexpr (std::is_same_v<T, MicInstalled>) {
+          on_mic_installed(now, e);
         } else if constexpr (std::is_same_v<T, ActivationCodeEntered>) {
           on_activation_code(now, e);
         }
@@ -178,6 +186,7 @@ void ProvisioningAgent::handle_deadline(AgentClock now) {
   poll_triggers(now);
   run_upgrade_due(now);
   run_headset_due(now);
+  run_mic_due(now);
   update_next_status();
 }
 
@@ -194,7 +203,7 @@ Instant ProvisioningAgent::next_deadline() const {
   if (!powered_) {
     return Instant::never();
   }
-  return std::min({resync_deadline(), upgrade_deadline(), headset_deadline()});
+  return std::min({resync_deadline(), upgrade_deadline(), headset_deadline(), mic_deadline()});
 }
 
 Instant ProvisioningAgent::resync_deadline() const {
@@ -249,6 +258,7 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   custom_ca_tried_rule_.reset();
   reset_headset();
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
+  mic_on_power_on(now);
   if (boolean("Provision_Enable") && boolean("Resync_On_Reset")) {
     Pending pending;
     pending.reason = ResyncReason::PowerUp;
@@ -334,6 +344,7 @@ void ProvisioningAgent::on_wall_clock_stepped(AgentClock now) {
 }
 
 void ProvisioningAgent::on_config_edited(AgentClock now) {
+  mic_plan(now);
   // Only the regular schedule depends on parameters an admin edits; a pending power-up, retry or
   // explicit resync keeps its time, and a running resync plans the next one when it ends.
   if (!running_ && (!pending_ || pending_->kind == ScheduleKind::Periodic ||
@@ -795,6 +806,7 @@ void ProvisioningAgent::finish(AgentClock now, bool success, std::string error) 
   mark_report_baseline();
   custom_ca_after_resync(now);
   headset_after_resync(now);
+  mic_plan(now);  // a profile may have switched MIC_Cert_Refresh_Enable on
 }
 
 // --- Outputs ----------------------------------------------------------------------------------

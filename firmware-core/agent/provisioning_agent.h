@@ -92,6 +92,9 @@
 //   the installed certificate's CN ("Not Installed" without one); it survives reboots because the
 //   runtime restores it from flash (restore_custom_ca()).
 // - Cisco headset upgrade (provisioning_agent_headset.cpp): see the comment block there.
+// - MIC renewal (provisioning_agent_mic.cpp; guide "Verlängern des MIC-Zertifikats", reference
+//   §8): with MIC_Cert_Refresh_Enable the phone renews its MIC through the SUDI-like service at
+//   MIC_Cert_Refresh_Rule; the comment block in that file lists when and how.
 // - Activation code (provisioning_agent_activation.cpp; guide "Ihre Telefone für die
 //   Onboard-Aktivierung des Aktivierungscodes einrichten", reference §8): see the comment block
 //   there and firmware-core/agent/README.md.
@@ -115,6 +118,7 @@
 #include "firmware-core/codec/profile_codec.h"
 #include "firmware-core/config/config_store.h"
 #include "firmware-core/config/flat_profile.h"
+#include "firmware-core/fetch/tls_session.h"
 #include "firmware-core/rules/provisioning_server.h"
 #include "firmware-core/rules/rule_resolver.h"
 #include "firmware-core/runtime/platform.h"
@@ -198,11 +202,20 @@ struct AdminUpdateCa {
 struct AdminReport {};
 // The outcome of the UploadAction with this id (the transport's error, e.g. TftpTimeout,
 // TftpError for a refused write, HttpGetFailed for a refused PUT/POST). `server_ip` as in
-// FetchCompleted.
+// FetchCompleted. `reply`: the body of an HTTP(S) success reply (the renewed MIC).
 struct UploadCompleted {
   std::uint64_t upload_id = 0;
   Result<void> result = {};
   std::string server_ip;
+  Bytes reply = {};
+};
+// An explicit request to renew the MIC now (admin interface, scenario), inside or outside the
+// renewal window; refused while MIC_Cert_Refresh_Enable is No.
+struct AdminRenewMic {};
+// The outcome of the InstallMicAction with this id.
+struct MicInstalled {
+  std::uint64_t install_id = 0;
+  Result<void> result;
 };
 // The wall clock was stepped (NTP, RTC reset); AgentClock::wall is the new reading.
 struct WallClockStepped {};
@@ -244,7 +257,8 @@ using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, 
                                 AdminResync, SipNotify, WallClockStepped, ConfigEdited,
                                 AdminUpgrade, FirmwareInstalled, AdminReport, UploadCompleted,
                                 AdminUpdateCa, HeadsetAttached, HeadsetDetached,
-                                HeadsetPromptAnswered, ActivationCodeEntered>;
+                                HeadsetPromptAnswered, AdminRenewMic, MicInstalled,
+                                ActivationCodeEntered>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
@@ -323,9 +337,19 @@ struct FlashHeadsetAction {
   std::string version;
 };
 
+// Store the renewed MIC (a verified certificate and its key) where a factory reset keeps it,
+// durably and whole (runtime/mic_store.h), use it from the next boot on, and report the outcome
+// as MicInstalled{id}. The key is a secret: never trace it. The agent reboots after a success.
+struct InstallMicAction {
+  std::uint64_t id = 0;
+  std::string certificate_pem;
+  std::string key_pem;
+  WallTime renewed_at;
+};
+
 using AgentAction = std::variant<FetchAction, SyslogAction, ConfigChanged, RebootAction,
                                  TraceAction, InstallFirmwareAction, UploadAction, InstallCustomCa,
-                                 FlashHeadsetAction>;
+                                 FlashHeadsetAction, InstallMicAction>;
 
 // --- Status -----------------------------------------------------------------------------------
 
@@ -415,6 +439,38 @@ struct HeadsetStatus {
   std::uint64_t prompts = 0;   // prompts shown since power-on
 };
 
+// The phone's MIC and what renewing it needs; given by the runtime at boot (set_mic()).
+struct MicCredentials {
+  std::shared_ptr<const TlsIdentity> identity;  // the MIC in use (factory or renewed); may be null
+  CryptoLibrary library;                        // where the new key's randomness comes from
+  std::vector<std::string> manufacturer_roots_pem;  // a renewed MIC must chain to one of these
+  std::optional<WallTime> renewed_at;  // the MIC in use came from a renewal at this time
+};
+
+// The guide's "MIC Cert Refresh Status" (Info > Download Status).
+struct MicRefreshStatus {
+  std::optional<WallTime> last_attempt;
+  std::optional<WallTime> last_success;  // survives the reboot: the stored record's time
+  std::optional<WallTime> last_failure;
+  std::string last_error;   // $ERR of the last failure
+  std::string last_detail;  // why, e.g. "HTTP 410" (never a secret)
+  std::size_t consecutive_failures = 0;
+  bool running = false;
+  std::optional<Instant> next_attempt;  // nullopt: none planned
+  // The MIC in use.
+  bool installed = false;
+  bool renewed = false;  // from a renewal (else the factory MIC)
+  std::string common_name;
+  std::optional<WallTime> not_after;
+};
+// "Success <unix s>", "Failed <unix s>: <$ERR>", or "Not attempted": what the status page shows.
+std::string mic_refresh_status_text(const MicRefreshStatus& status);
+
+// How long before the MIC's notAfter the phone starts renewing it.
+inline constexpr std::int64_t kMicRenewalWindowS = 30 * 86400;
+// Delays between failed renewals, by consecutive failures; the last repeats.
+inline constexpr std::array<std::int64_t, 5> kMicRenewalRetryDelaysS = {60, 300, 1800, 7200, 86400};
+
 // Activation-code onboarding (Profile_Rule gds://), as the phone's display shows it.
 enum class ActivationState : std::uint8_t {
   Idle,          // Profile_Rule is not gds:// (or no resync has reached it since power-on)
@@ -487,6 +543,10 @@ class ProvisioningAgent {
 
   // The headset upgrade's status.
   const HeadsetStatus& headset_status() const { return headset_status_; }
+  // Call at boot, before PowerOn: the MIC in use and the manufacturer roots (MIC renewal).
+  void set_mic(MicCredentials credentials);
+  // The MIC renewal status; the last success survives reboots (set_mic()).
+  const MicRefreshStatus& mic_refresh_status() const { return mic_status_; }
 
   // The macro state, as rules and templates currently see it.
   const ProvisioningMacroState& macro_state() const { return macro_state_; }
@@ -696,6 +756,25 @@ class ProvisioningAgent {
   std::optional<HeadsetRelease> headset_offer_;      // the newer release offered
   std::optional<Instant> headset_defer_until_;       // "later": when the prompt returns
   std::optional<Instant> headset_flash_done_at_;     // flashing: when it is written
+  // --- MIC renewal (provisioning_agent_mic.cpp) ---
+  void mic_on_power_on(AgentClock now);
+  void mic_plan(AgentClock now);
+  void on_mic_renewal_request(AgentClock now);
+  void run_mic_due(AgentClock now);
+  Instant mic_deadline() const;
+  bool mic_blocked() const;
+  void start_mic_renewal(AgentClock now);
+  bool owns_mic_upload(const UploadCompleted& event) const;
+  void on_mic_upload_completed(AgentClock now, const UploadCompleted& event);
+  void on_mic_installed(AgentClock now, const MicInstalled& event);
+  void mic_renewal_failed(AgentClock now, const Error& error);
+
+  MicCredentials mic_;
+  MicRefreshStatus mic_status_;
+  std::optional<Instant> mic_due_;
+  std::uint64_t mic_upload_id_ = 0;
+  std::uint64_t mic_install_id_ = 0;
+  std::string mic_new_key_pem_;  // a secret, between the request and the install
 };
 
 }  // namespace fw

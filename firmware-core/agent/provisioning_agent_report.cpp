@@ -21,9 +21,11 @@ bool is_blank_rule(std::string_view text) {
 void ProvisioningAgent::mark_report_baseline() { report_baseline_ = store_; }
 
 void ProvisioningAgent::on_report_request(AgentClock now, std::string_view source) {
-  if (report_upload_id_ != 0 || !report_queue_.empty()) {
+  if (report_upload_id_ != 0 || !report_queue_.empty() || mic_upload_id_ != 0) {
+    // One upload at a time (the runtime carries one): a MIC renewal's POST counts too.
     trace(Severity::Warning, "report_refused",
-          {{"source", std::string(source)}, {"why", "a report is running"}});
+          {{"source", std::string(source)},
+           {"why", mic_upload_id_ != 0 ? "a MIC renewal is running" : "a report is running"}});
     return;
   }
   const std::string rule(text("Report_Rule"));

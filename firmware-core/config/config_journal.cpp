@@ -17,8 +17,6 @@ constexpr std::size_t kLengthOffset = 16;
 constexpr std::size_t kChecksumOffset = 20;
 static_assert(kChecksumOffset + 8 == kConfigImageHeaderBytes);
 
-constexpr std::array<std::string_view, 2> kSlots = {ConfigJournal::kSlotA, ConfigJournal::kSlotB};
-
 constexpr std::array<std::uint64_t, 256> make_crc64_table() {
   constexpr std::uint64_t kReflectedPolynomial = 0xC96C5795D7870F42ull;  // ECMA-182
   std::array<std::uint64_t, 256> table{};
@@ -126,8 +124,8 @@ Result<ConfigJournal::Scan> ConfigJournal::scan() {
   bool any_written = false;
   std::optional<std::size_t> newest_slot;
   std::uint64_t newest_sequence = 0;
-  for (std::size_t index = 0; index < kSlots.size(); ++index) {
-    std::string_view name = kSlots[index];
+  for (std::size_t index = 0; index < slots_.size(); ++index) {
+    std::string_view name = slots_[index];
     std::string reason;
     auto bytes = flash_.read(name);
     if (!bytes) {
@@ -186,15 +184,15 @@ Result<void> ConfigJournal::commit(ByteSpan payload) {
   if (newest_sequence_ == std::numeric_limits<std::uint64_t>::max()) {
     return fail(ErrorCode::FlashSequenceExhausted,
                 "sequence " + std::to_string(newest_sequence_) + " in " +
-                    std::string(kSlots[newest_slot_.value_or(0)]));
+                    std::string(slots_[newest_slot_.value_or(0)]));
   }
   std::size_t target = target_slot();
   std::uint64_t sequence = newest_sequence_ + 1;
   Bytes image = encode_config_image(sequence, payload);
-  if (auto written = flash_.write(kSlots[target], image); !written) {
+  if (auto written = flash_.write(slots_[target], image); !written) {
     return written;
   }
-  if (auto synced = flash_.sync(kSlots[target]); !synced) {
+  if (auto synced = flash_.sync(slots_[target]); !synced) {
     return synced;
   }
   // Only now is the new image the newest: until sync returned, the other slot had to stay intact.
@@ -207,7 +205,7 @@ std::optional<std::string_view> ConfigJournal::next_slot() const {
   if (!scanned_) {
     return std::nullopt;
   }
-  return kSlots[target_slot()];
+  return slots_[target_slot()];
 }
 
 std::size_t ConfigJournal::target_slot() const {

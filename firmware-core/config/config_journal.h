@@ -37,6 +37,7 @@
 // slot. Only an image written by someone else can carry the largest sequence number; commit()
 // then fails with FlashSequenceExhausted instead of wrapping to a number that would lose to it.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -89,6 +90,10 @@ class ConfigJournal {
   static constexpr std::string_view kSlotB = "config.b";
 
   explicit ConfigJournal(FlashStore& flash) : flash_(flash) {}
+  // A journal of another record kept the same way (the renewed MIC: runtime/mic_store.h) in the
+  // slots `slot_a` and `slot_b`; both must outlive the journal (string literals).
+  ConfigJournal(FlashStore& flash, std::string_view slot_a, std::string_view slot_b)
+      : flash_(flash), slots_{slot_a, slot_b} {}
 
   // Call at boot (and whenever the stored configuration is wanted). Reads both slots and returns
   // the payload of the valid image with the highest sequence number; on a tie, slot A's. It also
@@ -132,6 +137,7 @@ class ConfigJournal {
   std::size_t target_slot() const;
 
   FlashStore& flash_;
+  std::array<std::string_view, 2> slots_{kSlotA, kSlotB};
   bool scanned_ = false;
   std::optional<std::size_t> newest_slot_;  // index into {kSlotA, kSlotB}
   std::uint64_t newest_sequence_ = 0;

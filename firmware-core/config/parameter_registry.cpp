@@ -133,6 +133,13 @@ constexpr ParamSpec text(std::string_view name, std::string_view default_value =
   return spec;
 }
 
+constexpr ParamSpec http_url_text(std::string_view name, std::string_view default_value,
+                                  std::uint32_t bytes_max) {
+  ParamSpec spec = text(name, default_value, bytes_max);
+  spec.http_url = true;
+  return spec;
+}
+
 constexpr ParamSpec secret(std::string_view name, std::uint32_t bytes_max = kNameBytesMax,
                            Access access = Access::NoAccess) {
   ParamSpec spec = text(name, "", bytes_max, access);
@@ -235,7 +242,8 @@ constexpr ParamSpec kBuiltinParams[] = {
     // Certificates and other provisioning features.
     text("Custom_CA_Rule", "", kRuleBytesMax),
     boolean("MIC_Cert_Refresh_Enable", "No"),
-    text("MIC_Cert_Refresh_Rule", "http://sudirenewal.cisco.com/", kMicCertRefreshRuleBytesMax),
+    http_url_text("MIC_Cert_Refresh_Rule", "http://sudirenewal.cisco.com/",
+                  kMicCertRefreshRuleBytesMax),
     text("Cisco_Headset_Upgrade_Rule", "", kRuleBytesMax),
     FW_PRIVACY_HEADER(1),
     FW_PRIVACY_HEADER(2),

@@ -54,6 +54,9 @@ struct ParamSpec {
   std::string_view default_value{};  // already in normalized form
   Access default_access = Access::NoAccess;
   bool secret = false;           // never shown in reports, errors or exports for people
+  // Text only: the value must be an http:// URL with a host (MIC_Cert_Refresh_Rule: the guide's
+  // "valid URL", HTTP port 80).
+  bool http_url = false;
   std::int64_t integer_min = 0;  // Integer and IntegerList bounds (inclusive)
   std::int64_t integer_max = 0;
   std::uint32_t text_bytes_max = 0;             // Text: longest accepted value after normalization

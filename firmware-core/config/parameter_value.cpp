@@ -241,6 +241,15 @@ Result<void> check_text(const ParamSpec& spec, std::string_view text, const Text
     return fail(ErrorCode::ValueTooLong,
                 "is longer than " + std::to_string(spec.text_bytes_max) + " bytes");
   }
+  if (spec.http_url) {
+    constexpr std::string_view kScheme = "http://";
+    const bool scheme = text.size() > kScheme.size() &&
+                        equals_ignoring_case(text.substr(0, kScheme.size()), kScheme);
+    const std::string_view rest = scheme ? text.substr(kScheme.size()) : std::string_view();
+    if (!scheme || rest.empty() || rest.front() == '/' || rest.front() == ':' ||
+        rest.find(' ') != std::string_view::npos)
+      return invalid("is not an http:// URL with a host");
+  }
   return {};
 }
 

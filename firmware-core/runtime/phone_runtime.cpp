@@ -6,6 +6,9 @@
 
 #include "firmware-core/agent/firmware_image.h"
 #include "firmware-core/fetch/ca_certificate.h"
+#include "firmware-core/fetch/mic_renewal_message.h"
+#include "firmware-core/runtime/factory_reset.h"
+#include "firmware-core/runtime/mic_store.h"
 #include "firmware-core/macro/macro_table.h"
 #include "firmware-core/runtime/syslog_frame.h"
 
@@ -73,6 +76,7 @@ PhoneRuntime::PhoneRuntime(Platform& platform, const PhoneIdentity& identity, Pr
   TraceField fields[] = {{"version", identity_.software_version}, {"bank", bank}};
   platform_.trace(Severity::Info, "runtime", "firmware_booted", fields);
   restore_custom_ca();
+  restore_mic();
 }
 
 PhoneRuntime::~PhoneRuntime() {
@@ -95,6 +99,17 @@ void PhoneRuntime::admin_update_ca(std::optional<std::string> url) {
   feed(AdminUpdateCa{std::move(url)});
   settle();
 }
+void PhoneRuntime::admin_renew_mic() { feed(AdminRenewMic{}); settle(); }
+
+void PhoneRuntime::factory_reset() {
+  if (rebooting_) return;
+  auto reset = fw::factory_reset(platform_.flash(), persistent_);
+  std::string outcome = reset ? "success" : reset.error().to_string();
+  TraceField fields[] = {{"result", outcome}};
+  platform_.trace(reset ? Severity::Info : Severity::Error, "runtime", "factory_reset", fields);
+  perform(RebootAction{});
+}
+
 void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); settle(); }
 void PhoneRuntime::activation_code_entered(std::string code) {
   feed(ActivationCodeEntered{std::move(code)});
@@ -122,6 +137,10 @@ void PhoneRuntime::settle() {
     if (install_completion_) {
       FirmwareInstalled installed = std::move(*install_completion_);
       install_completion_.reset();
+      feed(installed);
+    } else if (mic_install_completion_) {
+      MicInstalled installed = std::move(*mic_install_completion_);
+      mic_install_completion_.reset();
       feed(installed);
     } else if (completion_) {
       FetchCompleted completed = std::move(*completion_);
@@ -403,6 +422,12 @@ void PhoneRuntime::flush_tls() {
   if (!ciphertext.empty() && fetch_->stream) platform_.send(*fetch_->stream, ciphertext);
   if (fetch_->tls->error()) {
     Error error = *fetch_->tls->error();
+    if (fetch_->client_certificate_withheld && error.code == ErrorCode::TlsHandshakeFailed) {
+      // The guide: with an expired MIC, features that use SSL/TLS do not work. Say why.
+      error = Error{ErrorCode::ClientCertificateExpired,
+                    "the MIC was not presented (expired or not yet valid); the server refused: " +
+                        error.detail};
+    }
     if (fetch_->stream) platform_.close_stream(*fetch_->stream);  // after the alert
     fetch_->stream.reset();
     finish_fetch(fail(std::move(error)));
@@ -428,8 +453,10 @@ void PhoneRuntime::on_stream_connected(StreamId stream) {
   }
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   if (fetch_->connect && fetch_->connect->tls) {
+    std::shared_ptr<const TlsIdentity> identity = usable_client_identity();
+    fetch_->client_certificate_withheld = settings_.client_identity && !identity;
     fetch_->tls.emplace(TlsSession::client(settings_.tls_context, fetch_->connect->host,
-                                           platform_.wall_clock(), settings_.client_identity));
+                                           platform_.wall_clock(), std::move(identity)));
     flush_tls();
   } else {
     fetch_->http_connected = true;
@@ -478,7 +505,10 @@ void PhoneRuntime::on_stream_closed(StreamId stream) {
   if (rebooting_ || !fetch_ || fetch_->stream != stream || !fetch_->http) return;
   fetch_->stream.reset();
   if (fetch_->tls && !fetch_->tls->established()) {
-    finish_fetch(fail(ErrorCode::TlsHandshakeFailed, "the server closed the connection during the handshake"));
+    finish_fetch(fetch_->client_certificate_withheld
+                     ? fail(ErrorCode::ClientCertificateExpired,
+                            "the MIC was not presented (expired or not yet valid); the server closed the connection during the handshake")
+                     : fail(ErrorCode::TlsHandshakeFailed, "the server closed the connection during the handshake"));
   } else {
     fetch_->http->handle_closed(platform_.now());
     pump_http();
@@ -553,7 +583,7 @@ void PhoneRuntime::perform(const UploadAction& action) {
   settings.tftp = settings_.tftp;
   settings.http = settings_.http;
   settings.tls_context = settings_.tls_context;
-  settings.client_identity = settings_.client_identity;
+  settings.client_identity = usable_client_identity();
   std::string_view agent_override;
   if (auto id = live_.registry().find("HTTP_User_Agent_Name")) agent_override = live_.value(*id);
   settings.user_agent = http_user_agent(identity_.product_name, identity_.software_version,
@@ -580,7 +610,7 @@ Result<void> PhoneRuntime::trust_custom_ca(const std::string& pem) {
 
 void PhoneRuntime::restore_custom_ca() {
   auto stored = platform_.flash().read(kCustomCaSlot);
-  if (!stored) return;  // FlashEmpty: none installed
+  if (!stored || stored->empty()) return;  // never written, or erased by a factory reset
   auto certificate = parse_ca_certificate(*stored);
   auto trusted = certificate ? trust_custom_ca(certificate->pem) : Result<void>(fail(certificate.error()));
   if (!trusted) {
@@ -590,6 +620,66 @@ void PhoneRuntime::restore_custom_ca() {
     return;
   }
   agent_.restore_custom_ca(certificate->common_name);
+}
+
+// --- MIC --------------------------------------------------------------------------------------------
+
+void PhoneRuntime::restore_mic() {
+  const CryptoLibrary library = settings_.tls_context ? settings_.tls_context->library() : nullptr;
+  std::optional<WallTime> renewed_at;
+  auto stored = MicStore(platform_.flash()).load();
+  if (!stored) {
+    std::string reason(stored.error().to_string());
+    TraceField fields[] = {{"error", reason}};
+    platform_.trace(Severity::Warning, "runtime", "mic_restore_failed", fields);
+  } else if (*stored) {
+    auto identity = TlsIdentity::from_pem((*stored)->certificate_pem, (*stored)->key_pem, library);
+    if (identity) {
+      settings_.client_identity = *identity;
+      renewed_at = (*stored)->renewed_at;
+    } else {
+      std::string reason(identity.error().to_string());
+      TraceField fields[] = {{"error", reason}};
+      platform_.trace(Severity::Warning, "runtime", "mic_restore_failed", fields);
+    }
+  }
+  if (settings_.client_identity) {
+    const CertificateSummary summary = summarize_certificate(settings_.client_identity->certificate());
+    client_certificate_not_before_ = summary.not_before;
+    client_certificate_not_after_ = summary.not_after;
+    if (renewed_at) {
+      const std::string not_after = std::to_string(summary.not_after.unix_seconds);
+      TraceField fields[] = {{"cn", summary.common_name}, {"serial", summary.serial_hex}, {"not_after", not_after}};
+      platform_.trace(Severity::Info, "runtime", "mic_restored", fields);
+    }
+  }
+  agent_.set_mic({settings_.client_identity, library, settings_.manufacturer_roots_pem, renewed_at});
+}
+
+std::shared_ptr<const TlsIdentity> PhoneRuntime::usable_client_identity() {
+  if (!settings_.client_identity) return nullptr;
+  const WallTime now = platform_.wall_clock();
+  if ((client_certificate_not_after_ && now > *client_certificate_not_after_) ||
+      (client_certificate_not_before_ && now < *client_certificate_not_before_)) {
+    const std::string not_after = std::to_string(client_certificate_not_after_.value_or(WallTime{}).unix_seconds);
+    TraceField fields[] = {{"not_after", not_after}};
+    platform_.trace(Severity::Warning, "runtime", "client_certificate_expired", fields);
+    return nullptr;
+  }
+  return settings_.client_identity;
+}
+
+void PhoneRuntime::perform(const InstallMicAction& action) {
+  // Synchronous on the flash; the outcome reaches the agent through settle(). Never trace the key.
+  MicInstalled installed;
+  installed.install_id = action.id;
+  installed.result = MicStore(platform_.flash()).save({action.certificate_pem, action.key_pem, action.renewed_at});
+  if (!installed.result) {
+    std::string reason(installed.result.error().to_string());
+    TraceField fields[] = {{"error", reason}};
+    platform_.trace(Severity::Error, "runtime", "mic_install_failed", fields);
+  }
+  mic_install_completion_ = std::move(installed);
 }
 
 void PhoneRuntime::perform(const InstallCustomCa& action) {

@@ -33,6 +33,7 @@
 #include "firmware-core/fetch/http_client.h"
 #include "firmware-core/fetch/tftp_client.h"
 #include "firmware-core/fetch/tls_session.h"
+#include "firmware-core/runtime/factory_reset.h"
 #include "firmware-core/runtime/firmware_banks.h"
 #include "firmware-core/runtime/platform.h"
 #include "firmware-core/runtime/upload_transfer.h"
@@ -50,8 +51,11 @@ struct PhoneRuntimeSettings {
   // runtime trusts these plus the custom CA instead of tls_context; leave it empty and a custom
   // CA is the only root trusted.
   std::vector<std::string> builtin_roots_pem;
-  // The phone's MIC, presented when a server asks for a client certificate.
+  // The phone's MIC, presented when a server asks for a client certificate (a renewed MIC on
+  // flash replaces it at boot; one expired at the phone's clock is not presented).
   std::shared_ptr<const TlsIdentity> client_identity;
+  // The manufacturer roots (PEM) a renewed MIC must chain to; empty: MIC renewal fails.
+  std::vector<std::string> manufacturer_roots_pem;
   // Where the configuration's values live: a simulated world shares one pool among its phones so
   // that identical values exist once (ValuePool); nullptr (a real phone): the store keeps them.
   // Must outlive the runtime.
@@ -82,6 +86,11 @@ class PhoneRuntime final : public PlatformEvents {
   void admin_report();
   // /admin/updateca[?URL]: installs the custom CA from `url` (nullopt: Custom_CA_Rule).
   void admin_update_ca(std::optional<std::string> url);
+  // Renews the MIC now (MIC_Cert_Refresh_Enable must be Yes).
+  void admin_renew_mic();
+  // Erases the configuration and the custom CA, keeps the renewed MIC and the firmware
+  // (factory_reset.h), then reboots.
+  void factory_reset();
   void wall_clock_stepped();
   // A Cisco headset is plugged in (phone_runtime_headset.cpp). `headset` is the device (its own
   // firmware and settings, not the phone's): it must outlive the runtime or be detached first.
@@ -97,14 +106,16 @@ class PhoneRuntime final : public PlatformEvents {
   Result<ParameterChange> set_parameter(std::string_view name, std::string_view value);
 
   const ProvisioningAgent& agent() const { return agent_; }
+  // The MIC presented for mutual TLS (the renewed one once installed); may be null.
+  const std::shared_ptr<const TlsIdentity>& client_identity() const { return settings_.client_identity; }
   const ConfigStore& configuration() const { return live_; }
   // The identity the firmware runs with: the given one, with the booted bank's version.
   const PhoneIdentity& identity() const { return identity_; }
   // The firmware bank booted at construction; nullopt: the factory image.
   const std::optional<BootedFirmware>& booted_firmware() const { return booted_firmware_; }
-  // The flash slot holding the installed custom CA certificate (PEM). There is no factory reset
-  // yet; when there is, it must erase this slot (the guide states no exception for the CA).
-  static constexpr std::string_view kCustomCaSlot = "custom_ca";
+  // The flash slot holding the installed custom CA certificate (PEM); a factory reset erases it
+  // (the guide states no exception for the CA).
+  static constexpr std::string_view kCustomCaSlot = kCustomCaFlashSlot;
 
   // How load() went at construction: empty flash is a success (factory-new phone).
   const Result<void>& load_result() const { return load_result_; }
@@ -142,6 +153,7 @@ class PhoneRuntime final : public PlatformEvents {
     std::optional<HttpConnect> connect;  // the connect in progress (waiting for DNS or the stream)
     std::optional<QueryId> connect_query;
     bool http_connected;  // the client was told the stream (and TLS on it) is up
+    bool client_certificate_withheld;  // the MIC was expired: a refused handshake says so
     unsigned http_status;  // the final reply's status, once there is one
   };
   // Syslog messages waiting for their server's name to resolve.
@@ -166,6 +178,12 @@ class PhoneRuntime final : public PlatformEvents {
   void perform(const InstallCustomCa& action);
   void perform(const FlashHeadsetAction& action);
   void announce_headset();
+  void perform(const InstallMicAction& action);
+  // At boot: a renewed MIC kept on flash replaces the factory one; the agent learns the MIC.
+  void restore_mic();
+  // The MIC to present on a TLS connection made now: nullptr when there is none or it is
+  // expired (or not yet valid) at the phone's wall clock.
+  std::shared_ptr<const TlsIdentity> usable_client_identity();
   // Trusts the built-in roots plus `pem` for HTTPS from now on. Errors: InvalidValue.
   Result<void> trust_custom_ca(const std::string& pem);
   // At boot: the custom CA kept on flash, if any, trusted again and told to the agent.
@@ -197,6 +215,10 @@ class PhoneRuntime final : public PlatformEvents {
   std::optional<Fetch> fetch_;
   std::optional<FetchCompleted> completion_;
   std::optional<FirmwareInstalled> install_completion_;
+  std::optional<MicInstalled> mic_install_completion_;
+  // The MIC's validity (at boot, from client_identity), for the expiry check.
+  std::optional<WallTime> client_certificate_not_before_;
+  std::optional<WallTime> client_certificate_not_after_;
   // The report upload in flight (the agent sends one at a time), beside any fetch.
   std::unique_ptr<UploadTransfer> upload_;
   std::optional<SocketId> syslog_socket_;

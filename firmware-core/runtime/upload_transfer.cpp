@@ -35,6 +35,7 @@ void UploadTransfer::finish(Result<void> result) {
   completed.upload_id = action_.id;
   completed.result = std::move(result);
   if (address_) completed.server_ip = address_->to_string();
+  completed.reply = std::move(reply_);
   release();
   completion_ = std::move(completed);
 }
@@ -191,6 +192,7 @@ void UploadTransfer::pump_http() {
     return;
   }
   Result<HttpResponse> result = http_->take_result();
+  if (result) reply_ = std::move(result->body);
   finish(result ? Result<void>{} : Result<void>(fail(result.error())));
 }
 

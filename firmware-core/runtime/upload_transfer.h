@@ -83,6 +83,7 @@ class UploadTransfer {
   std::optional<HttpConnect> connect_;
   std::optional<QueryId> connect_query_;
   bool http_connected_ = false;
+  Bytes reply_;  // the body of an HTTP(S) success reply
   std::optional<UploadCompleted> completion_;
 };
 

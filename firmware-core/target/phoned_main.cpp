@@ -2,7 +2,7 @@
 //
 //   phoned --mac MAC [--serial SN] [--model PN] [--firmware VER] [--state-dir DIR]
 //          [--admin ADDR:PORT] [--sip ADDR:PORT|none] [--param NAME=VALUE]... [--ca FILE]
-//          [--client-cert F --client-key F] [--dhcp-option N=VALUE]...
+//          [--client-cert F --client-key F] [--manufacturer-ca FILE] [--dhcp-option N=VALUE]...
 //          [--headset SERIES:VERSION[:CONNECTION]]
 //
 // PhoneRuntime on an AsioPlatform, the configuration in DiskFlashStore files in --state-dir (it
@@ -10,6 +10,8 @@
 //   GET /admin/resync[?RULE]  GET /admin/upgrade[?RULE]  GET /admin/reboot
 //   GET /admin/cfg.xml  GET /admin/status.xml
 //   GET /admin/updateca[?URL] (install the custom CA from URL, or from Custom_CA_Rule)
+//   GET /admin/renewmic (renew the MIC now; MIC_Cert_Refresh_Enable must be Yes)
+//   GET /admin/factoryreset (erase the configuration and the custom CA, keep a renewed MIC, reboot)
 //   GET /admin/activate?code=C or POST code=C (the keypad's activation code, activation_admin.h)
 //   POST /CGI/Execute (XML= form field, ExecuteItem URL="Resync:[RULE]")
 //   GET /admin/headset/accept|defer|detach|attach (the user at the headset upgrade prompt;
@@ -66,6 +68,7 @@ struct Options {
   std::string ca;
   std::string client_cert;
   std::string client_key;
+  std::string manufacturer_ca;
   std::vector<std::string> dhcp_options;
   std::string headset;
 };
@@ -114,6 +117,28 @@ std::string custom_ca_xml(const fw::CustomCaStatus& status) {
          (status.installed ? "Installed: " + fw::xml_text(status.installed_cn) : "Not Installed") +
          "</info>\n";
   xml += "  </custom_ca>\n";
+  return xml;
+}
+
+// The guide's "MIC Cert Refresh Status" (Info > Download Status) and the MIC in use.
+std::string mic_refresh_xml(const fw::MicRefreshStatus& status) {
+  std::string xml = "  <mic_cert_refresh>\n";
+  xml += "    <status>" + fw::xml_text(fw::mic_refresh_status_text(status)) + "</status>\n";
+  if (status.last_success) {
+    xml += "    <last_success>" + fw::format_iso8601(*status.last_success) + "</last_success>\n";
+  }
+  if (status.last_failure) {
+    xml += "    <last_failure error=\"" + fw::xml_attribute(status.last_error) + "\" detail=\"" +
+           fw::xml_attribute(status.last_detail) + "\">" + fw::format_iso8601(*status.last_failure) +
+           "</last_failure>\n";
+  }
+  xml += "    <running>" + std::string(status.running ? "yes" : "no") + "</running>\n";
+  if (status.installed) {
+    xml += "    <certificate renewed=\"" + std::string(status.renewed ? "yes" : "no") + "\" cn=\"" +
+           fw::xml_attribute(status.common_name) + "\"" +
+           (status.not_after ? " not_after=\"" + fw::format_iso8601(*status.not_after) + "\"" : "") + "/>\n";
+  }
+  xml += "  </mic_cert_refresh>\n";
   return xml;
 }
 
@@ -170,6 +195,7 @@ std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntim
   xml += fw::activation_status_xml(status.activation);
   xml += "  <client_certificate>" +
          std::string(settings.client_identity ? "installed" : "none") + "</client_certificate>\n";
+  xml += mic_refresh_xml(agent.mic_refresh_status());
   xml += "</status>\n";
   return xml;
 }
@@ -249,6 +275,15 @@ class Phoned {
     if (path == "/admin/updateca") {
       runtime_->admin_update_ca(rule);  // the CA file's URL, decoded like a rule
       return {200, "text/plain", "custom CA update requested\n"};
+    }
+    if (path == "/admin/renewmic") {
+      runtime_->admin_renew_mic();
+      return {200, "text/plain", "MIC renewal requested\n"};
+    }
+    if (path == "/admin/factoryreset") {
+      // The reset is durable before the reply leaves; the reboot follows from the loop.
+      runtime_->factory_reset();
+      return {200, "text/plain", "factory reset, rebooting\n"};
     }
     if (path == "/admin/reboot") {
       asio::post(io_, [this] { reboot(); });  // after the reply is on its way
@@ -385,6 +420,14 @@ int run(const Options& options) {
     settings.client_identity = *client;
     identity.client_certificate_installed = true;
   }
+  if (!options.manufacturer_ca.empty()) {
+    auto bundle = read_text(options.manufacturer_ca);
+    settings.manufacturer_roots_pem = bundle ? fw::pem_certificate_blocks(*bundle) : std::vector<std::string>{};
+    if (settings.manufacturer_roots_pem.empty()) {
+      std::cerr << "phoned: --manufacturer-ca " << options.manufacturer_ca << ": no PEM certificate\n";
+      return 1;
+    }
+  }
 
   std::error_code directory_error;
   std::filesystem::create_directories(options.state_dir, directory_error);
@@ -481,6 +524,9 @@ int main(int argc, char** argv) {
                   ->check(CLI::ExistingFile);
   cert->needs(key);
   key->needs(cert);
+  app.add_option("--manufacturer-ca", options.manufacturer_ca,
+                 "the manufacturer CA (PEM) a renewed MIC must chain to (MIC_Cert_Refresh_Enable)")
+      ->check(CLI::ExistingFile);
   app.add_option("--dhcp-option", options.dhcp_options,
                  "a DHCP option value, N=VALUE as text (66=10.0.0.1) (repeatable)");
   app.add_option("--headset", options.headset,

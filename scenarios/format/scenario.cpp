@@ -35,6 +35,7 @@ std::string_view to_string(TimelineEvent::Kind kind) {
     case TimelineEvent::Kind::HeadsetAttach: return "headset_attach";
     case TimelineEvent::Kind::HeadsetDetach: return "headset_detach";
     case TimelineEvent::Kind::HeadsetPrompt: return "headset_prompt";
+    case TimelineEvent::Kind::RenewMic: return "renew_mic";
     case TimelineEvent::Kind::FactoryReset: return "factory_reset";
     case TimelineEvent::Kind::ActivationCode: return "activation_code";
   }
@@ -54,6 +55,7 @@ std::string_view to_string(Assertion::Kind kind) {
     case Assertion::Kind::Uploads: return "uploads";
     case Assertion::Kind::CustomCa: return "custom_ca";
     case Assertion::Kind::Headset: return "headset";
+    case Assertion::Kind::MicRefresh: return "mic_refresh";
     case Assertion::Kind::Activation: return "activation";
     case Assertion::Kind::Activations: return "activations";
   }

@@ -56,6 +56,9 @@ struct FleetGroup {
   // Whether the phones carry a manufacturer certificate (MIC) for mutual TLS; false reproduces
   // phones without one (a server that requires client certificates refuses them).
   bool mic = true;
+  // When the MICs expire, relative to the start (negative: already expired); nullopt: ten years
+  // after the start. They are valid from a year before the start.
+  std::optional<fw::Duration> mic_expires_in;
   std::map<std::uint16_t, std::string> dhcp_options;
   // Line activity (`calls:`): each phone's line busy and idle for the whole run, gaps and
   // lengths drawn per phone from the run's seed, so due resyncs meet busy lines.
@@ -115,6 +118,13 @@ struct ConcurrencyLimitSpec {
   std::uint32_t queue = 0;
 };
 
+// An http server's MIC renewal service (servers/mic_renewal): POSTs to `path` renew MICs
+// signed by the run's manufacturer CA.
+struct MicRenewalSpec {
+  std::string path = "/";
+  fw::Duration validity = fw::seconds(5 * 365 * 86400);  // of a renewed certificate
+  std::optional<PhoneSelector> revoked;  // these phones' factory MICs are revoked (410)
+};
 // One code of an activation service (servers/activation).
 struct ActivationCodeEntry {
   std::string code;  // 16 digits; empty: drawn from the run's seed
@@ -145,6 +155,7 @@ struct ServerSpec {
   std::string reflector_path;
   std::optional<ActivationServiceSpec> activation;  // http/https
   std::optional<ConcurrencyLimitSpec> limit;         // tftp, http and https
+  std::optional<MicRenewalSpec> mic_renewal;         // http only
   // tftp: accept write requests (report uploads); http and https always accept PUT and POST.
   bool uploads = false;
   // http/https: a BroadWorks-style device management server (`device_management:`) answers
@@ -193,7 +204,7 @@ struct TimelineEvent {
   enum class Kind : std::uint8_t {
     PowerOn, PowerOff, Reboot, ServerDown, ServerUp, SetFile, AdminResync, SipNotify, Call,
     WallClockStep, Fault, ClearFaults, Upgrade, UpdateCa, HeadsetAttach, HeadsetDetach,
-    HeadsetPrompt, FactoryReset, ActivationCode,
+    HeadsetPrompt, RenewMic, FactoryReset, ActivationCode,
   };
   fw::Duration at{0};
   Kind kind = Kind::PowerOn;
@@ -230,6 +241,7 @@ struct Assertion {
     Uploads,      // uploads a server stored, by path (count range)
     CustomCa,     // phones with a custom CA installed, as a share
     Headset,      // phones whose headset has a version, upgrade state or setting, as a share
+    MicRefresh,   // phones whose MIC Cert Refresh Status is `equals` (and $ERR `pattern`), as a share
     Activation,   // phones in an activation state, as a share
     Activations,  // requests an activation service answered with an outcome (count range)
   };

@@ -627,6 +627,36 @@ class Loader {
       }
       spec.limit = limit_spec;
     }
+    YAML::Node renewal = fields.take("mic_renewal");
+    if (renewal.IsDefined()) {
+      const std::string renewal_context = context + ".mic_renewal";
+      Fields renewal_fields(*this, renewal, renewal_context);
+      MicRenewalSpec renewal_spec;
+      if (auto path = text(renewal_fields.take("path"), renewal_context + ".path")) {
+        if (!path->starts_with('/')) {
+          error(renewal, renewal_context + ".path: must start with '/'");
+          ok = false;
+        }
+        renewal_spec.path = *path;
+      }
+      if (auto validity = duration(renewal_fields.take("validity"), renewal_context + ".validity")) {
+        if (validity->count() <= 0) {
+          error(renewal, renewal_context + ".validity: must be positive");
+          ok = false;
+        }
+        renewal_spec.validity = *validity;
+      }
+      if (YAML::Node revoked = renewal_fields.take("revoked"); revoked.IsDefined()) {
+        if (auto phones = selector(revoked, renewal_context + ".revoked")) renewal_spec.revoked = *phones;
+        else ok = false;
+      }
+      renewal_fields.finish();
+      if (spec.kind != ServerKind::Http) {
+        error(renewal, renewal_context + ": needs kind http (the service listens on HTTP, port 80)");
+        ok = false;
+      }
+      spec.mic_renewal = std::move(renewal_spec);
+    }
     if (ok && spec.limit && spec.kind == ServerKind::Syslog) {
       error(node, context + ": 'limit' needs kind tftp, http or https");
       ok = false;
@@ -679,6 +709,7 @@ class Loader {
       group.headset = headset(headset_node, context + ".headset");
       ok = group.headset.has_value() && ok;
     }
+    group.mic_expires_in = duration(fields.take("mic_expires_in"), context + ".mic_expires_in");
     if (auto mac = text(fields.take("mac_first"), context + ".mac_first")) {
       if (auto parsed = fw::parse_mac_address(*mac)) {
         group.spec.mac_first = *parsed;
@@ -778,7 +809,8 @@ class Loader {
         {"fault", TimelineEvent::Kind::Fault},               {"clear_faults", TimelineEvent::Kind::ClearFaults},
         {"upgrade", TimelineEvent::Kind::Upgrade},           {"update_ca", TimelineEvent::Kind::UpdateCa},
         {"headset_attach", TimelineEvent::Kind::HeadsetAttach}, {"headset_detach", TimelineEvent::Kind::HeadsetDetach},
-        {"headset_prompt", TimelineEvent::Kind::HeadsetPrompt}, {"factory_reset", TimelineEvent::Kind::FactoryReset},
+        {"headset_prompt", TimelineEvent::Kind::HeadsetPrompt}, {"renew_mic", TimelineEvent::Kind::RenewMic},
+        {"factory_reset", TimelineEvent::Kind::FactoryReset},
         {"activation_code", TimelineEvent::Kind::ActivationCode},
     };
     std::vector<std::pair<std::string, TimelineEvent::Kind>> present;
@@ -852,6 +884,8 @@ class Loader {
         case TimelineEvent::Kind::AdminResync:
         case TimelineEvent::Kind::Upgrade:
         case TimelineEvent::Kind::UpdateCa:
+        case TimelineEvent::Kind::RenewMic:
+        case TimelineEvent::Kind::FactoryReset:
         case TimelineEvent::Kind::SipNotify:
         case TimelineEvent::Kind::Call:
         case TimelineEvent::Kind::WallClockStep:
@@ -903,6 +937,7 @@ class Loader {
               event.headset_accept = *answer == "accept";
             }
           } else if (kind == TimelineEvent::Kind::HeadsetAttach || kind == TimelineEvent::Kind::HeadsetDetach ||
+                     kind == TimelineEvent::Kind::RenewMic ||
                      kind == TimelineEvent::Kind::FactoryReset) {
             // Only the phones.
           } else if (kind == TimelineEvent::Kind::WallClockStep) {
@@ -1166,7 +1201,7 @@ class Loader {
         {"syslog", Assertion::Kind::Syslog},            {"errors", Assertion::Kind::Errors},
         {"sometimes", Assertion::Kind::Sometimes},      {"firmware", Assertion::Kind::Firmware},
         {"uploads", Assertion::Kind::Uploads},          {"custom_ca", Assertion::Kind::CustomCa},
-        {"headset", Assertion::Kind::Headset},
+        {"headset", Assertion::Kind::Headset},          {"mic_refresh", Assertion::Kind::MicRefresh},
         {"activation", Assertion::Kind::Activation},    {"activations", Assertion::Kind::Activations}};
     std::vector<std::string> present;
     for (const auto& [key, kind] : kKinds) {
@@ -1294,6 +1329,15 @@ class Loader {
           share_field();
           break;
         }
+        case Assertion::Kind::MicRefresh:
+          require_text("status", result.equals);
+          if (ok && result.equals != "success" && result.equals != "failed" && result.equals != "not_attempted") {
+            error(body, body_context + ".status: expected success, failed or not_attempted");
+            ok = false;
+          }
+          if (auto err = text(body_fields.take("err"), body_context + ".err")) result.pattern = *err;
+          share_field();
+          break;
         case Assertion::Kind::Activation:
           require_text("state", result.equals);
           if (ok && !kActivationStates.contains(result.equals)) {

@@ -20,6 +20,8 @@
 #include "servers/faults/random_faults.h"
 #include "servers/faults/server_faults.h"
 #include "servers/http/reflector.h"
+#include "servers/mic_renewal/mic_renewal_service.h"
+#include "firmware-core/fetch/mic_renewal_message.h"
 #include "sim/fleet/fleet_activity.h"
 #include "sim/fleet/phone_model.h"
 #include "sim/hosting/firmware_files.h"
@@ -158,6 +160,7 @@ struct SimPhone {
   // The group's Cisco headset: a device of its own, so a factory reset of the phone leaves it.
   std::optional<fw::HeadsetDevice> headset;
   bool headset_attached = false;
+  std::string mic_serial_hex;  // the factory MIC's serial number (revocation), empty without one
 };
 
 struct SimServer {
@@ -171,6 +174,7 @@ struct SimServer {
   std::uint64_t peak_concurrency = 0;
   // The server's fault plan (timeline `fault` and `clear_faults` events), applied by its hooks.
   std::unique_ptr<srv::ServerFaults> faults;
+  std::shared_ptr<srv::MicRenewalService> mic_renewal;  // http servers with `mic_renewal:`
   // The activation-code service answering through `http` (server `activation:`), or null.
   std::unique_ptr<sim::SimActivationService> activation;
 
@@ -254,6 +258,40 @@ class Runner {
                        [&](const TimelineEvent& event) { return event.file && serves(*event.file); });
   }
 
+  bool uses_mic_renewal() const {
+    return std::any_of(scenario_.servers.begin(), scenario_.servers.end(),
+                       [](const ServerSpec& server) { return server.mic_renewal.has_value(); });
+  }
+
+  // The MIC renewal service of an http server with `mic_renewal:` on the run's manufacturer CA.
+  fw::Result<srv::HttpRequestHook> mic_renewal_service(const ServerSpec& spec, SimServer& server,
+                                                       srv::HttpRequestHook next) {
+    srv::MicRenewalSettings settings;
+    settings.path = spec.mic_renewal->path;
+    settings.ca_certificate_pem = manufacturer_ca_->certificate_pem();
+    settings.ca_key_pem = manufacturer_ca_->key_pem();
+    settings.library = crypto_library_;
+    settings.validity_s = whole_seconds(spec.mic_renewal->validity);
+    auto service = srv::MicRenewalService::create(std::move(settings));
+    if (!service) return invalid(spec.where, "server '" + spec.name + "': mic_renewal: " + service.error().to_string());
+    server.mic_renewal = *service;
+    const fw::WallTime start = scenario_.start;
+    return srv::mic_renewal_hook(*service, [start](Instant now) { return start + whole_seconds(now.since_epoch()); },
+                                 std::move(next));
+  }
+
+  // `mic_renewal.revoked`: the selected phones' factory MICs are revoked at the services.
+  void revoke_mics() {
+    std::uint64_t draw = 0;
+    for (auto& server : servers_) {
+      ++draw;
+      if (!server->mic_renewal || !server->spec->mic_renewal->revoked) continue;
+      for (std::size_t index : select(*server->spec->mic_renewal->revoked, (std::uint64_t{6} << 20) + draw)) {
+        if (!phones_[index]->mic_serial_hex.empty()) server->mic_renewal->revoke(phones_[index]->mic_serial_hex);
+      }
+    }
+  }
+
   bool uses_custom_ca() const {
     return serves_ca_certificate(CertificateIssuer::Custom) ||
            std::any_of(scenario_.servers.begin(), scenario_.servers.end(), [](const ServerSpec& server) {
@@ -264,7 +302,7 @@ class Runner {
   fw::Result<void> build_pki() {
     bool any_https = false;
     for (const ServerSpec& server : scenario_.servers) any_https |= server.kind == ServerKind::Https;
-    if (!any_https && !serves_ca_certificate(std::nullopt)) return {};
+    if (!any_https && !uses_mic_renewal() && !serves_ca_certificate(std::nullopt)) return {};
     // One seeded OpenSSL library for the whole world: keys, certificates and handshakes replay.
     auto library = sim::make_seeded_crypto_library(fw::derive_seed(seed_, kRunnerEntityBase + (std::uint64_t{4} << 20)));
     if (!library) return fw::fail(library.error());
@@ -433,6 +471,11 @@ class Runner {
               return reflect ? reflect(request) : std::nullopt;
             };
           }
+          if (spec.mic_renewal) {
+            auto renewal = mic_renewal_service(spec, *server, std::move(reflector));
+            if (!renewal) return fw::fail(renewal.error());
+            reflector = std::move(*renewal);
+          }
           if (spec.activation) {
             auto built = activation_service(spec, servers_.size());
             if (!built) return fw::fail(built.error());
@@ -571,7 +614,9 @@ class Runner {
   }
 
   fw::Result<void> build_phones() {
-    const bool mutual_tls = std::any_of(scenario_.servers.begin(), scenario_.servers.end(),
+    // MICs are minted only when something uses them, so that other scenarios' seeded keys stay.
+    const bool mutual_tls = uses_mic_renewal() ||
+                            std::any_of(scenario_.servers.begin(), scenario_.servers.end(),
                                         [](const ServerSpec& spec) { return spec.require_client_certificate; });
     const std::vector<std::uint64_t> counts = group_counts();
     for (std::size_t group_index = 0; group_index < scenario_.fleet.size(); ++group_index) {
@@ -611,8 +656,11 @@ class Runner {
           auto mic = manufacturer_ca_->issue_phone(
               {phone->identity.product_name, phone->identity.serial_number,
                fw::mac_colon_form(phone->identity.mac), fw::mac_lower_hex(phone->identity.mac)},
-              {scenario_.start + -365 * kDaySeconds, scenario_.start + 3650 * kDaySeconds});
+              {scenario_.start + -365 * kDaySeconds,
+               scenario_.start + (group.mic_expires_in ? whole_seconds(*group.mic_expires_in) : 3650 * kDaySeconds)});
           if (!mic) return fw::fail(mic.error());
+          phone->mic_serial_hex = fw::summarize_certificate(mic->certificate.get()).serial_hex;
+          phone->settings.manufacturer_roots_pem = {manufacturer_ca_->certificate_pem()};
           auto identity_pem = fw::TlsIdentity::from_pem(mic->certificate_pem(), mic->key_pem(), crypto_library_);
           if (!identity_pem) return fw::fail(identity_pem.error());
           phone->settings.client_identity = *identity_pem;
@@ -638,6 +686,7 @@ class Runner {
         phones_.push_back(std::move(phone));
       }
     }
+    revoke_mics();
     return {};
   }
 
@@ -753,13 +802,14 @@ class Runner {
         case TimelineEvent::Kind::AdminResync:
         case TimelineEvent::Kind::Upgrade:
         case TimelineEvent::Kind::UpdateCa:
+        case TimelineEvent::Kind::RenewMic:
+        case TimelineEvent::Kind::FactoryReset:
         case TimelineEvent::Kind::SipNotify:
         case TimelineEvent::Kind::Call:
         case TimelineEvent::Kind::WallClockStep:
         case TimelineEvent::Kind::HeadsetAttach:
         case TimelineEvent::Kind::HeadsetDetach:
         case TimelineEvent::Kind::HeadsetPrompt:
-        case TimelineEvent::Kind::FactoryReset:
           for (std::size_t index : phones) {
             SimPhone* phone = phones_[index].get();
             if (is_headset_event(event.kind) && !phone->headset) {
@@ -818,19 +868,6 @@ class Runner {
            kind == TimelineEvent::Kind::HeadsetPrompt;
   }
 
-  // A factory reset: the phone goes down, its configuration returns to the factory one (the
-  // group's parameters), and it boots again. The headset, a device of its own, keeps its settings.
-  void factory_reset(SimPhone& phone) {
-    power_off(phone, false);
-    const FleetGroup& group = scenario_.fleet[phone.group];
-    if (auto reset = sim::reset_parameters(phone.platform->flash(), group.spec.parameters, &value_pool_); !reset) {
-      fw::TraceField fields[] = {{"error", reset.error().detail}};
-      phone.platform->trace(fw::Severity::Error, "runner", "factory_reset_failed", fields);
-    }
-    SimPhone* raw = &phone;
-    world_.engine.schedule_call(world_.engine.now() + kRebootDowntime, [this, raw] { power_on(*raw); });
-  }
-
   void phone_event(SimPhone& phone, const TimelineEvent& event, Duration call_length) {
     // Plugging a headset in or out happens whether the phone runs or not.
     if (event.kind == TimelineEvent::Kind::HeadsetAttach || event.kind == TimelineEvent::Kind::HeadsetDetach) {
@@ -847,6 +884,8 @@ class Runner {
       case TimelineEvent::Kind::AdminResync: phone.runtime->admin_resync(event.rule); break;
       case TimelineEvent::Kind::Upgrade: phone.runtime->admin_upgrade(event.rule); break;
       case TimelineEvent::Kind::UpdateCa: phone.runtime->admin_update_ca(event.rule); break;
+      case TimelineEvent::Kind::RenewMic: phone.runtime->admin_renew_mic(); break;
+      case TimelineEvent::Kind::FactoryReset: phone.runtime->factory_reset(); break;
       case TimelineEvent::Kind::ActivationCode:
         phone.runtime->activation_code_entered(
             event.issued_code ? server_named(event.server)->activation->service().code(*event.issued_code)
@@ -855,7 +894,6 @@ class Runner {
       case TimelineEvent::Kind::SipNotify: phone.runtime->sip_notify(event.sip_event); break;
       case TimelineEvent::Kind::Call: start_call(phone, event.line, call_length); break;
       case TimelineEvent::Kind::HeadsetPrompt: phone.runtime->answer_headset_prompt(event.headset_accept); break;
-      case TimelineEvent::Kind::FactoryReset: factory_reset(phone); break;
       case TimelineEvent::Kind::WallClockStep:
         phone.platform->step_wall_clock(phone.platform->wall_clock() + whole_seconds(event.step));
         phone.runtime->wall_clock_stepped();
@@ -1261,6 +1299,32 @@ class Runner {
         result.name = assertion.name.empty() ? "headset" + what + by : assertion.name;
         result.expected = "at least " + format_ppm(assertion.share_min.parts_per_million) + " of " +
                           std::to_string(phones.size()) + " phones have a headset with" + what;
+        result.actual = format_share(matching, phones.size());
+        result.passed = !phones.empty() && matching * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
+        break;
+      }
+      case Assertion::Kind::MicRefresh: {
+        std::uint64_t matching = 0;
+        for (std::size_t phone_index : phones) {
+          const SimPhone& phone = *phones_[phone_index];
+          std::string state = "off";
+          if (phone.runtime) {
+            const fw::MicRefreshStatus& status = phone.runtime->agent().mic_refresh_status();
+            const std::string text = fw::mic_refresh_status_text(status);
+            state = text.starts_with("Success") ? "success" : text.starts_with("Failed") ? "failed" : "not_attempted";
+            const bool err_matches = assertion.pattern.empty() || status.last_error == assertion.pattern;
+            if (state == assertion.equals && err_matches) {
+              ++matching;
+              continue;
+            }
+            state = text;
+          }
+          if (result.evidence.size() < kEvidenceLinesMax) result.evidence.push_back(phone.name + ": " + state);
+        }
+        const std::string which = assertion.equals + (assertion.pattern.empty() ? "" : " (" + assertion.pattern + ")");
+        result.name = assertion.name.empty() ? "MIC Cert Refresh Status " + which + by : assertion.name;
+        result.expected = "at least " + format_ppm(assertion.share_min.parts_per_million) + " of " +
+                          std::to_string(phones.size()) + " phones show " + which;
         result.actual = format_share(matching, phones.size());
         result.passed = !phones.empty() && matching * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
         break;

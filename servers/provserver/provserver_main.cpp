@@ -5,7 +5,12 @@
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
 //              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
 //              [--limit SERVER=N[,queue=M]]... [--swap-cert KIND=CERT,KEY]...
+//              [--mic-renewal CA_CERT,CA_KEY [--mic-renewal-path PATH] [--mic-revoke SERIAL]...]
 //              [--activation FILE] [--dms CONFIG]
+//
+// --mic-renewal serves the SUDI-like MIC renewal service (servers/mic_renewal) on the HTTP
+// listener: POSTs to --mic-renewal-path (default /) renew MICs signed by CA_CERT with CA_KEY;
+// --mic-revoke refuses a MIC by its serial number (upper-case hex) with 410.
 //
 // --activation serves the activation-code service (servers/activation) at POST /activate on
 // the HTTP and HTTPS listeners, with the codes of FILE (activation_codes_file.h); each answered
@@ -54,6 +59,7 @@
 #include "servers/content/file_root.h"
 #include "servers/device_management/device_profiles.h"
 #include "servers/faults/fault_spec.h"
+#include "servers/mic_renewal/mic_renewal_service.h"
 #include "servers/provserver/asio_http_host.h"
 #include "servers/provserver/asio_syslog_host.h"
 #include "servers/provserver/asio_tftp_host.h"
@@ -89,6 +95,9 @@ struct Options {
   std::vector<std::string> limits;
   std::vector<std::string> swap_certs;
   std::string dms;
+  std::string mic_renewal;  // CA_CERT,CA_KEY
+  std::string mic_renewal_path = "/";
+  std::vector<std::string> mic_revoked;
   std::string activation;
 };
 
@@ -96,6 +105,33 @@ std::optional<std::string> read_text(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return std::nullopt;
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// --mic-renewal CA_CERT,CA_KEY: the MIC renewal service on the HTTP listener, or nullptr with
+// the reason on stderr.
+std::shared_ptr<srv::MicRenewalService> mic_renewal_service(const Options& options) {
+  const std::size_t comma = options.mic_renewal.find(',');
+  if (comma == std::string::npos) {
+    std::cerr << "provserver: --mic-renewal: expected CA_CERT,CA_KEY\n";
+    return nullptr;
+  }
+  auto certificate = read_text(options.mic_renewal.substr(0, comma));
+  auto key = read_text(options.mic_renewal.substr(comma + 1));
+  if (!certificate || !key) {
+    std::cerr << "provserver: --mic-renewal: cannot read the CA certificate or key\n";
+    return nullptr;
+  }
+  srv::MicRenewalSettings settings;
+  settings.path = options.mic_renewal_path;
+  settings.ca_certificate_pem = *certificate;
+  settings.ca_key_pem = *key;
+  settings.revoked_serials_hex.insert(options.mic_revoked.begin(), options.mic_revoked.end());
+  auto service = srv::MicRenewalService::create(std::move(settings));
+  if (!service) {
+    std::cerr << "provserver: --mic-renewal: " << service.error().to_string() << "\n";
+    return nullptr;
+  }
+  return *service;
 }
 
 std::optional<fw::Endpoint> endpoint_option(const std::string& flag, const std::string& text) {
@@ -305,8 +341,8 @@ int run(const Options& options) {
     activation.emplace(std::move(*loaded_activation));
   }
   // The activation service and the device profiles (--dms) answer their paths before the fault
-  // hook sees the rest.
-  auto hook_for = [&](srv::ServerFaults* faults) {
+  // hook sees the rest; the MIC renewal service (--mic-renewal, HTTP only) before all of them.
+  auto hook_for = [&](srv::ServerFaults* faults, std::shared_ptr<srv::MicRenewalService> renewal = nullptr) {
     srv::HttpRequestHook inner;
     if (activation) {
       inner = [&activation, &clock](const srv::HttpRequestInfo& request) {
@@ -321,6 +357,10 @@ int run(const Options& options) {
         if (auto reply = (*profiles)(request)) return reply;
         return beside ? beside(request) : std::nullopt;
       };
+    }
+    if (renewal) {
+      inner = srv::mic_renewal_hook(std::move(renewal), [&clock](fw::Instant) { return clock.wall_clock(); },
+                                    std::move(inner));
     }
     return faults ? faults->http_hook(root, std::move(inner)) : inner;
   };
@@ -365,8 +405,13 @@ int run(const Options& options) {
   if (!options.http.empty()) {
     auto listen = endpoint_option("--http", options.http);
     if (!listen) return 2;
+    std::shared_ptr<srv::MicRenewalService> renewal;
+    if (!options.mic_renewal.empty()) {
+      renewal = mic_renewal_service(options);
+      if (!renewal) return 1;
+    }
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, http_settings, hook_for(http_faults.get()),
+        io, clock, *listen, root, http_settings, hook_for(http_faults.get(), std::move(renewal)),
         nullptr,
         [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
     if (!host) return start_failed(host.error());
@@ -483,6 +528,13 @@ int main(int argc, char** argv) {
                  "HTTPS: the certificate a certificate=KIND fault presents, KIND=CERT,KEY with "
                  "KIND expired, wrong-host or untrusted (repeatable)")
       ->needs(https);
+  auto* http = app.get_option("--http");
+  app.add_option("--mic-renewal", options.mic_renewal,
+                 "HTTP: serve MIC renewal (SUDI-like) with this manufacturer CA, CA_CERT,CA_KEY (PEM)")
+      ->needs(http);
+  app.add_option("--mic-renewal-path", options.mic_renewal_path, "the renewal service's path (default /)");
+  app.add_option("--mic-revoke", options.mic_revoked,
+                 "a revoked MIC serial number (upper-case hex), refused with 410 (repeatable)");
   syslog_out->needs(syslog);
   try {
     app.parse(argc, argv);

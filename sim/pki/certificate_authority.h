@@ -87,7 +87,8 @@ class CertificateAuthority {
   X509* certificate() const { return root_.certificate.get(); }
   const fw::CryptoLibrary& library() const { return library_; }
   std::string certificate_pem() const { return root_.certificate_pem(); }
-  // The authority's private key as PEM: a secret, only for saving the authority to a file.
+  // The authority's private key as PEM (a secret): for saving the authority to a file and for a
+  // service that signs with it (MIC renewal).
   std::string key_pem() const { return root_.key_pem(); }
 
  private:

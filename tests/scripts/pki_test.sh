@@ -32,4 +32,11 @@ subject=$(openssl x509 -in "$work/phone-2.crt" -noout -subject -nameopt RFC2253)
 [ "$subject" = "subject=CN=000e08000002,ST=00:0e:08:00:00:02,L=FCH00000002,OU=CP-6841-3PCC" ] ||
   fail "phone-2 subject: $subject"
 openssl pkey -in "$work/phone-1.key" -pubout >/dev/null 2>&1 || fail "phone-1 key"
+# --mic-days: short-lived MICs (inside the 30-day renewal window), the rest unchanged.
+rm -rf "$work"
+"$pki" "$work" --phones 1 --mic-days 5 >/dev/null
+openssl x509 -in "$work/phone-1.crt" -noout -checkend $((4 * 86400)) >/dev/null || fail "MIC expires before 4 days"
+openssl x509 -in "$work/phone-1.crt" -noout -checkend $((6 * 86400)) >/dev/null && fail "MIC lives past 6 days"
+openssl x509 -in "$work/server.crt" -noout -checkend $((30 * 86400)) >/dev/null || fail "--mic-days shortened the server"
+"$pki" "$work" --mic-days 0 >/dev/null 2>&1 && fail "--mic-days 0 accepted"
 echo "ok: scripts/pki chains and MIC subject"

@@ -247,7 +247,7 @@ TEST(ParameterValueTest, TextTrimsAndTurnsLineBreaksIntoSpaces) {
 }
 
 TEST(ParameterValueTest, TextAtAndPastItsLimit) {
-  const std::string at(1024, 'x');
+  const std::string at = "http://h/" + std::string(1024 - 9, 'x');
   EXPECT_EQ(norm("MIC_Cert_Refresh_Rule", at), at);
   EXPECT_EQ(error_code("MIC_Cert_Refresh_Rule", at + "x"), ErrorCode::ValueTooLong);
   EXPECT_EQ(norm("GPP_A", std::string(kTextBytesMax, 'y')), std::string(kTextBytesMax, 'y'));
@@ -313,6 +313,30 @@ TEST(ParameterValueTest, Utf8Validation) {
   EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // truncated €
   EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xe0\x80\xaf"));      // overlong
+}
+
+}  // namespace
+}  // namespace fw
+
+namespace fw {
+namespace {
+
+// MIC_Cert_Refresh_Rule: the guide's "valid URL" of at most 1024 characters, on HTTP (port 80).
+TEST(ParameterValueTest, MicCertRefreshRuleIsAnHttpUrlOfAtMost1024Characters) {
+  const ParamSpec& rule = ParameterRegistry::builtin().spec(*ParameterRegistry::builtin().find("MIC_Cert_Refresh_Rule"));
+  EXPECT_EQ(*normalize(rule, "http://sudirenewal.cisco.com/"), "http://sudirenewal.cisco.com/");
+  EXPECT_EQ(*normalize(rule, "HTTP://10.0.0.5:8080/sudi"), "HTTP://10.0.0.5:8080/sudi");
+  for (const char* refused : {"https://sudirenewal.cisco.com/", "tftp://host/x", "sudirenewal.cisco.com",
+                              "http://", "http:///path", "http://host/a b"}) {
+    auto result = normalize(rule, refused);
+    ASSERT_FALSE(result) << refused;
+    EXPECT_NE(result.error().detail.find("http:// URL"), std::string::npos) << result.error().detail;
+  }
+  const std::string prefix = "http://h/";
+  EXPECT_TRUE(normalize(rule, prefix + std::string(1024 - prefix.size(), 'p')));
+  auto too_long = normalize(rule, prefix + std::string(1025 - prefix.size(), 'p'));
+  ASSERT_FALSE(too_long);
+  EXPECT_EQ(too_long.error().code, ErrorCode::ValueTooLong);
 }
 
 }  // namespace

@@ -131,7 +131,8 @@ TEST(ProfileExportTest, RoundTripOfEveryParameterWithAChangedAccess) {
         raw = std::to_string(spec.integer_max) + "," + std::to_string(spec.integer_min);
         break;
       case ValueType::Text:
-        raw = std::string(spec.name) + " <&>";
+        // MIC_Cert_Refresh_Rule takes only an http:// URL with a host.
+        raw = spec.http_url ? "http://h/" + std::string(spec.name) + "?<&>" : std::string(spec.name) + " <&>";
         break;
     }
     set(store, spec.name, raw);
