@@ -892,7 +892,6 @@ class Loader {
         case TimelineEvent::Kind::HeadsetAttach:
         case TimelineEvent::Kind::HeadsetDetach:
         case TimelineEvent::Kind::HeadsetPrompt:
-        case TimelineEvent::Kind::FactoryReset:
         case TimelineEvent::Kind::Fault: {
           Fields body_fields(*this, body, body_context);
           if (!body_fields.valid()) {
