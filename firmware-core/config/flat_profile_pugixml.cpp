@@ -27,7 +27,7 @@ constexpr std::size_t kTinyxml2DepthMax = 98;
 
 // Line numbers from byte offsets. pugixml keeps none, so lines are counted on demand; asked in
 // document order, each byte is scanned once.
-class LineCounter final : public LineLocator {
+class LineCounter {
  public:
   explicit LineCounter(std::string_view xml) : xml_(xml) {}
 
@@ -49,10 +49,6 @@ class LineCounter final : public LineLocator {
   int line_of(const pugi::xml_node& node) {
     return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())));
   }
-  int line_of(const void* element) override {
-    return line_of(pugi::xml_node(
-        static_cast<pugi::xml_node_struct*>(const_cast<void*>(element))));
-  }
 
  private:
   std::string_view xml_;
@@ -62,22 +58,26 @@ class LineCounter final : public LineLocator {
 
 // The next element after `element` in document order, skipping `element`'s own subtree when
 // `descend` is false. `depth` tracks the nesting (root element = 1).
+// (Loops test type() != node_null, not the node itself: every pugixml call is out of line, and
+// type() answers both questions in one.)
 pugi::xml_node next_element(pugi::xml_node element, bool descend, std::size_t& depth) {
   if (descend) {
-    if (pugi::xml_node child = element.first_child(); child) {
-      for (; child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element) {
-          ++depth;
-          return child;
-        }
+    for (pugi::xml_node child = element.first_child(); child.type() != pugi::node_null;
+         child = child.next_sibling()) {
+      if (child.type() == pugi::node_element) {
+        ++depth;
+        return child;
       }
     }
   }
-  while (element && element.type() == pugi::node_element) {
-    for (pugi::xml_node sibling = element.next_sibling(); sibling;
+  while (element.type() == pugi::node_element) {
+    for (pugi::xml_node sibling = element.next_sibling();;
          sibling = sibling.next_sibling()) {
-      if (sibling.type() == pugi::node_element)
+      const pugi::xml_node_type type = sibling.type();
+      if (type == pugi::node_element)
         return sibling;
+      if (type == pugi::node_null)
+        break;
     }
     element = element.parent();
     --depth;
@@ -105,40 +105,71 @@ bool has_duplicate_attribute(const pugi::xml_node& element) {
   return false;
 }
 
-// Fills `node` from `element` (see the tinyxml2 reader's describe()).
-void describe(const pugi::xml_node& element, TextJoiner& text, std::string& access,
-              FlatProfileNode& node) {
-  node.name = element.name();
-  node.element = element.internal_object();
-  node.has_child_elements = false;
-  text.reset();
-  for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
-    const pugi::xml_node_type type = child.type();
-    if (type == pugi::node_pcdata || type == pugi::node_cdata) {
-      text.add(child.value(), type == pugi::node_cdata);
-    } else if (type == pugi::node_element) {
-      node.has_child_elements = true;
-    }
-  }
-  node.text = text.text();
-  node.has_access = false;
-  node.access = {};
-  for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
-       attribute = attribute.next_attribute()) {
-    if (std::strcmp(attribute.name(), "ua") == 0) {
-      node.has_access = true;
-      node.access = decoded_attribute(attribute.value(), access);
-      break;
-    }
-  }
+pugi::xml_node node_of(const void* element) {
+  return pugi::xml_node(static_cast<pugi::xml_node_struct*>(const_cast<void*>(element)));
 }
+
+// Reads an element's text and `ua` when the sink asks (see the tinyxml2 reader).
+class PugixmlContent final : public NodeContentReader {
+ public:
+  explicit PugixmlContent(std::string_view xml) : lines_(xml) {}
+
+  void read_content(FlatProfileNode& node) override {
+    const pugi::xml_node element = node_of(node.element);
+    node.has_child_elements = false;
+    text_.reset();
+    for (pugi::xml_node child = element.first_child();; child = child.next_sibling()) {
+      const pugi::xml_node_type type = child.type();
+      if (type == pugi::node_pcdata || type == pugi::node_cdata) {
+        text_.add(child.value(), type == pugi::node_cdata);
+      } else if (type == pugi::node_element) {
+        node.has_child_elements = true;
+      } else if (type == pugi::node_null) {
+        break;
+      }
+    }
+    node.text = text_.text();
+    node.has_access = false;
+    node.access = {};
+    for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
+         attribute = attribute.next_attribute()) {
+      const char* name = attribute.name();
+      if (name[0] == 'u' && name[1] == 'a' && name[2] == '\0') {
+        node.has_access = true;
+        node.access = decoded_attribute(attribute.value(), access_);
+        break;
+      }
+    }
+  }
+
+  std::size_t text_bytes_bound(const void* handle) override {
+    std::size_t bytes = 0;
+    for (pugi::xml_node child = node_of(handle).first_child();; child = child.next_sibling()) {
+      const pugi::xml_node_type type = child.type();
+      if (type == pugi::node_pcdata || type == pugi::node_cdata)
+        bytes += std::strlen(child.value());
+      else if (type == pugi::node_null)
+        break;
+    }
+    return bytes;
+  }
+
+  int line_of(const void* element) override { return lines_.line_of(node_of(element)); }
+  LineCounter& lines() { return lines_; }
+
+ private:
+  LineCounter lines_;
+  TextJoiner text_;
+  std::string access_;
+};
 
 }  // namespace
 
 Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits& limits,
                                        FlatProfileSink& sink) {
   pugi::xml_document document;
-  LineCounter lines(xml);
+  PugixmlContent content(xml);
+  LineCounter& lines = content.lines();
   const pugi::xml_parse_result parsed =
       document.load_buffer(xml.data(), xml.size(), kParseOptions, pugi::encoding_utf8);
   if (!parsed) {
@@ -155,10 +186,8 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
   std::size_t elements = 0;
   std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
   const std::size_t depth_max = std::min(limits.xml_depth_max, kTinyxml2DepthMax);
-  TextJoiner text;
-  std::string access;
   FlatProfileNode node;
-  node.lines = &lines;
+  node.reader = &content;
   bool descend = true;  // false: the element has no child elements (known from describe())
   for (pugi::xml_node element = first_element(document); element;
        element = next_element(element, descend, depth)) {
@@ -182,10 +211,12 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
       profile_depth = 0;  // left it
     if (profile_depth != 0) {
       if (depth == profile_depth + 1) {
-        describe(element, text, access, node);
+        node.name = element.name();
+        node.element = element.internal_object();
+        node.content_read = false;
         if (auto sent = sink.node(node); !sent)
           return sent;
-        descend = node.has_child_elements;
+        descend = !node.content_read || node.has_child_elements;
       }
     } else if (element.name() == kFlatProfileName) {
       profile_depth = depth;
