@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "firmware-core/config/flat_profile_reader.h"
 #include "tests/support/param_id.h"
 
 namespace fw {
@@ -310,6 +311,63 @@ TEST_P(FlatProfileTest, ValueBytesAtAndPastTheLimit) {
   // Unknown elements are bounded too.
   EXPECT_EQ(parse_error("<flat-profile><Foo>123456789</Foo></flat-profile>", limits),
             ErrorCode::ValueTooLong);
+}
+
+// The text of an unknown element is read only when its raw parts could exceed the limit; the
+// limit still applies to the decoded, joined text, as for a known element.
+TEST_P(FlatProfileTest, UnknownElementTextIsMeasuredDecodedAndJoined) {
+  ProfileLimits limits;
+  limits.value_bytes_max = 8;
+  // 20 raw bytes, 8 once the entities are decoded: within the limit.
+  EXPECT_TRUE(parse("<flat-profile><Foo>&lt;&lt;&lt;&lt;abcd</Foo></flat-profile>", limits)
+                  .has_value());
+  // Parts of 5 and 4 bytes joined across a CDATA section and a comment: 9 bytes.
+  EXPECT_EQ(parse_error("<flat-profile><Foo>abcde<![CDATA[fg]]><!-- c -->hi</Foo></flat-profile>",
+                        limits),
+            ErrorCode::ValueTooLong);
+  auto parsed = parse("<flat-profile><Foo>abcde<![CDATA[fg]]><!-- c -->h</Foo>\n"
+                      "<GPP_A>x</GPP_A></flat-profile>",
+                      limits);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().to_string();
+  EXPECT_EQ(parsed->unknown_elements.count, 1u);
+  ASSERT_EQ(parsed->elements.size(), 1u);
+  EXPECT_EQ(parsed->elements[0].line, 2);
+  // A known element's limit applies to its decoded text too.
+  EXPECT_TRUE(parse("<flat-profile><GPP_A>&amp;&amp;&amp;12345</GPP_A></flat-profile>", limits)
+                  .has_value());
+}
+
+// Elements inside an unknown element (whose content is never read) are still counted and
+// checked for depth, and are not parameters.
+TEST_P(FlatProfileTest, ChildrenOfUnknownElementsCountTowardsTheLimits) {
+  const std::string xml =
+      "<flat-profile><Foo ua=\"rw\"><GPP_A>1</GPP_A><Bar><GPP_B>2</GPP_B></Bar></Foo>"
+      "<GPP_C>3</GPP_C></flat-profile>";
+  ParsedProfile parsed = parse_ok(xml);
+  EXPECT_EQ(parsed.unknown_elements.count, 1u);
+  ASSERT_EQ(parsed.elements.size(), 1u);
+  EXPECT_EQ(parsed.elements[0].id, id("GPP_C"));
+  ProfileLimits limits;
+  limits.xml_elements_max = 5;  // six elements
+  EXPECT_EQ(parse_error(xml, limits), ErrorCode::ProfileTooManyElements);
+  limits = {};
+  limits.xml_depth_max = 3;  // <GPP_B> is at level 4
+  EXPECT_EQ(parse_error(xml, limits), ErrorCode::ProfileTooDeep);
+}
+
+// '&' found at every position of texts up to 20 bytes (the scan reads eight bytes at a time).
+TEST(FlatProfileEntitiesTest, AmpersandFoundAtEveryPosition) {
+  for (std::size_t size = 0; size <= 20; ++size) {
+    const std::string plain(size, 'a');
+    EXPECT_FALSE(has_entities(plain)) << size;
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string text = plain;
+      text[at] = '&';
+      EXPECT_TRUE(has_entities(text)) << size << " " << at;
+      text[at] = static_cast<char>('&' + 0x80);  // the same low bits, not an ampersand
+      EXPECT_FALSE(has_entities(text)) << size << " " << at;
+    }
+  }
 }
 
 TEST_P(FlatProfileTest, LongUnknownNamesAreTruncatedInReports) {
