@@ -142,12 +142,16 @@ class PugixmlContent final : public NodeContentReader {
     }
   }
 
-  std::size_t text_bytes_bound(const void* handle) override {
+  std::size_t text_bytes_bound(FlatProfileNode& node) override {
+    node.has_child_elements = false;
     std::size_t bytes = 0;
-    for (pugi::xml_node child = node_of(handle).first_child();; child = child.next_sibling()) {
+    for (pugi::xml_node child = node_of(node.element).first_child();;
+         child = child.next_sibling()) {
       const pugi::xml_node_type type = child.type();
       if (type == pugi::node_pcdata || type == pugi::node_cdata)
         bytes += std::strlen(child.value());
+      else if (type == pugi::node_element)
+        node.has_child_elements = true;
       else if (type == pugi::node_null)
         break;
     }
@@ -214,9 +218,10 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
         node.name = element.name();
         node.element = element.internal_object();
         node.content_read = false;
+        node.children_known = false;
         if (auto sent = sink.node(node); !sent)
           return sent;
-        descend = !node.content_read || node.has_child_elements;
+        descend = !node.children_known || node.has_child_elements;
       }
     } else if (element.name() == kFlatProfileName) {
       profile_depth = depth;

@@ -28,8 +28,9 @@ class NodeContentReader {
   // reader's handle of it).
   virtual void read_content(FlatProfileNode& node) = 0;
   // At least the bytes of the element's text once read: the sum of its raw text and CDATA
-  // parts, before entities are decoded (decoding only shortens).
-  virtual std::size_t text_bytes_bound(const void* element) = 0;
+  // parts, before entities are decoded (decoding only shortens). Also sets
+  // node.has_child_elements and node.children_known (the same walk over the children finds it).
+  virtual std::size_t text_bytes_bound(FlatProfileNode& node) = 0;
   // The 1-based line of the start tag of `element`.
   virtual int line_of(const void* element) = 0;
 
@@ -44,6 +45,8 @@ struct FlatProfileNode {
   // Set by read_content() only; the sink asks for them when it needs them.
   bool content_read = false;
   std::string_view text;  // its text and CDATA children joined, entities decoded
+  // Set by read_content() and text_bytes_bound(), valid when children_known.
+  bool children_known = false;
   bool has_child_elements = false;
   bool has_access = false;  // carries a `ua` attribute
   std::string_view access;  // the `ua` attribute's value, entities decoded
@@ -54,10 +57,14 @@ struct FlatProfileNode {
     if (!content_read) {
       reader->read_content(*this);
       content_read = true;
+      children_known = true;
     }
   }
-  std::size_t text_bytes_bound() const {
-    return content_read ? text.size() : reader->text_bytes_bound(element);
+  std::size_t text_bytes_bound() {
+    if (content_read)
+      return text.size();
+    children_known = true;
+    return reader->text_bytes_bound(*this);
   }
   // The 1-based line of the element's start tag.
   int line() const { return reader->line_of(element); }

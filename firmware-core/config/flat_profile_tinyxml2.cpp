@@ -69,13 +69,16 @@ class Tinyxml2Content final : public NodeContentReader {
     node.access = ua != nullptr ? decoded_attribute(ua, access_) : std::string_view();
   }
 
-  std::size_t text_bytes_bound(const void* handle) override {
-    const auto& element = *static_cast<const tinyxml2::XMLElement*>(handle);
+  std::size_t text_bytes_bound(FlatProfileNode& node) override {
+    const auto& element = *static_cast<const tinyxml2::XMLElement*>(node.element);
+    node.has_child_elements = false;
     std::size_t bytes = 0;
     for (const tinyxml2::XMLNode* child = element.FirstChild(); child != nullptr;
          child = child->NextSibling()) {
       if (const tinyxml2::XMLText* part = child->ToText())
         bytes += node_value(*part).size();
+      else if (child->ToElement() != nullptr)
+        node.has_child_elements = true;
     }
     return bytes;
   }
@@ -113,7 +116,7 @@ Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimit
   Tinyxml2Content content;
   FlatProfileNode node;
   node.reader = &content;
-  bool descend = true;  // false: the element has no child elements (known from read_content())
+  bool descend = true;  // false: the element has no child elements (known from the sink's reads)
   for (const tinyxml2::XMLElement* element = document.RootElement(); element != nullptr;
        element = next_element(element, descend, depth)) {
     descend = true;
@@ -134,9 +137,10 @@ Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimit
         node.name = node_value(*element);
         node.element = element;
         node.content_read = false;
+        node.children_known = false;
         if (auto sent = sink.node(node); !sent)
           return sent;
-        descend = !node.content_read || node.has_child_elements;
+        descend = !node.children_known || node.has_child_elements;
       }
     } else if (element->Name() == kFlatProfileName) {
       profile_depth = depth;
