@@ -14,12 +14,17 @@ namespace {
 
 constexpr std::string_view kFlatProfileName = "flat-profile";
 
-// As tinyxml2 with PRESERVE_WHITESPACE reads: CDATA kept, CR LF -> LF, attribute values as
-// written, and a whitespace-only text kept when it is an element's only child
-// (`<GPP_A> </GPP_A>`). Entities are left to the reader (flat_profile_reader.h). No declaration,
-// comment or DOCTYPE nodes: they are skipped, as the tinyxml2 reader skips them.
+// As tinyxml2 9 with PRESERVE_WHITESPACE reads: CDATA kept, CR LF -> LF, attribute values as
+// written, and a whitespace-only text dropped (tinyxml2 skips whitespace before every '<', so
+// `<GPP_A> </GPP_A>` and the "  " of `<GPP_A>x<!-- c -->  </GPP_A>` read as nothing; pugixml
+// does the same without parse_ws_pcdata*). Entities are left to the reader
+// (flat_profile_reader.h). No declaration, comment or DOCTYPE nodes: they are skipped, as the
+// tinyxml2 reader skips them. parse_embed_pcdata stores an element's leading text as the
+// element's value instead of in a child node (one node fewer per parameter to allocate and to
+// walk); read_content() joins it first. parse_eol is dropped for a document without CR, where it
+// changes nothing.
 constexpr unsigned kParseOptions =
-    pugi::parse_cdata | pugi::parse_eol | pugi::parse_ws_pcdata_single;
+    pugi::parse_cdata | pugi::parse_eol | pugi::parse_embed_pcdata;
 
 // The deepest nesting tinyxml2 9 parses (its TINYXML2_MAX_ELEMENT_DEPTH guard of 100 counts the
 // document and one level more); deeper is ProfileTooDeep there, so it is here too.
@@ -37,12 +42,8 @@ class LineCounter {
       offset_ = 0;
       line_ = 1;
     }
-    const char* at = xml_.data() + offset_;
-    const char* end = xml_.data() + offset;
-    while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
-      ++line_;
-      at = static_cast<const char*>(newline) + 1;
-    }
+    // One vectorized count, not a memchr call per line (lines are short).
+    line_ += static_cast<int>(std::count(xml_.data() + offset_, xml_.data() + offset, '\n'));
     offset_ = offset;
     return line_;
   }
@@ -109,16 +110,26 @@ pugi::xml_node node_of(const void* element) {
   return pugi::xml_node(static_cast<pugi::xml_node_struct*>(const_cast<void*>(element)));
 }
 
-// Reads an element's text and `ua` when the sink asks (see the tinyxml2 reader).
+// Reads an element's text and `ua` when the sink asks (see the tinyxml2 reader). The walk hands
+// over the element and its first attribute (it has them already: every pugixml call is out of
+// line).
 class PugixmlContent final : public NodeContentReader {
  public:
   explicit PugixmlContent(std::string_view xml) : lines_(xml) {}
 
+  void set_element(pugi::xml_node element, pugi::xml_attribute first_attribute) {
+    element_ = element;
+    first_attribute_ = first_attribute;
+  }
+
   void read_content(FlatProfileNode& node) override {
-    const pugi::xml_node element = node_of(node.element);
     node.has_child_elements = false;
     text_.reset();
-    for (pugi::xml_node child = element.first_child();; child = child.next_sibling()) {
+    // The leading text, embedded in the element (parse_embed_pcdata); never empty when present.
+    const char* embedded = element_.value();
+    if (embedded[0] != '\0')
+      text_.add(embedded, false);
+    for (pugi::xml_node child = element_.first_child();; child = child.next_sibling()) {
       const pugi::xml_node_type type = child.type();
       if (type == pugi::node_pcdata || type == pugi::node_cdata) {
         text_.add(child.value(), type == pugi::node_cdata);
@@ -131,7 +142,7 @@ class PugixmlContent final : public NodeContentReader {
     node.text = text_.text();
     node.has_access = false;
     node.access = {};
-    for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
+    for (pugi::xml_attribute attribute = first_attribute_; attribute;
          attribute = attribute.next_attribute()) {
       const char* name = attribute.name();
       if (name[0] == 'u' && name[1] == 'a' && name[2] == '\0') {
@@ -144,9 +155,8 @@ class PugixmlContent final : public NodeContentReader {
 
   std::size_t text_bytes_bound(FlatProfileNode& node) override {
     node.has_child_elements = false;
-    std::size_t bytes = 0;
-    for (pugi::xml_node child = node_of(node.element).first_child();;
-         child = child.next_sibling()) {
+    std::size_t bytes = std::strlen(element_.value());
+    for (pugi::xml_node child = element_.first_child();; child = child.next_sibling()) {
       const pugi::xml_node_type type = child.type();
       if (type == pugi::node_pcdata || type == pugi::node_cdata)
         bytes += std::strlen(child.value());
@@ -165,6 +175,8 @@ class PugixmlContent final : public NodeContentReader {
   LineCounter lines_;
   TextJoiner text_;
   std::string access_;
+  pugi::xml_node element_;
+  pugi::xml_attribute first_attribute_;
 };
 
 }  // namespace
@@ -174,8 +186,10 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
   pugi::xml_document document;
   PugixmlContent content(xml);
   LineCounter& lines = content.lines();
+  const unsigned options =
+      xml.find('\r') == std::string_view::npos ? kParseOptions & ~pugi::parse_eol : kParseOptions;
   const pugi::xml_parse_result parsed =
-      document.load_buffer(xml.data(), xml.size(), kParseOptions, pugi::encoding_utf8);
+      document.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
   if (!parsed) {
     return fail(ErrorCode::ParseError,
                 line_prefix(lines.line_at(static_cast<std::size_t>(
@@ -206,8 +220,8 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
                   line_prefix(lines.line_of(element)) + "elements nested deeper than " +
                       std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
     }
-    if (const pugi::xml_attribute first = element.first_attribute();
-        first && first.next_attribute() && has_duplicate_attribute(element)) {
+    const pugi::xml_attribute first_attribute = element.first_attribute();
+    if (first_attribute && first_attribute.next_attribute() && has_duplicate_attribute(element)) {
       return fail(ErrorCode::ParseError,
                   line_prefix(lines.line_of(element)) + "duplicate attribute");
     }
@@ -217,6 +231,7 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
       if (depth == profile_depth + 1) {
         node.name = element.name();
         node.element = element.internal_object();
+        content.set_element(element, first_attribute);
         node.content_read = false;
         node.children_known = false;
         if (auto sent = sink.node(node); !sent)

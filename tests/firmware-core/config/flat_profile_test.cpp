@@ -108,6 +108,27 @@ TEST_P(FlatProfileTest, IgnoresXmlHeaderAndComments) {
   EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("1234"));
 }
 
+// pugixml stores an element's leading text in the element (parse_embed_pcdata); the texts after
+// it must join in order, and whitespace-only texts (dropped by tinyxml2 9) read as nothing.
+TEST_P(FlatProfileTest, TextsAroundCommentsCdataAndWhitespaceJoinInOrder) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile><GPP_A>x<!-- c -->  </GPP_A><GPP_B>x<!-- c --> y </GPP_B>"
+      "<GPP_C>x<![CDATA[y]]> </GPP_C><GPP_D><![CDATA[y]]>x<!-- c --> z</GPP_D>"
+      "<GPP_E> x <!-- c --><!-- d -->\n</GPP_E><GPP_F>x<!-- c -->  <!-- d -->  </GPP_F>"
+      "<GPP_G> <!-- c --> </GPP_G><GPP_H>a&amp;b<!-- c -->&lt;</GPP_H>"
+      "<GPP_I>  </GPP_I></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 9u);
+  EXPECT_EQ(parsed.elements[8].text, std::optional<std::string>(""));
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("x"));
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("x y "));
+  EXPECT_EQ(parsed.elements[2].text, std::optional<std::string>("xy"));
+  EXPECT_EQ(parsed.elements[3].text, std::optional<std::string>("yx z"));
+  EXPECT_EQ(parsed.elements[4].text, std::optional<std::string>(" x "));
+  EXPECT_EQ(parsed.elements[5].text, std::optional<std::string>("x"));
+  EXPECT_EQ(parsed.elements[6].text, std::optional<std::string>(""));
+  EXPECT_EQ(parsed.elements[7].text, std::optional<std::string>("a&b<"));
+}
+
 TEST_P(FlatProfileTest, EmptyElementsGiveEmptyText) {
   ParsedProfile parsed = parse_ok("<flat-profile><GPP_A/><GPP_B></GPP_B></flat-profile>");
   ASSERT_EQ(parsed.elements.size(), 2u);
