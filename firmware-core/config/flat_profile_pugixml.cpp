@@ -42,8 +42,12 @@ class LineCounter {
       offset_ = 0;
       line_ = 1;
     }
-    // One vectorized count, not a memchr call per line (lines are short).
-    line_ += static_cast<int>(std::count(xml_.data() + offset_, xml_.data() + offset, '\n'));
+    const char* at = xml_.data() + offset_;
+    const char* end = xml_.data() + offset;
+    while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
+      ++line_;
+      at = static_cast<const char*>(newline) + 1;
+    }
     offset_ = offset;
     return line_;
   }
