@@ -2,6 +2,7 @@
 // PHONESIM_FAST_BACKEND.
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -30,6 +31,27 @@ constexpr unsigned kParseOptions =
 // document and one level more); deeper is ProfileTooDeep there, so it is here too.
 constexpr std::size_t kTinyxml2DepthMax = 98;
 
+// The LF bytes in `text`, eight bytes at a time (a memchr call per line costs more: lines are
+// short). A byte's high bit in `zero` is set exactly when that byte of `word` is LF: the
+// addition cannot carry between bytes because every byte is masked to 7 bits first.
+std::size_t count_newlines(std::string_view text) {
+  constexpr std::uint64_t kLows = 0x7F7F7F7F7F7F7F7Full;
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  std::size_t count = 0;
+  const char* bytes = text.data();
+  std::size_t left = text.size();
+  for (; left >= 8; bytes += 8, left -= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes, 8);
+    const std::uint64_t x = word ^ (kOnes * static_cast<std::uint8_t>('\n'));
+    const std::uint64_t zero = ~(((x & kLows) + kLows) | x) & ~kLows;
+    count += static_cast<std::size_t>(((zero >> 7) * kOnes) >> 56);  // sum of the 0/1 bytes
+  }
+  for (; left > 0; ++bytes, --left)
+    count += *bytes == '\n' ? 1 : 0;
+  return count;
+}
+
 // Line numbers from byte offsets. pugixml keeps none, so lines are counted on demand; asked in
 // document order, each byte is scanned once.
 class LineCounter {
@@ -42,12 +64,7 @@ class LineCounter {
       offset_ = 0;
       line_ = 1;
     }
-    const char* at = xml_.data() + offset_;
-    const char* end = xml_.data() + offset;
-    while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
-      ++line_;
-      at = static_cast<const char*>(newline) + 1;
-    }
+    line_ += static_cast<int>(count_newlines(xml_.substr(offset_, offset - offset_)));
     offset_ = offset;
     return line_;
   }
@@ -61,33 +78,38 @@ class LineCounter {
   int line_ = 1;
 };
 
-// The next element after `element` in document order, skipping `element`'s own subtree when
-// `descend` is false. `depth` tracks the nesting (root element = 1).
-// (Loops test type() != node_null, not the node itself: every pugixml call is out of line, and
-// type() answers both questions in one.)
-pugi::xml_node next_element(pugi::xml_node element, bool descend, std::size_t& depth) {
+// Moves `element` (an element) to the next element in document order, skipping its own subtree
+// when `descend` is false; false at the end of the document. `depth` tracks the nesting (root
+// element = 1). (Every pugixml call is out of line: loops test type(), which answers "null?" and
+// "element?" in one call, and the walk knows without asking that `element` is an element.)
+bool next_element(pugi::xml_node& element, bool descend, std::size_t& depth) {
   if (descend) {
-    for (pugi::xml_node child = element.first_child(); child.type() != pugi::node_null;
-         child = child.next_sibling()) {
-      if (child.type() == pugi::node_element) {
+    for (pugi::xml_node child = element.first_child();; child = child.next_sibling()) {
+      const pugi::xml_node_type type = child.type();
+      if (type == pugi::node_element) {
         ++depth;
-        return child;
+        element = child;
+        return true;
       }
+      if (type == pugi::node_null)
+        break;
     }
   }
-  while (element.type() == pugi::node_element) {
-    for (pugi::xml_node sibling = element.next_sibling();;
-         sibling = sibling.next_sibling()) {
+  while (true) {
+    for (pugi::xml_node sibling = element.next_sibling();; sibling = sibling.next_sibling()) {
       const pugi::xml_node_type type = sibling.type();
-      if (type == pugi::node_element)
-        return sibling;
+      if (type == pugi::node_element) {
+        element = sibling;
+        return true;
+      }
       if (type == pugi::node_null)
         break;
     }
     element = element.parent();
     --depth;
+    if (element.type() != pugi::node_element)
+      return false;
   }
-  return {};
 }
 
 pugi::xml_node first_element(const pugi::xml_document& document) {
@@ -211,8 +233,9 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
   FlatProfileNode node;
   node.reader = &content;
   bool descend = true;  // false: the element has no child elements (known from describe())
-  for (pugi::xml_node element = first_element(document); element;
-       element = next_element(element, descend, depth)) {
+  pugi::xml_node element = first_element(document);
+  for (bool more = element.type() == pugi::node_element; more;
+       more = next_element(element, descend, depth)) {
     descend = true;
     if (++elements > limits.xml_elements_max) {
       return fail(ErrorCode::ProfileTooManyElements,

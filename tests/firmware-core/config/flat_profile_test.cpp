@@ -224,6 +224,33 @@ TEST_P(FlatProfileTest, ReportsUnknownElementsWithLineNumbers) {
   EXPECT_EQ(parsed.unknown_elements.listed[1].line, 4);
 }
 
+// The pugixml reader counts lines itself, eight bytes at a time: every line of every element,
+// wherever its newlines fall in those words (runs of 0 to 10 newlines, texts of 0 to 12 bytes
+// with CR LF and lone LFs inside), must match the line the element starts on.
+TEST_P(FlatProfileTest, LineNumbersOfListedIssuesAtEveryNewlineOffset) {
+  std::string xml = "<flat-profile>";
+  std::vector<int> lines;
+  int line = 1;
+  for (int i = 0; i < 60; ++i) {
+    const int newlines = i % 11;
+    xml.append(static_cast<std::size_t>(newlines), '\n');
+    line += newlines;
+    lines.push_back(line);
+    const std::string text = std::string(static_cast<std::size_t>(i % 13), 'x') +
+                             (i % 3 == 0 ? "\r\ny" : i % 3 == 1 ? "\n" : "");
+    xml += "<Unknown_" + std::to_string(i) + ">" + text + "</Unknown_" + std::to_string(i) + ">";
+    line += i % 3 == 2 ? 0 : 1;
+  }
+  xml += "</flat-profile>";
+  ProfileLimits limits;
+  limits.issues_listed_max = kIssuesListedAll;
+  auto parsed = parse(xml, limits);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().to_string();
+  ASSERT_EQ(parsed->unknown_elements.listed.size(), lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    EXPECT_EQ(parsed->unknown_elements.listed[i].line, lines[i]) << "element " << i;
+}
+
 TEST_P(FlatProfileTest, ReportsBadUaAndSkipsTheElement) {
   ParsedProfile parsed =
       parse_ok("<flat-profile>\n<GPP_A ua=\"xx\">1</GPP_A><GPP_B ua=\"\">2</GPP_B></flat-profile>");
