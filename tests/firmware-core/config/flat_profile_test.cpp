@@ -224,9 +224,9 @@ TEST_P(FlatProfileTest, ReportsUnknownElementsWithLineNumbers) {
   EXPECT_EQ(parsed.unknown_elements.listed[1].line, 4);
 }
 
-// The pugixml reader counts lines itself, eight bytes at a time: every line of every element,
-// wherever its newlines fall in those words (runs of 0 to 10 newlines, texts of 0 to 12 bytes
-// with CR LF and lone LFs inside), must match the line the element starts on.
+// The pugixml reader counts lines itself (pugixml keeps none): every listed element's line,
+// after runs of 0 to 10 newlines and texts of 0 to 12 bytes with CR LF and lone LFs inside, must
+// be the line its start tag is on, as tinyxml2 records it.
 TEST_P(FlatProfileTest, LineNumbersOfListedIssuesAtEveryNewlineOffset) {
   std::string xml = "<flat-profile>";
   std::vector<int> lines;
