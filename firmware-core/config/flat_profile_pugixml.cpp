@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <string>
 
 #include <pugixml.hpp>
@@ -14,17 +15,32 @@ namespace {
 
 constexpr std::string_view kFlatProfileName = "flat-profile";
 
-// As tinyxml2 9 with PRESERVE_WHITESPACE reads: CDATA kept, CR LF -> LF, attribute values as
-// written, and a whitespace-only text dropped (tinyxml2 skips whitespace before every '<', so
-// `<GPP_A> </GPP_A>` and the "  " of `<GPP_A>x<!-- c -->  </GPP_A>` read as nothing; pugixml
-// does the same without parse_ws_pcdata*). Entities are left to the reader
-// (flat_profile_reader.h). No declaration, comment or DOCTYPE nodes: they are skipped, as the
-// tinyxml2 reader skips them. parse_embed_pcdata stores an element's leading text as the
-// element's value instead of in a child node (one node fewer per parameter to allocate and to
-// walk); read_content() joins it first. parse_eol is dropped for a document without CR, where it
-// changes nothing.
-constexpr unsigned kParseOptions =
-    pugi::parse_cdata | pugi::parse_eol | pugi::parse_embed_pcdata;
+// As tinyxml2 9 with PRESERVE_WHITESPACE reads: CDATA kept, attribute values as written, and a
+// whitespace-only text dropped (tinyxml2 skips whitespace before every '<', so `<GPP_A> </GPP_A>`
+// and the "  " of `<GPP_A>x<!-- c -->  </GPP_A>` read as nothing; pugixml does the same without
+// parse_ws_pcdata*). Entities are left to the reader (flat_profile_reader.h); line ends too
+// (tinyxml2's rule differs from parse_eol's, see append_tinyxml2_line_ends()). No declaration,
+// comment or DOCTYPE nodes: they are skipped, as the tinyxml2 reader skips them.
+// parse_embed_pcdata stores an element's leading text as the element's value instead of in a
+// child node (one node fewer per parameter to allocate and to walk); read_content() joins it
+// first.
+constexpr unsigned kParseOptions = pugi::parse_cdata | pugi::parse_embed_pcdata;
+
+// Appends `raw` with its line ends made LF as tinyxml2 9 does it for texts, CDATA and attribute
+// values: CR LF, LF CR and a lone CR each become one LF. (pugixml's parse_eol follows XML, where
+// LF CR is two line ends.)
+void append_tinyxml2_line_ends(std::string_view raw, std::string& out) {
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c != '\r' && c != '\n') {
+      out.push_back(c);
+      continue;
+    }
+    if (i + 1 < raw.size() && raw[i + 1] == (c == '\r' ? '\n' : '\r'))
+      ++i;
+    out.push_back('\n');
+  }
+}
 
 // The deepest nesting tinyxml2 9 parses (its TINYXML2_MAX_ELEMENT_DEPTH guard of 100 counts the
 // document and one level more); deeper is ProfileTooDeep there, so it is here too.
@@ -126,7 +142,8 @@ pugi::xml_node node_of(const void* element) {
 // line).
 class PugixmlContent final : public NodeContentReader {
  public:
-  explicit PugixmlContent(std::string_view xml) : lines_(xml) {}
+  // `xml` holds a CR: texts and attribute values go through append_tinyxml2_line_ends().
+  PugixmlContent(std::string_view xml, bool has_cr) : lines_(xml), has_cr_(has_cr) {}
 
   void set_element(pugi::xml_node element, pugi::xml_attribute first_attribute) {
     element_ = element;
@@ -136,14 +153,15 @@ class PugixmlContent final : public NodeContentReader {
   void read_content(FlatProfileNode& node) override {
     node.has_child_elements = false;
     text_.reset();
+    parts_used_ = 0;
     // The leading text, embedded in the element (parse_embed_pcdata); never empty when present.
     const char* embedded = element_.value();
     if (embedded[0] != '\0')
-      text_.add(embedded, false);
+      text_.add(with_line_ends(embedded), false);
     for (pugi::xml_node child = element_.first_child();; child = child.next_sibling()) {
       const pugi::xml_node_type type = child.type();
       if (type == pugi::node_pcdata || type == pugi::node_cdata) {
-        text_.add(child.value(), type == pugi::node_cdata);
+        text_.add(with_line_ends(child.value()), type == pugi::node_cdata);
       } else if (type == pugi::node_element) {
         node.has_child_elements = true;
       } else if (type == pugi::node_null) {
@@ -158,7 +176,7 @@ class PugixmlContent final : public NodeContentReader {
       const char* name = attribute.name();
       if (name[0] == 'u' && name[1] == 'a' && name[2] == '\0') {
         node.has_access = true;
-        node.access = decoded_attribute(attribute.value(), access_);
+        node.access = decoded_attribute(with_line_ends(attribute.value()), access_);
         break;
       }
     }
@@ -183,7 +201,23 @@ class PugixmlContent final : public NodeContentReader {
   LineCounter& lines() { return lines_; }
 
  private:
+  // `raw` as tinyxml2 reads it: itself without a CR in the document, else a normalized copy that
+  // stays valid until the next read_content() (a deque: earlier copies never move).
+  std::string_view with_line_ends(const char* raw) {
+    if (!has_cr_)
+      return raw;
+    if (parts_used_ == parts_.size())
+      parts_.emplace_back();
+    std::string& part = parts_[parts_used_++];
+    part.clear();
+    append_tinyxml2_line_ends(raw, part);
+    return part;
+  }
+
   LineCounter lines_;
+  bool has_cr_;
+  std::deque<std::string> parts_;
+  std::size_t parts_used_ = 0;
   TextJoiner text_;
   std::string access_;
   pugi::xml_node element_;
@@ -195,12 +229,10 @@ class PugixmlContent final : public NodeContentReader {
 Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits& limits,
                                        FlatProfileSink& sink) {
   pugi::xml_document document;
-  PugixmlContent content(xml);
+  PugixmlContent content(xml, xml.find('\r') != std::string_view::npos);
   LineCounter& lines = content.lines();
-  const unsigned options =
-      xml.find('\r') == std::string_view::npos ? kParseOptions & ~pugi::parse_eol : kParseOptions;
   const pugi::xml_parse_result parsed =
-      document.load_buffer(xml.data(), xml.size(), options, pugi::encoding_utf8);
+      document.load_buffer(xml.data(), xml.size(), kParseOptions, pugi::encoding_utf8);
   if (!parsed) {
     return fail(ErrorCode::ParseError,
                 line_prefix(lines.line_at(static_cast<std::size_t>(
@@ -217,7 +249,7 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
   const std::size_t depth_max = std::min(limits.xml_depth_max, kTinyxml2DepthMax);
   FlatProfileNode node;
   node.reader = &content;
-  bool descend = true;  // false: the element has no child elements (known from describe())
+  bool descend = true;  // false: the element has no child elements (known from the sink's reads)
   pugi::xml_node element = first_element(document);
   for (bool more = element.type() == pugi::node_element; more;
        more = next_element(element, descend, depth)) {

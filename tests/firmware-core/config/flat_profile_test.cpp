@@ -170,6 +170,23 @@ TEST_P(FlatProfileTest, NormalizesLineEndsInTexts) {
   EXPECT_EQ(parsed.elements[3].line, 7);  // lines end at LF
 }
 
+// tinyxml2 9 also reads LF CR as one line end (XML and pugixml's parse_eol: two); the pugixml
+// reader follows tinyxml2, in texts, CDATA and attribute values.
+TEST_P(FlatProfileTest, LfCrIsOneLineEndAsTinyxml2ReadsIt) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile>\n\r<GPP_A>a\n\rb\r\n\rc\n\r\n</GPP_A><GPP_B><![CDATA[d\n\re]]>f\n\r</GPP_B>"
+      "\n\r\n<GPP_C ua=\"r\n\rw\">g</GPP_C>\n<GPP_D>h&#13;\n</GPP_D></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 3u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("a\nb\n\nc\n\n"));
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("d\nef\n"));
+  EXPECT_EQ(parsed.elements[2].text, std::optional<std::string>("h\r\n"));  // decoded after
+  EXPECT_EQ(parsed.elements[2].line, 12);  // the LF inside GPP_C's `ua` counts
+  ASSERT_EQ(parsed.invalid_elements.listed.size(), 1u);
+  EXPECT_EQ(parsed.invalid_elements.listed[0].line, 10);
+  EXPECT_EQ(parsed.invalid_elements.listed[0].error.detail,
+            "line 10: <GPP_C>: ua 'r\\x0aw' is not na, ro or rw");
+}
+
 TEST_P(FlatProfileTest, DecodesEntitiesAndCdata) {
   ParsedProfile parsed = parse_ok(
       "<flat-profile><GPP_A>&amp;&lt;&gt;&apos;&quot;&#40;&#x2e;</GPP_A>"
