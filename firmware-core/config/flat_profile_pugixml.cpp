@@ -26,6 +26,18 @@ constexpr std::string_view kFlatProfileName = "flat-profile";
 // first.
 constexpr unsigned kParseOptions = pugi::parse_cdata | pugi::parse_embed_pcdata;
 
+// True when `text` is only what tinyxml2 9 skips as whitespace before markup (isspace: also VT
+// and FF, which pugixml keeps as text). tinyxml2 drops such a text; pugixml dropped it already
+// unless it holds a VT or FF.
+bool is_tinyxml2_blank(const char* text) {
+  for (; *text != '\0'; ++text) {
+    const char c = *text;
+    if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\v' && c != '\f')
+      return false;
+  }
+  return true;
+}
+
 // Appends `raw` with its line ends made LF as tinyxml2 9 does it for texts, CDATA and attribute
 // values: CR LF, LF CR and a lone CR each become one LF. (pugixml's parse_eol follows XML, where
 // LF CR is two line ends.)
@@ -155,13 +167,17 @@ class PugixmlContent final : public NodeContentReader {
     text_.reset();
     parts_used_ = 0;
     // The leading text, embedded in the element (parse_embed_pcdata); never empty when present.
+    // Texts are never empty; a blank one is dropped as tinyxml2 drops it.
     const char* embedded = element_.value();
-    if (embedded[0] != '\0')
+    if (!is_tinyxml2_blank(embedded))
       text_.add(with_line_ends(embedded), false);
     for (pugi::xml_node child = element_.first_child();; child = child.next_sibling()) {
       const pugi::xml_node_type type = child.type();
-      if (type == pugi::node_pcdata || type == pugi::node_cdata) {
-        text_.add(with_line_ends(child.value()), type == pugi::node_cdata);
+      if (type == pugi::node_cdata) {
+        text_.add(with_line_ends(child.value()), true);
+      } else if (type == pugi::node_pcdata) {
+        if (const char* part = child.value(); !is_tinyxml2_blank(part))
+          text_.add(with_line_ends(part), false);
       } else if (type == pugi::node_element) {
         node.has_child_elements = true;
       } else if (type == pugi::node_null) {

@@ -116,9 +116,13 @@ TEST_P(FlatProfileTest, TextsAroundCommentsCdataAndWhitespaceJoinInOrder) {
       "<GPP_C>x<![CDATA[y]]> </GPP_C><GPP_D><![CDATA[y]]>x<!-- c --> z</GPP_D>"
       "<GPP_E> x <!-- c --><!-- d -->\n</GPP_E><GPP_F>x<!-- c -->  <!-- d -->  </GPP_F>"
       "<GPP_G> <!-- c --> </GPP_G><GPP_H>a&amp;b<!-- c -->&lt;</GPP_H>"
-      "<GPP_I>  </GPP_I></flat-profile>");
-  ASSERT_EQ(parsed.elements.size(), 9u);
+      "<GPP_I>  </GPP_I><GPP_J> \v\f\t</GPP_J><GPP_K>x<!-- c -->\f<![CDATA[\v]]></GPP_K>"
+      "</flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 11u);
   EXPECT_EQ(parsed.elements[8].text, std::optional<std::string>(""));
+  // tinyxml2 9 skips VT and FF as whitespace too (isspace); pugixml keeps them as text.
+  EXPECT_EQ(parsed.elements[9].text, std::optional<std::string>(""));
+  EXPECT_EQ(parsed.elements[10].text, std::optional<std::string>("x\v"));
   EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("x"));
   EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("x y "));
   EXPECT_EQ(parsed.elements[2].text, std::optional<std::string>("xy"));
