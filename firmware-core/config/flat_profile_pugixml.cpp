@@ -154,7 +154,8 @@ pugi::xml_node node_of(const void* element) {
 // line).
 class PugixmlContent final : public NodeContentReader {
  public:
-  // `xml` holds a CR: texts and attribute values go through append_tinyxml2_line_ends().
+  // `has_cr`: `xml` holds a CR, so texts and attribute values go through
+  // append_tinyxml2_line_ends().
   PugixmlContent(std::string_view xml, bool has_cr) : lines_(xml), has_cr_(has_cr) {}
 
   void set_element(pugi::xml_node element, pugi::xml_attribute first_attribute) {
@@ -170,14 +171,15 @@ class PugixmlContent final : public NodeContentReader {
     // Texts are never empty; a blank one is dropped as tinyxml2 drops it.
     const char* embedded = element_.value();
     if (!is_tinyxml2_blank(embedded))
-      text_.add(with_line_ends(embedded), false);
+      text_.add(has_cr_ ? normalized_copy(embedded) : std::string_view(embedded), false);
     for (pugi::xml_node child = element_.first_child();; child = child.next_sibling()) {
       const pugi::xml_node_type type = child.type();
       if (type == pugi::node_cdata) {
-        text_.add(with_line_ends(child.value()), true);
+        const char* part = child.value();
+        text_.add(has_cr_ ? normalized_copy(part) : std::string_view(part), true);
       } else if (type == pugi::node_pcdata) {
         if (const char* part = child.value(); !is_tinyxml2_blank(part))
-          text_.add(with_line_ends(part), false);
+          text_.add(has_cr_ ? normalized_copy(part) : std::string_view(part), false);
       } else if (type == pugi::node_element) {
         node.has_child_elements = true;
       } else if (type == pugi::node_null) {
@@ -192,7 +194,9 @@ class PugixmlContent final : public NodeContentReader {
       const char* name = attribute.name();
       if (name[0] == 'u' && name[1] == 'a' && name[2] == '\0') {
         node.has_access = true;
-        node.access = decoded_attribute(with_line_ends(attribute.value()), access_);
+        const char* value = attribute.value();
+        node.access = decoded_attribute(
+            has_cr_ ? normalized_copy(value) : std::string_view(value), access_);
         break;
       }
     }
@@ -217,11 +221,10 @@ class PugixmlContent final : public NodeContentReader {
   LineCounter& lines() { return lines_; }
 
  private:
-  // `raw` as tinyxml2 reads it: itself without a CR in the document, else a normalized copy that
-  // stays valid until the next read_content() (a deque: earlier copies never move).
-  std::string_view with_line_ends(const char* raw) {
-    if (!has_cr_)
-      return raw;
+  // `raw` with tinyxml2's line ends, for a document that holds a CR (without one, texts are used
+  // as they are): a copy that stays valid until the next read_content() (a deque: earlier copies
+  // never move).
+  std::string_view normalized_copy(const char* raw) {
     if (parts_used_ == parts_.size())
       parts_.emplace_back();
     std::string& part = parts_[parts_used_++];
