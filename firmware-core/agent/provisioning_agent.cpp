@@ -153,6 +153,8 @@ void ProvisioningAgent::handle(AgentClock now, const AgentEvent& event) {
           on_upload_completed(now, e);
         } else if constexpr (std::is_same_v<T, AdminUpdateCa>) {
           on_update_ca_request(now, e.url);
+        } else if constexpr (std::is_same_v<T, ActivationCodeEntered>) {
+          on_activation_code(now, e);
         }
       },
       event);
@@ -187,7 +189,7 @@ Instant ProvisioningAgent::next_deadline() const {
 
 Instant ProvisioningAgent::resync_deadline() const {
   // A custom CA fetch holds the transport too; the resync starts when it ends.
-  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0) {
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || activation_fetch_id_ != 0) {
     return Instant::never();
   }
   const Instant poll = polls_triggers() ? next_trigger_poll_ : Instant::never();
@@ -230,6 +232,7 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   report_upload_id_ = 0;
   mark_report_baseline();
   custom_ca_fetch_id_ = 0;
+  activation_fetch_id_ = 0;
   custom_ca_waiting_.reset();
   custom_ca_tried_rule_.reset();
   trace(Severity::Info, "power_on", {{"dhcp_options", std::to_string(event.dhcp_options.size())}});
@@ -484,7 +487,7 @@ bool ProvisioningAgent::lines_allow(AgentClock now, const Pending& pending) cons
 
 void ProvisioningAgent::run_due(AgentClock now) {
   // A custom CA fetch or an upgrade holds the transport; the resync starts when it ends.
-  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || !pending_ ||
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || activation_fetch_id_ != 0 || !pending_ ||
       now.monotonic < pending_->due) {
     return;
   }
@@ -624,6 +627,10 @@ void ProvisioningAgent::next_rule(AgentClock now) {
       continue;
     }
     const ProvisioningUrl& url = *resolved->url;
+    if (url.scheme == UrlScheme::Gds) {
+      activation_required(now, url);  // ends the resync: nothing to fetch until a code is entered
+      return;
+    }
     macro_state_.url = url;
     macro_state_.server_ip = url.host;
     running_->key = resolved->options.key;
@@ -646,6 +653,10 @@ void ProvisioningAgent::next_rule(AgentClock now) {
 void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted& event) {
   if (custom_ca_fetch_id_ != 0 && event.fetch_id == custom_ca_fetch_id_) {
     on_custom_ca_fetched(now, event);
+    return;
+  }
+  if (activation_fetch_id_ != 0 && event.fetch_id == activation_fetch_id_) {
+    on_activation_replied(now, event);
     return;
   }
   if (!running_ || running_->fetch_id == 0 || event.fetch_id != running_->fetch_id) {

@@ -91,6 +91,9 @@
 //   time); a request during a resync waits for its end. Status: last success and failure time,
 //   the installed certificate's CN ("Not Installed" without one); it survives reboots because the
 //   runtime restores it from flash (restore_custom_ca()).
+// - Activation code (provisioning_agent_activation.cpp; guide "Ihre Telefone für die
+//   Onboard-Aktivierung des Aktivierungscodes einrichten", reference §8): see the comment block
+//   there and firmware-core/agent/README.md.
 
 #include <array>
 #include <cstddef>
@@ -160,6 +163,9 @@ struct FetchCompleted {
   std::uint64_t fetch_id = 0;
   Result<Bytes> body = Bytes{};
   std::string server_ip;
+  // HTTP(S): the reply's status. Only activation requests complete with a non-2xx status (the
+  // status is the service's answer); 0 for TFTP.
+  unsigned http_status = 0;
 };
 struct LineBusy {
   std::size_t line = 0;
@@ -208,16 +214,24 @@ struct FirmwareInstalled {
   Result<void> result;
 };
 
+// The user typed an activation code on the keypad (phoned: /admin/activate; a scenario's
+// activation_code event). The code is a secret: never trace or log it.
+struct ActivationCodeEntered {
+  std::string code;
+};
+
 using AgentEvent = std::variant<PowerOn, DhcpRenewed, FetchCompleted, LineBusy, LineIdle,
                                 AdminResync, SipNotify, WallClockStepped, ConfigEdited,
                                 AdminUpgrade, FirmwareInstalled, AdminReport, UploadCompleted,
-                                AdminUpdateCa>;
+                                AdminUpdateCa, ActivationCodeEntered>;
 
 // --- Actions ----------------------------------------------------------------------------------
 
 // Firmware fetches accept images up to kFirmwareImageBytesMax, profiles and CA files up to their
 // own limits.
-enum class FetchPurpose : std::uint8_t { Profile, Firmware, CustomCa };
+// An Activation fetch POSTs post_body and completes with any HTTP status (FetchCompleted::
+// http_status).
+enum class FetchPurpose : std::uint8_t { Profile, Firmware, CustomCa, Activation };
 
 // Download `url` and report the outcome as FetchCompleted{id}.
 struct FetchAction {
@@ -226,6 +240,10 @@ struct FetchAction {
   ProvisioningUrl url;                  // server filled in; scheme, host, port, path
   std::optional<std::string> user;      // --uid (for HTTP authentication)
   std::optional<std::string> password;  // --pwd: a secret, never log it
+  // Set: POST this body (HTTP(S) only) instead of a GET. May hold a secret (the activation
+  // code): never trace it.
+  std::optional<Bytes> post_body;
+  std::string content_type;  // of post_body
 };
 // Trust `pem` (a verified CA certificate) for HTTPS from now on and keep it across reboots.
 struct InstallCustomCa {
@@ -343,6 +361,31 @@ struct CustomCaStatus {
   bool installed = false;
 };
 
+// Activation-code onboarding (Profile_Rule gds://), as the phone's display shows it.
+enum class ActivationState : std::uint8_t {
+  Idle,          // Profile_Rule is not gds:// (or no resync has reached it since power-on)
+  Waiting,       // gds:// reached: waiting for the user to enter a code
+  Submitting,    // a code is on its way to the activation service
+  Activated,     // the service's rule is stored; provisioning continues from it
+  InvalidCode,   // not 16 digits, or refused by the service: the user enters a new code
+  RateLimited,   // the service refuses codes from this address for a while
+  Failed,        // the service could not be reached or answered badly: enter the code again
+  Unsupported,   // the firmware is older than 11-2-3MSR1: upgrade first
+};
+// "idle", "waiting", "submitting", "activated", "invalid", "rate_limited", "failed",
+// "unsupported" (status pages, scenario assertions).
+std::string_view to_string(ActivationState state);
+// What the phone's display says ("Invalid activation code"); empty for Idle.
+std::string_view activation_display_text(ActivationState state);
+
+struct ActivationStatus {
+  ActivationState state = ActivationState::Idle;
+  std::string last_error;  // $ERR of the last refused or failed submission
+  std::optional<WallTime> last_time;  // of the last submission's outcome
+  std::uint64_t submissions = 0;      // codes sent to the service since power-on
+  std::uint64_t rejected = 0;         // refused locally or by the service
+};
+
 struct AgentStatus {
   std::array<RuleStatus, kProfileRuleCount> rules;  // Profile_Rule, _B, _C, _D
   std::deque<ResyncOutcome> recent;                 // newest first, at most kRecentOutcomesMax
@@ -356,6 +399,7 @@ struct AgentStatus {
   bool upgrade_running = false;
   std::size_t consecutive_upgrade_failures = 0;
   ReportStatus report;
+  ActivationStatus activation;
 };
 
 // --- The agent --------------------------------------------------------------------------------
@@ -462,6 +506,15 @@ class ProvisioningAgent {
   void start_custom_ca_fetch(AgentClock now, const std::string& rule);
   void on_custom_ca_fetched(AgentClock now, const FetchCompleted& event);
   void custom_ca_failed(AgentClock now, const Error& error);
+
+  // Activation code (provisioning_agent_activation.cpp).
+  void activation_required(AgentClock now, const ProvisioningUrl& url);
+  void on_activation_code(AgentClock now, const ActivationCodeEntered& event);
+  void on_activation_replied(AgentClock now, const FetchCompleted& event);
+  // The accepted reply's parameters applied as one transaction; the number changed.
+  Result<std::size_t> apply_activation_reply(ByteSpan body);
+  void activation_refused(AgentClock now, ActivationState state, const Error& error);
+  std::uint64_t activation_fetch_id_ = 0;  // the submission in flight (0: none)
 
   // Outputs.
   void refresh_timers(AgentClock now);

@@ -27,7 +27,7 @@ void ProvisioningAgent::on_update_ca_request(AgentClock now, std::optional<std::
   }
   // One fetch at a time: a waiting request runs when the resync ends (a failed upgrade's
   // Resync_After_Upgrade_Attempt included).
-  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0) {
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || activation_fetch_id_ != 0) {
     trace(Severity::Info, "custom_ca_deferred", {{"why", "a fetch is running"}});
     custom_ca_waiting_ = std::move(rule);
     return;

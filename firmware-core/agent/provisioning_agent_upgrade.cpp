@@ -116,7 +116,7 @@ bool ProvisioningAgent::upgrade_lines_allow(AgentClock now, const UpgradePending
 
 Instant ProvisioningAgent::upgrade_deadline() const {
   // A resync or a custom CA fetch holds the transport; the upgrade waits for its end.
-  if (!upgrade_pending_ || upgrade_running_ || running_ || custom_ca_fetch_id_ != 0) {
+  if (!upgrade_pending_ || upgrade_running_ || running_ || custom_ca_fetch_id_ != 0 || activation_fetch_id_ != 0) {
     return Instant::never();
   }
   if (!upgrade_pending_->waiting_since) {
@@ -130,7 +130,7 @@ Instant ProvisioningAgent::upgrade_deadline() const {
 }
 
 void ProvisioningAgent::run_upgrade_due(AgentClock now) {
-  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || !upgrade_pending_ ||
+  if (running_ || upgrade_running_ || custom_ca_fetch_id_ != 0 || activation_fetch_id_ != 0 || !upgrade_pending_ ||
       now.monotonic < upgrade_pending_->due) {
     return;
   }

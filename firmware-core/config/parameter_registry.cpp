@@ -186,6 +186,9 @@ constexpr ParamSpec kBuiltinParams[] = {
     text("Profile_Rule_B", "", kRuleBytesMax),
     text("Profile_Rule_C", "", kRuleBytesMax),
     text("Profile_Rule_D", "", kRuleBytesMax),
+    // phonesim extension: where a gds:// Profile_Rule sends activation codes (reference §8:
+    // activation.webex.com); tests and labs point it at their own service.
+    text("Activation_Service_Url", "https://activation.webex.com/activate", kRuleBytesMax),
     integer_list("DHCP_Option_To_Use", "66,160,159,150,60,43,125", 1, 254),
     integer_list("DHCPv6_Option_To_Use", "17,160,159", 1, 65535),
     // Firmware upgrade.

@@ -208,6 +208,9 @@ void HttpClient::on_reply(Instant now) {
   std::string where = "http: " + std::string(to_string(request_.method)) + " " +
                       request_.url.to_string() + ": status " + std::to_string(status);
   bool success = request_.method == HttpMethod::Get ? status == 200 : (status / 100 == 2);
+  if (request_.any_status_is_reply && !is_redirect(status) && status != 401 && status != 407) {
+    success = true;
+  }
   if (success) {
     HttpResponse response;
     response.status = status;

@@ -53,6 +53,10 @@ struct HttpRequest {
   // Client nonce material for Digest (hex text): the driver fills it from the Platform's
   // entropy so that simulated runs replay. Digest with qop needs it non-empty.
   std::string client_nonce;
+  // Set: every final reply (after redirects and authentication) completes the exchange as an
+  // HttpResponse, whatever its status, because the status is the answer (activation requests:
+  // 403 refused, 429 rate-limited). Unset: only success statuses do (see the header comment).
+  bool any_status_is_reply = false;
 };
 
 struct HttpClientSettings {

@@ -92,6 +92,10 @@ void PhoneRuntime::admin_update_ca(std::optional<std::string> url) {
   settle();
 }
 void PhoneRuntime::wall_clock_stepped() { feed(WallClockStepped{}); settle(); }
+void PhoneRuntime::activation_code_entered(std::string code) {
+  feed(ActivationCodeEntered{std::move(code)});
+  settle();
+}
 
 Result<ParameterChange> PhoneRuntime::set_parameter(std::string_view name, std::string_view value) {
   auto change = persistent_.set(name, value);
@@ -225,6 +229,10 @@ void PhoneRuntime::start_transfer() {
   const Endpoint server{fetch.addresses[fetch.address_index], fetch.action.url.port};
   switch (fetch.action.url.scheme) {
     case UrlScheme::Tftp: {
+      if (fetch.action.post_body) {
+        finish_fetch(fail(ErrorCode::UrlSyntax, "a POST needs an http or https URL"));
+        return;
+      }
       auto socket = platform_.open_udp(0);
       if (!socket) {
         finish_fetch(fail(socket.error()));
@@ -254,6 +262,12 @@ void PhoneRuntime::start_transfer() {
                                               fetch.action.password.value_or("")};
       }
       request.client_nonce = random_hex(platform_, 8);
+      if (fetch.action.post_body) {
+        request.method = HttpMethod::Post;
+        request.body = *fetch.action.post_body;
+        request.content_type = fetch.action.content_type;
+      }
+      request.any_status_is_reply = fetch.action.purpose == FetchPurpose::Activation;
       fetch.http_connected = false;
       HttpClientSettings http = settings_.http;
       if (fetch.action.purpose == FetchPurpose::Firmware) http.body_bytes_max = kFirmwareImageBytesMax;
@@ -308,6 +322,7 @@ void PhoneRuntime::finish_fetch(Result<Bytes> body) {
     completed.server_ip = fetch_->addresses[fetch_->address_index].to_string();
   }
   completed.body = std::move(body);
+  completed.http_status = fetch_->http_status;
   release_transfer();
   completion_ = std::move(completed);
 }
@@ -369,6 +384,7 @@ void PhoneRuntime::pump_http() {
     finish_fetch(fail(result.error()));
     return;
   }
+  fetch_->http_status = result->status;
   finish_fetch(std::move(result->body));
 }
 

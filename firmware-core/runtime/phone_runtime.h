@@ -83,6 +83,8 @@ class PhoneRuntime final : public PlatformEvents {
   // /admin/updateca[?URL]: installs the custom CA from `url` (nullopt: Custom_CA_Rule).
   void admin_update_ca(std::optional<std::string> url);
   void wall_clock_stepped();
+  // The user typed an activation code (a secret: the runtime never traces it).
+  void activation_code_entered(std::string code);
   // Sets one parameter as the admin web page does (durable before it is visible).
   Result<ParameterChange> set_parameter(std::string_view name, std::string_view value);
 
@@ -132,6 +134,7 @@ class PhoneRuntime final : public PlatformEvents {
     std::optional<HttpConnect> connect;  // the connect in progress (waiting for DNS or the stream)
     std::optional<QueryId> connect_query;
     bool http_connected;  // the client was told the stream (and TLS on it) is up
+    unsigned http_status;  // the final reply's status, once there is one
   };
   // Syslog messages waiting for their server's name to resolve.
   struct PendingSyslog {

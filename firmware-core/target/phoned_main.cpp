@@ -9,6 +9,7 @@
 //   GET /admin/resync[?RULE]  GET /admin/upgrade[?RULE]  GET /admin/reboot
 //   GET /admin/cfg.xml  GET /admin/status.xml
 //   GET /admin/updateca[?URL] (install the custom CA from URL, or from Custom_CA_Rule)
+//   GET /admin/activate?code=C or POST code=C (the keypad's activation code, activation_admin.h)
 //   POST /CGI/Execute (XML= form field, ExecuteItem URL="Resync:[RULE]")
 // and the SIP port (--sip) answers NOTIFY (Event: resync, check-sync, reboot_now, restart_now,
 // report) and hands the event to the agent, which honours it if Resync_From_SIP is Yes.
@@ -40,6 +41,7 @@
 #include "firmware-core/rules/direct_action_query.h"
 #include "firmware-core/runtime/phone_runtime.h"
 #include "firmware-core/runtime/syslog_frame.h"
+#include "firmware-core/target/activation_admin.h"
 #include "firmware-core/target/admin_web.h"
 #include "firmware-core/target/asio_platform.h"
 #include "firmware-core/target/disk_flash_store.h"
@@ -159,6 +161,7 @@ std::string status_xml(const fw::ProvisioningAgent& agent, const fw::PhoneRuntim
   }
   xml += "  <firmware>" + fw::xml_text(firmware) + "</firmware>\n";
   xml += custom_ca_xml(agent.custom_ca_status());
+  xml += fw::activation_status_xml(status.activation);
   xml += "  <client_certificate>" +
          std::string(settings.client_identity ? "installed" : "none") + "</client_certificate>\n";
   xml += "</status>\n";
@@ -209,6 +212,9 @@ class Phoned {
 
   fw::AdminReply handle(const fw::AdminRequest& request) {
     if (request.target == "/CGI/Execute") return cgi_execute(request);
+    if (request.target.substr(0, request.target.find('?')) == fw::kActivateAdminPath) {
+      return fw::activation_admin(request, *runtime_);
+    }
     if (request.method != "GET") return {405, "text/plain", "only GET\n"};
     const std::size_t question = request.target.find('?');
     const std::string path = request.target.substr(0, question);

@@ -32,6 +32,7 @@ std::string_view to_string(TimelineEvent::Kind kind) {
     case TimelineEvent::Kind::ClearFaults: return "clear_faults";
     case TimelineEvent::Kind::Upgrade: return "upgrade";
     case TimelineEvent::Kind::UpdateCa: return "update_ca";
+    case TimelineEvent::Kind::ActivationCode: return "activation_code";
   }
   return "unknown";
 }
@@ -48,6 +49,8 @@ std::string_view to_string(Assertion::Kind kind) {
     case Assertion::Kind::Firmware: return "firmware";
     case Assertion::Kind::Uploads: return "uploads";
     case Assertion::Kind::CustomCa: return "custom_ca";
+    case Assertion::Kind::Activation: return "activation";
+    case Assertion::Kind::Activations: return "activations";
   }
   return "unknown";
 }

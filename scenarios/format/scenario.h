@@ -101,6 +101,23 @@ struct ConcurrencyLimitSpec {
   std::uint32_t queue = 0;
 };
 
+// One code of an activation service (servers/activation).
+struct ActivationCodeEntry {
+  std::string code;  // 16 digits; empty: drawn from the run's seed
+  std::string rule;  // handed out as Profile_Rule
+  std::optional<fw::Duration> expires;  // after the start; nullopt: never
+  std::string mac;                      // 12 hex digits: only this phone; empty: any
+  SourceLocation where;
+};
+// http/https `activation:` — the activation-code service at `path` (POST), its codes and its
+// guessing limit.
+struct ActivationServiceSpec {
+  std::string path = "/activate";
+  std::vector<ActivationCodeEntry> codes;
+  std::uint32_t failures_max = 5;  // 0: no rate limit
+  fw::Duration failure_window = fw::seconds(600);
+};
+
 struct ServerSpec {
   std::string name;
   ServerKind kind = ServerKind::Tftp;
@@ -112,6 +129,7 @@ struct ServerSpec {
   bool require_client_certificate = false;           // https only
   // http/https: the guide's reflect.pl answers GETs of this path (empty: no reflector).
   std::string reflector_path;
+  std::optional<ActivationServiceSpec> activation;  // http/https
   std::optional<ConcurrencyLimitSpec> limit;         // tftp, http and https
   // tftp: accept write requests (report uploads); http and https always accept PUT and POST.
   bool uploads = false;
@@ -157,7 +175,7 @@ struct RandomFaultsSpec {
 struct TimelineEvent {
   enum class Kind : std::uint8_t {
     PowerOn, PowerOff, Reboot, ServerDown, ServerUp, SetFile, AdminResync, SipNotify, Call,
-    WallClockStep, Fault, ClearFaults, Upgrade, UpdateCa,
+    WallClockStep, Fault, ClearFaults, Upgrade, UpdateCa, ActivationCode,
   };
   fw::Duration at{0};
   Kind kind = Kind::PowerOn;
@@ -172,6 +190,10 @@ struct TimelineEvent {
   fw::Duration step{0};               // WallClockStep
   std::optional<FaultSpec> fault;     // Fault
   fw::Duration fault_for{0};          // Fault: 0 = until cleared
+  // ActivationCode: the code typed (a secret: never traced), or the issued code of `server`
+  // with this 0-based index.
+  std::string activation_code;
+  std::optional<std::size_t> issued_code;
   SourceLocation where;
 };
 std::string_view to_string(TimelineEvent::Kind kind);
@@ -188,6 +210,8 @@ struct Assertion {
     Firmware,     // phones running a firmware version, as a share
     Uploads,      // uploads a server stored, by path (count range)
     CustomCa,     // phones with a custom CA installed, as a share
+    Activation,   // phones in an activation state, as a share
+    Activations,  // requests an activation service answered with an outcome (count range)
   };
   Kind kind = Kind::Converged;
   std::string name;
@@ -196,7 +220,8 @@ struct Assertion {
   std::optional<fw::Duration> from;
   PhoneSelector phones;
   std::string parameter;           // Parameter
-  std::string equals;              // Parameter, Firmware (version), CustomCa (CN; empty: any)
+  std::string equals;              // Parameter, Firmware (version), CustomCa (CN; empty: any),
+                                   // Activation (state), Activations (outcome)
   Share share_min{Share::kWhole};  // Parameter, Converged, Firmware, CustomCa
   std::string server;              // Requests, RequestRate, Uploads, Syslog (optional)
   // Syslog (regex), Errors ($ERR text), Sometimes (event name), Uploads (path regex; empty: any)

@@ -9,9 +9,11 @@
 #include <regex>
 #include <sstream>
 
+#include "firmware-core/agent/activation_protocol.h"
 #include "firmware-core/agent/firmware_image.h"
 #include "firmware-core/macro/firmware_version.h"
 #include "firmware-core/macro/macro_table.h"
+#include "servers/activation/activation_service.h"
 #include "servers/faults/random_faults.h"
 
 namespace scn {
@@ -462,6 +464,17 @@ class Loader {
       }
       spec.reflector_path = *reflector;
     }
+    YAML::Node activation = fields.take("activation");
+    if (activation.IsDefined()) {
+      if (spec.kind != ServerKind::Http && spec.kind != ServerKind::Https) {
+        error(activation, context + ".activation: needs kind http or https");
+        ok = false;
+      } else if (auto service = activation_service(activation, context + ".activation")) {
+        spec.activation = std::move(*service);
+      } else {
+        ok = false;
+      }
+    }
     YAML::Node limit = fields.take("limit");
     if (limit.IsDefined()) {
       Fields limit_fields(*this, limit, context + ".limit");
@@ -625,6 +638,7 @@ class Loader {
         {"call", TimelineEvent::Kind::Call},                 {"wall_clock_step", TimelineEvent::Kind::WallClockStep},
         {"fault", TimelineEvent::Kind::Fault},               {"clear_faults", TimelineEvent::Kind::ClearFaults},
         {"upgrade", TimelineEvent::Kind::Upgrade},           {"update_ca", TimelineEvent::Kind::UpdateCa},
+        {"activation_code", TimelineEvent::Kind::ActivationCode},
     };
     std::vector<std::pair<std::string, TimelineEvent::Kind>> present;
     for (const auto& [key, kind] : kKinds) {
@@ -691,6 +705,9 @@ class Loader {
           }
           break;
         }
+        case TimelineEvent::Kind::ActivationCode:
+          ok = activation_code_event(body, body_context, event) && ok;
+          break;
         case TimelineEvent::Kind::AdminResync:
         case TimelineEvent::Kind::Upgrade:
         case TimelineEvent::Kind::UpdateCa:
@@ -880,6 +897,102 @@ class Loader {
     return ok;
   }
 
+  static inline const std::set<std::string> kActivationStates = {
+      "idle", "waiting", "submitting", "activated", "invalid", "rate_limited", "failed", "unsupported"};
+  static constexpr const char* kActivationStatesExpected =
+      "idle, waiting, submitting, activated, invalid, rate_limited, failed, unsupported";
+
+  // A server's `activation:` block: {path, failures_max, failure_window, codes: [{code, rule,
+  // expires, mac}]}.
+  std::optional<ActivationServiceSpec> activation_service(const YAML::Node& node, const std::string& context) {
+    Fields fields(*this, node, context);
+    if (!fields.valid()) return std::nullopt;
+    ActivationServiceSpec spec;
+    bool ok = true;
+    if (auto path = text(fields.take("path"), context + ".path")) {
+      if (!path->starts_with('/')) {
+        error(fields.take("path"), context + ".path: must start with '/' (/activate)");
+        ok = false;
+      }
+      spec.path = *path;
+    }
+    if (auto failures = unsigned_number(fields.take("failures_max"), context + ".failures_max")) {
+      spec.failures_max = static_cast<std::uint32_t>(std::min<std::uint64_t>(*failures, 1'000'000));
+    }
+    if (auto window = duration(fields.take("failure_window"), context + ".failure_window")) {
+      spec.failure_window = *window;
+    }
+    YAML::Node codes = fields.take("codes");
+    if (!codes.IsDefined() || !codes.IsSequence() || codes.size() == 0) {
+      error(codes.IsDefined() ? codes : node, context + ".codes: expected a list of {code, rule, expires, mac}");
+      ok = false;
+    } else {
+      for (std::size_t index = 0; index < codes.size(); ++index) {
+        const std::string code_context = context + ".codes[" + std::to_string(index) + "]";
+        Fields code_fields(*this, codes[index], code_context);
+        if (!code_fields.valid()) {
+          ok = false;
+          continue;
+        }
+        ActivationCodeEntry entry;
+        entry.where = where(codes[index]);
+        if (auto code = text(code_fields.take("code"), code_context + ".code")) {
+          if (!fw::normalize_activation_code(*code)) {
+            // Not quoted back: a code is a secret.
+            error(code_fields.take("code"), code_context + ".code: expected 16 digits (spaces or dashes between groups allowed); leave it out to draw one");
+            ok = false;
+          }
+          entry.code = *code;
+        }
+        if (auto rule = text(code_fields.take("rule"), code_context + ".rule")) {
+          entry.rule = *rule;
+        } else {
+          if (!code_fields.has("rule")) error(codes[index], code_context + ": 'rule' is required (the Profile_Rule handed out)");
+          ok = false;
+        }
+        entry.expires = duration(code_fields.take("expires"), code_context + ".expires");
+        if (auto mac = text(code_fields.take("mac"), code_context + ".mac")) entry.mac = *mac;
+        code_fields.finish();
+        spec.codes.push_back(std::move(entry));
+      }
+    }
+    fields.finish();
+    if (!ok) return std::nullopt;
+    return spec;
+  }
+
+  // The body of a timeline `activation_code` event: {phones, code} or {phones, server, issued}.
+  bool activation_code_event(const YAML::Node& body, const std::string& context, TimelineEvent& event) {
+    Fields fields(*this, body, context);
+    if (!fields.valid()) return false;
+    bool ok = true;
+    if (auto phones = selector(fields.take("phones"), context + ".phones")) {
+      event.phones = *phones;
+    } else {
+      if (!fields.has("phones")) error(body, context + ": 'phones' is required");
+      ok = false;
+    }
+    const bool has_code = fields.has("code");
+    const bool has_issued = fields.has("issued");
+    if (has_code == has_issued) {
+      error(body, context + ": give either 'code' (what the user types) or 'issued' with 'server' (that service's code by index)");
+      ok = false;
+    }
+    if (auto code = text(fields.take("code"), context + ".code")) event.activation_code = *code;
+    if (auto issued = unsigned_number(fields.take("issued"), context + ".issued")) {
+      event.issued_code = static_cast<std::size_t>(*issued);
+    }
+    if (auto server_name = text(fields.take("server"), context + ".server")) {
+      event.server = *server_name;
+      server_references_.push_back({*server_name, where(body), context});
+    } else if (has_issued) {
+      error(body, context + ": 'issued' needs 'server' (the activation service that issued it)");
+      ok = false;
+    }
+    fields.finish();
+    return ok;
+  }
+
   std::optional<Assertion> assertion(const YAML::Node& node, const std::string& context) {
     Fields fields(*this, node, context);
     if (!fields.valid()) return std::nullopt;
@@ -896,7 +1009,8 @@ class Loader {
         {"requests", Assertion::Kind::Requests},        {"request_rate", Assertion::Kind::RequestRate},
         {"syslog", Assertion::Kind::Syslog},            {"errors", Assertion::Kind::Errors},
         {"sometimes", Assertion::Kind::Sometimes},      {"firmware", Assertion::Kind::Firmware},
-        {"uploads", Assertion::Kind::Uploads},          {"custom_ca", Assertion::Kind::CustomCa}};
+        {"uploads", Assertion::Kind::Uploads},          {"custom_ca", Assertion::Kind::CustomCa},
+        {"activation", Assertion::Kind::Activation},    {"activations", Assertion::Kind::Activations}};
     std::vector<std::string> present;
     for (const auto& [key, kind] : kKinds) {
       if (fields.has(key)) present.push_back(key);
@@ -993,6 +1107,23 @@ class Loader {
         case Assertion::Kind::CustomCa:
           if (auto name = text(body_fields.take("common_name"), body_context + ".common_name")) result.equals = *name;
           share_field();
+          break;
+        case Assertion::Kind::Activation:
+          require_text("state", result.equals);
+          if (ok && !kActivationStates.contains(result.equals)) {
+            error(body, body_context + ".state: expected one of " + kActivationStatesExpected);
+            ok = false;
+          }
+          share_field();
+          break;
+        case Assertion::Kind::Activations:
+          require_text("server", result.server);
+          require_text("outcome", result.equals);
+          if (ok && !srv::activation_outcome_named(result.equals)) {
+            error(body, body_context + ".outcome: expected accepted, unknown, expired, used, device, malformed or rate-limited");
+            ok = false;
+          }
+          counts();
           break;
       }
       if (!result.server.empty()) server_references_.push_back({result.server, where(body), body_context});

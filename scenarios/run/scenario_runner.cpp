@@ -23,6 +23,7 @@
 #include "sim/fleet/fleet_activity.h"
 #include "sim/fleet/phone_model.h"
 #include "sim/hosting/firmware_files.h"
+#include "sim/hosting/sim_activation_service.h"
 #include "sim/hosting/sim_http_server.h"
 #include "sim/hosting/sim_syslog_server.h"
 #include "sim/hosting/sim_tftp_server.h"
@@ -166,6 +167,8 @@ struct SimServer {
   std::uint64_t peak_concurrency = 0;
   // The server's fault plan (timeline `fault` and `clear_faults` events), applied by its hooks.
   std::unique_ptr<srv::ServerFaults> faults;
+  // The activation-code service answering through `http` (server `activation:`), or null.
+  std::unique_ptr<sim::SimActivationService> activation;
 
   std::size_t requests_now() const {
     if (tftp) return tftp->records().size() + tftp->core().active_transfers();
@@ -416,6 +419,12 @@ class Runner {
           }
           srv::HttpRequestHook reflector;
           if (!spec.reflector_path.empty()) reflector = srv::Reflector(spec.reflector_path);
+          if (spec.activation) {
+            auto built = activation_service(spec, servers_.size());
+            if (!built) return fw::fail(built.error());
+            server->activation = std::move(*built);
+            reflector = server->activation->hook(std::move(reflector));
+          }
           srv::HttpRequestHook hook = server->faults->http_hook(*server->root, std::move(reflector));
           auto started = sim::SimHttpServer::start(world_, endpoint, *server->root, {}, std::move(hook),
                                                    std::move(https));
@@ -434,6 +443,29 @@ class Runner {
       servers_.push_back(std::move(server));
     }
     return {};
+  }
+
+  // A server's `activation:` service with its codes (generated ones drawn from the run's seed).
+  fw::Result<std::unique_ptr<sim::SimActivationService>> activation_service(const ServerSpec& spec,
+                                                                            std::size_t server_index) {
+    srv::ActivationServiceSettings settings;
+    settings.path = spec.activation->path;
+    settings.failures_max = spec.activation->failures_max;
+    settings.failure_window = spec.activation->failure_window;
+    auto service = std::make_unique<sim::SimActivationService>(
+        settings, fw::derive_seed(seed_, kRunnerEntityBase + (std::uint64_t{6} << 20) + server_index),
+        scenario_.start);
+    for (const ActivationCodeEntry& entry : spec.activation->codes) {
+      srv::ActivationCodeSpec code;
+      code.code = entry.code;
+      code.profile_rule = entry.rule;
+      if (entry.expires) code.expires = service->wall_clock(Instant{} + *entry.expires);
+      code.mac = entry.mac;
+      if (auto added = service->service().add_code(std::move(code)); !added) {
+        return invalid(entry.where, "server '" + spec.name + "': " + added.error().detail);
+      }
+    }
+    return service;
   }
 
   // The server's TLS context, and one per certificate its fault plan swaps in.
@@ -685,6 +717,19 @@ class Runner {
           world_.engine.schedule_call(at, [this, server, file] { install_file(*server, file); });
           break;
         }
+        case TimelineEvent::Kind::ActivationCode:
+          if (event.issued_code) {
+            const SimServer* issuer = server_named(event.server);
+            if (!issuer || !issuer->activation) {
+              return invalid(event.where, "activation_code: server '" + event.server + "' has no activation service");
+            }
+            if (*event.issued_code >= issuer->activation->service().code_count()) {
+              return invalid(event.where, "activation_code: server '" + event.server + "' issued " +
+                                              std::to_string(issuer->activation->service().code_count()) +
+                                              " codes; 'issued' counts from 0");
+            }
+          }
+          [[fallthrough]];
         case TimelineEvent::Kind::AdminResync:
         case TimelineEvent::Kind::Upgrade:
         case TimelineEvent::Kind::UpdateCa:
@@ -746,6 +791,11 @@ class Runner {
       case TimelineEvent::Kind::AdminResync: phone.runtime->admin_resync(event.rule); break;
       case TimelineEvent::Kind::Upgrade: phone.runtime->admin_upgrade(event.rule); break;
       case TimelineEvent::Kind::UpdateCa: phone.runtime->admin_update_ca(event.rule); break;
+      case TimelineEvent::Kind::ActivationCode:
+        phone.runtime->activation_code_entered(
+            event.issued_code ? server_named(event.server)->activation->service().code(*event.issued_code)
+                              : event.activation_code);
+        break;
       case TimelineEvent::Kind::SipNotify: phone.runtime->sip_notify(event.sip_event); break;
       case TimelineEvent::Kind::Call: start_call(phone, event.line, call_length); break;
       case TimelineEvent::Kind::WallClockStep:
@@ -1057,6 +1107,35 @@ class Runner {
         result.name = assertion.name.empty()
                           ? "uploads at " + assertion.server + (assertion.pattern.empty() ? "" : " matching /" + assertion.pattern + "/") + by
                           : assertion.name;
+        check_count(result, assertion, count);
+        break;
+      }
+      case Assertion::Kind::Activation: {
+        std::uint64_t matching = 0;
+        for (std::size_t phone_index : phones) {
+          const SimPhone& phone = *phones_[phone_index];
+          const std::string state = phone.runtime ? std::string(fw::to_string(phone.runtime->agent().status().activation.state))
+                                                  : std::string("off");
+          if (state == assertion.equals) {
+            ++matching;
+          } else if (result.evidence.size() < kEvidenceLinesMax) {
+            result.evidence.push_back(phone.name + ": activation " + state);
+          }
+        }
+        result.name = assertion.name.empty() ? "activation " + assertion.equals + by : assertion.name;
+        result.expected = "at least " + format_ppm(assertion.share_min.parts_per_million) + " of " +
+                          std::to_string(phones.size()) + " phones in activation state " + assertion.equals;
+        result.actual = format_share(matching, phones.size());
+        result.passed = !phones.empty() && matching * Share::kWhole >= assertion.share_min.parts_per_million * phones.size();
+        break;
+      }
+      case Assertion::Kind::Activations: {
+        const SimServer* server = server_named(assertion.server);
+        const auto outcome = srv::activation_outcome_named(assertion.equals);
+        const std::uint64_t count = server && server->activation && outcome ? server->activation->service().count(*outcome) : 0;
+        result.name = assertion.name.empty() ? "activation requests answered " + assertion.equals + " at " + assertion.server + by
+                                             : assertion.name;
+        if (server && !server->activation) result.evidence.push_back(assertion.server + " has no activation service");
         check_count(result, assertion, count);
         break;
       }

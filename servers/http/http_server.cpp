@@ -180,7 +180,8 @@ void HttpServer::serve(fw::Instant now, ConnectionId id, Connection& connection)
                          target,
                          view(request[http::field::user_agent]),
                          user,
-                         connection.peer_certificate ? &*connection.peer_certificate : nullptr};
+                         connection.peer_certificate ? &*connection.peer_certificate : nullptr,
+                         fw::ByteSpan(request.body().data(), request.body().size())};
     if (auto reply = hook_(info)) {
       respond(now, id, connection, std::move(*reply), head, close);
       return;

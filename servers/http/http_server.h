@@ -86,6 +86,9 @@ struct HttpRequestInfo {
   // for plain HTTP and for TLS clients that sent none. Handlers filter or answer by it (the
   // guide's "HTTPS-Clientfilterung").
   const fw::PeerCertificate* peer_certificate = nullptr;
+  // The request body (PUT/POST; empty otherwise), valid during the hook call. Handlers that
+  // answer POSTs themselves (the activation service) parse it.
+  fw::ByteSpan body = {};
 };
 // Returns a reply to send instead of serving from the root, or nullopt to serve normally. Runs
 // after authentication.

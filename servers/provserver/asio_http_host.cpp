@@ -2,6 +2,7 @@
 
 #include <array>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/write.hpp>
 #include <deque>
 #include <optional>
@@ -28,7 +29,9 @@ struct AsioHttpHost::Connection {
   bool writing = false;
   bool gone = false;  // the socket is closed; queued handlers return at once
   std::deque<fw::Bytes> outgoing;
-  std::array<std::uint8_t, kReadBytes> buffer{};
+  std::deque<HttpServerAction> held;  // waiting for their `at`, in the core's order
+  std::optional<boost::asio::steady_timer> hold_timer;
+  std::array<std::uint8_t, kReadBytes> buffer;  // not zeroed: 16 KiB per connection
 };
 
 fw::Result<std::unique_ptr<AsioHttpHost>> AsioHttpHost::start(
@@ -43,6 +46,9 @@ fw::Result<std::unique_ptr<AsioHttpHost>> AsioHttpHost::start(
   tcp::acceptor& acceptor = host->acceptor_;
   acceptor.open(tcp::v4(), error);
   if (!error) acceptor.set_option(tcp::acceptor::reuse_address(true), error);
+  // Replies leave at once; accepted sockets inherit TCP_NODELAY from the listener (Linux), which
+  // saves a setsockopt per connection.
+  if (!error) acceptor.set_option(tcp::no_delay(true), error);
   if (!error) acceptor.bind(tcp::endpoint(to_asio(listen.address), listen.port), error);
   if (!error) acceptor.listen(asio::socket_base::max_listen_connections, error);
   if (error) {
@@ -71,6 +77,7 @@ AsioHttpHost::~AsioHttpHost() {
   for (auto& [id, connection] : connections_) {
     connection->gone = true;
     connection->socket.close(ignored);
+    if (connection->hold_timer) connection->hold_timer->cancel();
   }
 }
 
@@ -81,23 +88,22 @@ std::uint16_t AsioHttpHost::port() const {
 }
 
 void AsioHttpHost::accept_next() {
-  acceptor_.async_accept([this](const boost::system::error_code& error, tcp::socket socket) {
+  // The peer's address comes with accept() itself (no getpeername per connection).
+  acceptor_.async_accept(accepted_peer_, [this](const boost::system::error_code& error,
+                                                tcp::socket socket) {
     if (error == asio::error::operation_aborted || !acceptor_.is_open()) return;
-    boost::system::error_code endpoint_error;
-    const tcp::endpoint remote = socket.remote_endpoint(endpoint_error);
-    if (!error && !endpoint_error && remote.address().is_v4()) {
+    const tcp::endpoint remote = accepted_peer_;
+    if (!error && remote.address().is_v4()) {
       auto connection = std::make_shared<Connection>(std::move(socket), next_id_++);
       connection->remote = from_asio(remote);
       boost::system::error_code ignored;
       switch (queue_.arrive(clock_.now(), connection->id)) {
         case ServiceQueue::Admission::Serve:
           connections_.emplace(connection->id, connection);
-          connection->socket.set_option(tcp::no_delay(true), ignored);
           start_service(connection);
           break;
         case ServiceQueue::Admission::Wait:
           connections_.emplace(connection->id, connection);
-          connection->socket.set_option(tcp::no_delay(true), ignored);
           break;
         case ServiceQueue::Admission::Refuse:
           connection->gone = true;
@@ -186,8 +192,8 @@ void AsioHttpHost::write(const std::shared_ptr<Connection>& connection, fw::Byte
 void AsioHttpHost::write_next(const std::shared_ptr<Connection>& connection) {
   if (connection->outgoing.empty()) {
     if (connection->closing && !connection->gone) {
+      // close() sends the FIN after the queued bytes; a shutdown() first would only cost a call.
       boost::system::error_code ignored;
-      connection->socket.shutdown(tcp::socket::shutdown_send, ignored);
       connection->socket.close(ignored);
       connection->gone = true;
     }
@@ -224,33 +230,75 @@ void AsioHttpHost::lost(const std::shared_ptr<Connection>& connection) {
   connection->gone = true;
   boost::system::error_code ignored;
   connection->socket.close(ignored);
+  if (connection->hold_timer) connection->hold_timer->cancel();
+  connection->held.clear();
   release(connection);
   pump();
 }
 
 void AsioHttpHost::pump() {
+  const fw::Instant now = clock_.now();
   while (auto action = server_.poll_action()) {
     auto found = connections_.find(action->connection);
     if (found == connections_.end()) continue;
     std::shared_ptr<Connection> connection = found->second;
-    if (action->kind == HttpServerAction::Kind::Send) {
-      if (connection->tls) {
-        connection->tls->send_plaintext(action->bytes);
-        flush_tls(connection);
-      } else {
-        write(connection, std::move(action->bytes));
-      }
-      continue;
+    if (!connection->held.empty() || action->at > now) {
+      hold(connection, std::move(*action));
+    } else {
+      perform(connection, std::move(*action));
     }
-    if (connection->tls) {
-      connection->tls->close();
-      flush_tls(connection);
-    }
-    close_after_writes(connection);
   }
   while (auto record = server_.poll_access_record()) {
     if (on_access_) on_access_(*record);
   }
+}
+
+void AsioHttpHost::perform(const std::shared_ptr<Connection>& connection,
+                           HttpServerAction action) {
+  if (action.kind == HttpServerAction::Kind::Send) {
+    if (connection->tls) {
+      connection->tls->send_plaintext(action.bytes);
+      flush_tls(connection);
+    } else {
+      write(connection, std::move(action.bytes));
+    }
+    return;
+  }
+  if (connection->tls) {
+    connection->tls->close();
+    flush_tls(connection);
+  }
+  close_after_writes(connection);
+}
+
+void AsioHttpHost::hold(const std::shared_ptr<Connection>& connection, HttpServerAction action) {
+  connection->held.push_back(std::move(action));
+  if (connection->held.size() == 1) arm_hold_timer(connection);
+}
+
+void AsioHttpHost::arm_hold_timer(const std::shared_ptr<Connection>& connection) {
+  if (!connection->hold_timer) connection->hold_timer.emplace(io_);
+  connection->hold_timer->expires_at(clock_.time_point(connection->held.front().at));
+  connection->hold_timer->async_wait(
+      [this, connection](const boost::system::error_code& error) {
+        if (error || connection->gone) return;  // cancelled: the connection or the host is gone
+        release_held(connection);
+      });
+}
+
+void AsioHttpHost::release_held(const std::shared_ptr<Connection>& connection) {
+  const fw::Instant now = clock_.now();
+  while (!connection->held.empty() && connection->held.front().at <= now && !connection->gone &&
+         !connection->closing) {
+    HttpServerAction action = std::move(connection->held.front());
+    connection->held.pop_front();
+    perform(connection, std::move(action));
+  }
+  if (connection->gone || connection->closing) {
+    connection->held.clear();
+    return;
+  }
+  if (!connection->held.empty()) arm_hold_timer(connection);
 }
 
 }  // namespace srv::provserver

@@ -10,6 +10,9 @@
 // queue a connection is closed at once, unread, like a full accept backlog. A waiting client
 // that gives up keeps its place until its turn (nothing reads its socket before): then its EOF
 // ends it at once and the next one is admitted.
+//
+// A reply the core holds back (HttpServerAction::at later than now: a latency fault) waits on
+// a per-connection steady_timer; the connection keeps reading meanwhile.
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -73,6 +76,13 @@ class AsioHttpHost {
   // The peer went away or the socket broke: tell the core, drop everything.
   void lost(const std::shared_ptr<Connection>& connection);
   void pump();
+  // Carries out one of the core's actions on `connection` now.
+  void perform(const std::shared_ptr<Connection>& connection, HttpServerAction action);
+  // An action whose time has not come (HttpReply::delay: latency faults) waits in the
+  // connection's queue, and so does every later action of that connection, to keep their order.
+  void hold(const std::shared_ptr<Connection>& connection, HttpServerAction action);
+  void arm_hold_timer(const std::shared_ptr<Connection>& connection);
+  void release_held(const std::shared_ptr<Connection>& connection);
 
   boost::asio::io_context& io_;
   const HostClock& clock_;
@@ -81,6 +91,7 @@ class AsioHttpHost {
   AccessObserver on_access_;
   TlsFailureObserver on_tls_failure_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::ip::tcp::endpoint accepted_peer_;  // filled by the pending async_accept
   ConnectionId next_id_ = 1;
   ServiceQueue queue_;
   SwappedContext swapped_context_;

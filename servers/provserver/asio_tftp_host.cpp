@@ -17,7 +17,7 @@ struct AsioTftpHost::Port {
   TransferId transfer;
   bool open = true;  // false once closed: a completion still queued must not touch the core
   udp::endpoint sender;
-  std::array<std::uint8_t, kDatagramBytesMax> buffer{};
+  std::array<std::uint8_t, kDatagramBytesMax> buffer;  // not zeroed: 64 KiB per transfer
 };
 
 fw::Result<std::unique_ptr<AsioTftpHost>> AsioTftpHost::start(asio::io_context& io,

@@ -5,6 +5,11 @@
 //              [--https ADDR:PORT --cert F --key F [--client-ca F]]
 //              [--syslog ADDR:PORT --syslog-out FILE] [--fault SPEC]... [--fault-seed N]
 //              [--limit SERVER=N[,queue=M]]... [--swap-cert KIND=CERT,KEY]...
+//              [--activation FILE]
+//
+// --activation serves the activation-code service (servers/activation) at POST /activate on
+// the HTTP and HTTPS listeners, with the codes of FILE (activation_codes_file.h); each answered
+// request prints one "activation" line (outcome, client, MAC; never the code).
 //
 // --fault https:certificate=KIND (KIND expired, wrong-host, untrusted) makes the HTTPS server
 // present --swap-cert KIND's certificate instead of --cert to the connections it hits; the
@@ -25,9 +30,11 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <array>
 #include <csignal>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <iterator>
 #include <memory>
@@ -37,6 +44,9 @@
 
 #include <CLI/CLI.hpp>
 
+#include "firmware-core/config/parameter_value.h"
+#include "servers/activation/activation_codes_file.h"
+#include "servers/activation/activation_service.h"
 #include "servers/content/file_root.h"
 #include "servers/faults/fault_spec.h"
 #include "servers/provserver/asio_http_host.h"
@@ -51,6 +61,10 @@ using srv::provserver::AsioHttpHost;
 using srv::provserver::AsioSyslogHost;
 using srv::provserver::AsioTftpHost;
 using srv::provserver::HostClock;
+
+// Access-log lines are written in batches, at most this late: one write per request cost
+// provserver about a tenth of its system calls under load (bench_server).
+constexpr std::chrono::milliseconds kAccessLogFlushInterval{100};
 
 // Messages kept in memory besides --syslog-out (the file has them all).
 constexpr std::size_t kSyslogStoredMessagesMax = 10'000;
@@ -69,6 +83,7 @@ struct Options {
   std::uint64_t fault_seed = 1;
   std::vector<std::string> limits;
   std::vector<std::string> swap_certs;
+  std::string activation;
 };
 
 std::optional<std::string> read_text(const std::string& path) {
@@ -116,14 +131,14 @@ void print_tftp_record(const srv::TftpTransferRecord& record) {
           .count();
   std::cout << "tftp " << record.client.to_string() << ' ' << (record.write ? "WRQ" : "RRQ")
             << ' ' << record.file_name << ' ' << srv::to_string(record.outcome) << ' '
-            << record.bytes << " bytes " << elapsed_ms << " ms" << std::endl;
+            << record.bytes << " bytes " << elapsed_ms << " ms\n";  // flushed in batches
 }
 
 void print_http_record(std::string_view scheme, const srv::HttpAccessRecord& record) {
   std::cout << scheme << ' ' << record.client.to_string() << " \"" << record.method << ' '
             << record.target << "\" " << record.status << ' ' << record.body_bytes << " \""
             << record.user_agent << "\" " << (record.user.empty() ? "-" : record.user)
-            << std::endl;
+            << '\n';  // flushed in batches
 }
 
 // --swap-cert KIND=CERT,KEY: the contexts certificate faults present, by CertificateSwap.
@@ -189,6 +204,30 @@ std::unique_ptr<srv::ServerFaults> server_faults(const std::vector<srv::FaultSpe
                                              seed * 4 + static_cast<std::uint64_t>(server));
 }
 
+// The codes of `path` in a service. Errors: InvalidValue (unreadable file, a bad line, a bad
+// code or rule), naming the line.
+fw::Result<srv::ActivationService> load_activation(const std::string& path, fw::WallTime now) {
+  auto text = read_text(path);
+  if (!text) return fw::fail(fw::ErrorCode::InvalidValue, "--activation: cannot read " + path);
+  auto codes = srv::parse_activation_codes(*text, now);
+  if (!codes) return fw::fail(fw::ErrorCode::InvalidValue, path + ": " + codes.error().detail);
+  srv::ActivationService service;
+  for (srv::ActivationCodeSpec& spec : *codes) {
+    if (auto added = service.add_code(std::move(spec)); !added) {
+      return fw::fail(fw::ErrorCode::InvalidValue, path + ": " + added.error().detail);
+    }
+  }
+  std::cout << "activation " << service.code_count() << " codes at POST /activate" << std::endl;
+  return service;
+}
+
+void print_activation_record(const srv::ActivationRecord& record) {
+  std::cout << "activation " << srv::to_string(record.outcome) << ' ' << record.client.to_string()
+            << " mac=" << (record.mac.empty() ? "-" : fw::displayable_text(record.mac))
+            << " code=" << (record.code_index ? "#" + std::to_string(*record.code_index + 1) : "-")
+            << std::endl;
+}
+
 int run(const Options& options) {
   std::vector<srv::FaultSpec> fault_specs;
   for (const std::string& text : options.faults) {
@@ -232,6 +271,29 @@ int run(const Options& options) {
     return 1;
   }
 
+  HostClock clock;
+  std::optional<srv::ActivationService> activation;
+  if (!options.activation.empty()) {
+    auto loaded_activation = load_activation(options.activation, clock.wall_clock());
+    if (!loaded_activation) {
+      std::cerr << "provserver: " << loaded_activation.error().detail << "\n";
+      return 2;
+    }
+    activation.emplace(std::move(*loaded_activation));
+  }
+  // The activation service answers its path before the fault hook sees the rest.
+  auto hook_for = [&](srv::ServerFaults* faults) {
+    srv::HttpRequestHook inner;
+    if (activation) {
+      inner = [&activation, &clock](const srv::HttpRequestInfo& request) {
+        auto reply = activation->handle(request, clock.wall_clock());
+        while (auto record = activation->poll_record()) print_activation_record(*record);
+        return reply;
+      };
+    }
+    return faults ? faults->http_hook(root, std::move(inner)) : inner;
+  };
+
   // Declared before the hosts: their hooks refer to these.
   std::unique_ptr<srv::ServerFaults> tftp_faults =
       server_faults(fault_specs, srv::FaultTarget::Tftp, options.fault_seed);
@@ -240,7 +302,6 @@ int run(const Options& options) {
   std::unique_ptr<srv::ServerFaults> https_faults =
       server_faults(fault_specs, srv::FaultTarget::Https, options.fault_seed);
   boost::asio::io_context io;
-  HostClock clock;
   std::unique_ptr<AsioTftpHost> tftp;
   std::unique_ptr<AsioHttpHost> http;
   std::unique_ptr<AsioHttpHost> https;
@@ -274,7 +335,7 @@ int run(const Options& options) {
     auto listen = endpoint_option("--http", options.http);
     if (!listen) return 2;
     auto host = AsioHttpHost::start(
-        io, clock, *listen, root, {}, http_faults ? http_faults->http_hook(root) : srv::HttpRequestHook{},
+        io, clock, *listen, root, {}, hook_for(http_faults.get()),
         nullptr,
         [](const srv::HttpAccessRecord& record) { print_http_record("http", record); });
     if (!host) return start_failed(host.error());
@@ -289,7 +350,7 @@ int run(const Options& options) {
     if (!context) return start_failed(context.error());
     auto host = AsioHttpHost::start(
         io, clock, *listen, root, {},
-        https_faults ? https_faults->http_hook(root) : srv::HttpRequestHook{}, *context,
+        hook_for(https_faults.get()), *context,
         [](const srv::HttpAccessRecord& record) { print_http_record("https", record); },
         [](fw::Endpoint client, const fw::Error& error) {
           std::cout << "https " << client.to_string() << " tls failed: " << error.to_string()
@@ -325,6 +386,15 @@ int run(const Options& options) {
   }
   std::cout << "serving " << *loaded << " files from " << options.root << std::endl;
 
+  boost::asio::steady_timer log_flush(io);
+  std::function<void()> flush_access_log = [&] {
+    std::cout.flush();
+    log_flush.expires_after(kAccessLogFlushInterval);
+    log_flush.async_wait([&](const boost::system::error_code& error) {
+      if (!error) flush_access_log();
+    });
+  };
+  flush_access_log();
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&io](const boost::system::error_code& error, int) {
     if (!error) io.stop();
@@ -372,6 +442,9 @@ int main(int argc, char** argv) {
   app.add_option("--limit", options.limits,
                  "concurrency limit with queueing, SERVER=N[,queue=M] with SERVER tftp, http, "
                  "https or all (repeatable; the last one for a server wins)");
+  app.add_option("--activation", options.activation,
+                 "serve the activation-code service at POST /activate with the codes in FILE")
+      ->check(CLI::ExistingFile);
   app.add_option("--swap-cert", options.swap_certs,
                  "HTTPS: the certificate a certificate=KIND fault presents, KIND=CERT,KEY with "
                  "KIND expired, wrong-host or untrusted (repeatable)")

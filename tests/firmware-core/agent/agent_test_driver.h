@@ -32,6 +32,7 @@ struct FetchRecord {
   int prvst = 0;
   std::optional<std::string> user;
   std::optional<std::string> password;
+  std::optional<Bytes> post_body;  // set for POSTs (activation requests)
 };
 
 struct InstallRecord {
@@ -73,6 +74,13 @@ class AgentDriver {
     files_.insert_or_assign(url, Result<Bytes>(fail(error, "test server")));
   }
   void serve_xml(const std::string& url, std::string_view body) { serve(url, profile_xml(body)); }
+  // Serves `url` with this HTTP status and body (http and https URLs answer 200 otherwise).
+  void serve_status(const std::string& url, unsigned status, Bytes body) {
+    serve(url, std::move(body));
+    statuses_[url] = status;
+  }
+  // The identity the agent runs with (change it before power_on()).
+  PhoneIdentity& identity() { return identity_; }
   // The transport reports this address ($SERVIP) for fetches of `url`.
   void answer_from_address(const std::string& url, std::string ip) {
     server_ips_[url] = std::move(ip);
@@ -195,7 +203,7 @@ class AgentDriver {
       if (auto* fetch = std::get_if<FetchAction>(&*action)) {
         EXPECT_FALSE(in_flight_) << "two fetches at once";
         fetches_.push_back({now_s_, fetch->url.to_string(), agent_.macro_state().resync_reason,
-                            fetch->user, fetch->password});
+                            fetch->user, fetch->password, fetch->post_body});
         in_flight_ = InFlight{fetch->id, fetch->url.to_string(), now_s_ + latency_s_};
       } else if (auto* syslog = std::get_if<SyslogAction>(&*action)) {
         syslog_.push_back({now_s_, *syslog});
@@ -242,6 +250,11 @@ class AgentDriver {
       completed.body = fail(ErrorCode::FileNotFound, "test server: no " + done.url);
     } else {
       completed.body = file->second;
+      if (auto status = statuses_.find(done.url); status != statuses_.end()) {
+        completed.http_status = status->second;
+      } else if (done.url.starts_with("http")) {
+        completed.http_status = 200;
+      }
     }
     agent_.handle(clock(), completed);
     drain();
@@ -253,6 +266,7 @@ class AgentDriver {
   ProvisioningAgent agent_;
   std::map<std::string, Result<Bytes>> files_;
   std::map<std::string, std::string> server_ips_;
+  std::map<std::string, unsigned> statuses_;
   std::int64_t now_s_ = 0;
   std::int64_t wall_base_s_ = kWallDayStart;
   std::int64_t wall_step_s_ = 0;

@@ -113,6 +113,31 @@ TEST(HttpClientTest, PostSendsAnEncryptedReportAndARefusalFails) {
   EXPECT_EQ(client.take_result().error().code, ErrorCode::HttpGetFailed);
 }
 
+TEST(HttpClientTest, AnyStatusIsAReplyWhenTheStatusIsTheAnswer) {
+  for (unsigned status : {403u, 429u, 404u, 500u}) {
+    HttpRequest request = get("http://s/activate");
+    request.method = HttpMethod::Post;
+    request.body = to_bytes("<activation-request/>");
+    request.any_status_is_reply = true;
+    HttpClient client(kStart, request);
+    expect_connect(client);
+    connect_and_send(client);
+    reply(client, "HTTP/1.1 " + std::to_string(status) + " X\r\nContent-Length: 4\r\n\r\nbody");
+    auto result = client.take_result();
+    ASSERT_TRUE(result) << status;
+    EXPECT_EQ(result->status, status);
+    EXPECT_EQ(as_text(result->body), "body");
+  }
+  // Redirects and challenges keep their meaning.
+  HttpRequest request = get("http://s/activate");
+  request.any_status_is_reply = true;
+  HttpClient client(kStart, request);
+  expect_connect(client);
+  connect_and_send(client);
+  reply(client, "HTTP/1.1 401 Unauthorized\r\nWWW-Authenticate: Basic realm=\"x\"\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(client.take_result().error().code, ErrorCode::AuthenticationFailed);
+}
+
 Result<HttpResponse> run_reply(std::string_view text, HttpClientSettings settings = {},
                                bool close_after = false) {
   HttpClient client(kStart, get("http://s/f"), settings);

@@ -478,6 +478,93 @@ assertions:
   }
 }
 
+TEST(ScenarioLoaderTest, ReadsActivationServiceEventsAndAssertions) {
+  LoadResult result = load(R"(fleet:
+  - {name: desk, count: 2, parameters: {Profile_Rule: "gds://"}}
+servers:
+  - name: act
+    kind: https
+    address: 192.168.1.210
+    host_name: activation.webex.com
+    activation:
+      path: /onboard
+      failures_max: 3
+      failure_window: 2m
+      codes:
+        - {rule: "http://192.168.1.200/$MA.xml"}
+        - {code: "1234-5678-9012-3456", rule: "tftp://s/p.xml", expires: 1h, mac: 000e08000001}
+timeline:
+  - {at: 1m, activation_code: {phones: "desk[0]", code: "1234 5678 9012 3456"}}
+  - {at: 2m, activation_code: {phones: "desk[1]", server: act, issued: 0}}
+assertions:
+  - activation: {state: invalid, share: 50%}
+  - activations: {server: act, outcome: rate-limited, at_most: 0}
+)");
+  ASSERT_TRUE(result.scenario) << all_errors(result);
+  const ServerSpec& server = result.scenario->servers[0];
+  ASSERT_TRUE(server.activation);
+  EXPECT_EQ(server.activation->path, "/onboard");
+  EXPECT_EQ(server.activation->failures_max, 3u);
+  EXPECT_EQ(server.activation->failure_window, fw::seconds(120));
+  ASSERT_EQ(server.activation->codes.size(), 2u);
+  EXPECT_EQ(server.activation->codes[0].code, "");
+  EXPECT_FALSE(server.activation->codes[0].expires);
+  EXPECT_EQ(server.activation->codes[1].expires, fw::seconds(3600));
+  EXPECT_EQ(server.activation->codes[1].mac, "000e08000001");
+  const auto& timeline = result.scenario->timeline;
+  ASSERT_EQ(timeline.size(), 2u);
+  EXPECT_EQ(timeline[0].kind, TimelineEvent::Kind::ActivationCode);
+  EXPECT_EQ(timeline[0].activation_code, "1234 5678 9012 3456");
+  EXPECT_FALSE(timeline[0].issued_code);
+  EXPECT_EQ(timeline[1].issued_code, 0u);
+  EXPECT_EQ(timeline[1].server, "act");
+  const auto& assertions = result.scenario->assertions;
+  EXPECT_EQ(assertions[0].kind, Assertion::Kind::Activation);
+  EXPECT_EQ(assertions[0].equals, "invalid");
+  EXPECT_EQ(assertions[1].kind, Assertion::Kind::Activations);
+  EXPECT_EQ(assertions[1].equals, "rate-limited");
+}
+
+TEST(ScenarioLoaderTest, RejectsMisusedActivation) {
+  LoadResult result = load(R"(fleet:
+  - {name: desk, count: 1}
+servers:
+  - name: tftp
+    kind: tftp
+    address: 192.168.1.200
+    activation: {codes: [{rule: x}]}
+  - name: act
+    kind: http
+    address: 192.168.1.210
+    activation:
+      path: onboard
+      codes:
+        - {code: "5555", rule: "tftp://s/p.xml"}
+        - {code: "1234567890123456"}
+timeline:
+  - {at: 1m, activation_code: {phones: desk}}
+  - {at: 1m, activation_code: {phones: desk, issued: 0}}
+assertions:
+  - activation: {state: happy}
+  - activations: {server: act, outcome: maybe, at_least: 1}
+)");
+  ASSERT_FALSE(result.scenario);
+  const std::string errors = all_errors(result);
+  for (const char* expected : {
+           "test.yaml:7: servers[0].activation: needs kind http or https",
+           "servers[1].activation.path: must start with '/'",
+           "servers[1].activation.codes[0].code: expected 16 digits",
+           "servers[1].activation.codes[1]: 'rule' is required",
+           "timeline[0].activation_code: give either 'code'",
+           "timeline[1].activation_code: 'issued' needs 'server'",
+           "assertions[0].activation.state: expected one of idle, waiting",
+           "assertions[1].activations.outcome: expected accepted, unknown",
+       }) {
+    EXPECT_NE(errors.find(expected), std::string::npos) << expected << "\n" << errors;
+  }
+  EXPECT_EQ(errors.find("5555"), std::string::npos);  // a code is never quoted back
+}
+
 TEST(ScenarioLoaderTest, MissingFileIsReported) {
   LoadResult result = load_scenario_file("/no/such/scenario.yaml");
   ASSERT_FALSE(result.scenario);

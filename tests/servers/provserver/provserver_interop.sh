@@ -8,7 +8,8 @@
 #           certificate, refused without it
 #   syslog  logger --udp lines land in --syslog-out
 #   fault   --fault: curl gets 503 + Retry-After from http:status=503,retry-after=7s; a
-#           tftp:drop window makes tftp-hpa time out; the plan is printed at start
+#           tftp:drop window makes tftp-hpa time out; the plan is printed at start;
+#           http:latency=1500ms holds each reply 1.5 s, two curls side by side
 #   limit   --limit http=1,queue=1: while a slow curl upload is in service a second curl waits
 #           and is served after it, a third is closed unread; --limit tftp=1,queue=1 under a
 #           tftp:latency fault: the second tftp-hpa get is served after the first, the third is
@@ -24,7 +25,7 @@
 # client runs under `timeout`, and provserver is killed on any exit.
 set -eu
 if [ "$#" -ne 3 ]; then
-  sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'
+  sed -n '2,25p' "$0" | sed 's/^# \{0,1\}//'
   exit 2
 fi
 provserver=$1 case=$2 work=$3
@@ -210,6 +211,24 @@ fault)
   fi
   ok "--fault tftp:drop: tftp-hpa gets nothing ($(head -c 60 "$work/out/dropped.log"))"
   stop
+  # Latency: each reply leaves 1.5 s late, and two held replies wait side by side (a timer per
+  # connection, not a server that sleeps).
+  start --http 127.0.0.1:0 --fault http:latency=1500ms
+  port=$(port_of http)
+  started_ns=$(date +%s%N)
+  timeout 20 curl -sS -o "$work/out/late1.bin" "http://127.0.0.1:$port/firmware.bin" &
+  first=$!
+  timeout 20 curl -sS -o "$work/out/late2.bin" -w '%{time_total}\n' \
+    "http://127.0.0.1:$port/firmware.bin" >"$work/out/late2.time" || fail "curl under http:latency"
+  wait "$first" || fail "the first curl under http:latency"
+  elapsed_ms=$((($(date +%s%N) - started_ns) / 1000000))
+  cmp -s "$work/root/firmware.bin" "$work/out/late1.bin" || fail "late1.bin differs"
+  cmp -s "$work/root/firmware.bin" "$work/out/late2.bin" || fail "late2.bin differs"
+  awk '$1 >= 1.5 { late = 1 } END { exit !late }' "$work/out/late2.time" ||
+    fail "reply not held 1.5 s: curl took $(cat "$work/out/late2.time") s"
+  [ "$elapsed_ms" -lt 2900 ] || fail "two held replies took $elapsed_ms ms: one after the other"
+  ok "--fault http:latency=1500ms: two curls get the file $(cat "$work/out/late2.time") s late, together in $elapsed_ms ms"
+  stop
   ;;
 syslog)
   start --syslog 127.0.0.1:0 --syslog-out "$work/out/syslog.txt"
@@ -257,6 +276,9 @@ limit)
   [ "$code" = 200 ] || fail "the waiting curl got $code"
   cmp -s "$work/root/firmware.bin" "$work/out/b.bin" || fail "the waiting curl: content differs"
   awk -v s="$seconds" 'BEGIN { exit !(s >= 2.0) }' || fail "the waiting curl took only $seconds s"
+  # provserver writes its access log every 100 ms: wait for both lines before comparing them.
+  wait_for grep -q '"GET /firmware.bin" 200' "$work/provserver.out" ||
+    fail "no access-log line for the waiting GET"
   put_line=$(grep -n '"PUT /upload.txt" 2' "$work/provserver.out" | cut -d: -f1)
   get_line=$(grep -n '"GET /firmware.bin" 200' "$work/provserver.out" | cut -d: -f1)
   if [ -z "$put_line" ] || [ -z "$get_line" ] || [ "$put_line" -gt "$get_line" ]; then
@@ -281,7 +303,12 @@ limit)
   cmp -s "$work/root/firmware.bin" "$work/out/t2.bin" || fail "tftp: the waiting get differs"
   # Served in arrival order: the waiting get's record (ms from its arrival) is the second one
   # took its own 5 s latency plus its wait for the first one (arrived 1 s after it: about 4 s).
-  records=$(grep '^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes' "$work/provserver.out")
+  completed='^tftp 127.0.0.1:[0-9]* RRQ firmware.bin completed 100000 bytes'
+  # A transfer is logged when its last ACK arrives (after the client exits) and the log is
+  # written every 100 ms: wait until both records are there.
+  two_completed() { [ "$(grep -c "$completed" "$work/provserver.out")" -ge 2 ]; }
+  wait_for two_completed || true
+  records=$(grep "$completed" "$work/provserver.out")
   [ "$(echo "$records" | wc -l)" = 2 ] || fail "tftp: expected two completed records: $records"
   waited_ms=$(echo "$records" | sed -n '2s/.* \([0-9]*\) ms$/\1/p')
   [ "$waited_ms" -ge 5500 ] || fail "tftp: the waiting get took only $waited_ms ms"
