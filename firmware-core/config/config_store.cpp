@@ -120,7 +120,14 @@ ConfigDraft::ConfigDraft(const ConfigStore& base)
     : registry_(base.registry_), pool_(base.pool_), slots_(base.registry_->size(), 0) {
   entries_.reserve(base.records_.size());
   for (const ConfigStore::Record& record : base.records_) {
-    entries_.push_back({record.id, record.access, std::string(base.value(record.id))});
+    Entry entry{record.id, record.access, kDefaultValue, 0};
+    if (record.value_overridden) {
+      const std::string_view value = base.value(record.id);
+      entry.value_offset = static_cast<std::uint32_t>(arena_.size());
+      entry.value_bytes = static_cast<std::uint32_t>(value.size());
+      arena_.append(value);
+    }
+    entries_.push_back(entry);
     slots_[record.id] = static_cast<std::uint16_t>(entries_.size());
   }
 }
@@ -131,17 +138,35 @@ const ConfigDraft::Entry* ConfigDraft::find(ParamId id) const {
 
 ConfigDraft::Entry& ConfigDraft::entry(ParamId id) {
   if (slots_[id] == 0) {
-    const ParamSpec& spec = registry_->spec(id);
-    entries_.push_back(Entry{id, spec.default_access, std::string(spec.default_value)});
+    entries_.push_back(Entry{id, registry_->spec(id).default_access, kDefaultValue, 0});
     slots_[id] = static_cast<std::uint16_t>(entries_.size());
   }
   return entries_[slots_[id] - 1u];
 }
 
+std::string_view ConfigDraft::entry_value(const Entry& entry) const {
+  if (entry.value_offset == kDefaultValue)
+    return registry_->spec(entry.id).default_value;
+  return std::string_view(arena_).substr(entry.value_offset, entry.value_bytes);
+}
+
+void ConfigDraft::store_value(ParamId id, std::string_view value) {
+  Entry& e = entry(id);
+  e.value_offset = static_cast<std::uint32_t>(arena_.size());
+  e.value_bytes = static_cast<std::uint32_t>(value.size());
+  arena_.append(value);
+}
+
 Result<void> ConfigDraft::set_value(ParamId id, std::string_view raw) {
-  if (auto normalized = normalize_into(registry_->spec(id), raw, scratch_); !normalized)
+  const ParamSpec& spec = registry_->spec(id);
+  // Most values arrive canonical and are stored as they are.
+  if (raw.size() <= kValueBytesMax && is_canonical(spec, raw)) {
+    store_value(id, raw);
+    return {};
+  }
+  if (auto normalized = normalize_into(spec, raw, scratch_); !normalized)
     return normalized;
-  entry(id).value.swap(scratch_);
+  store_value(id, scratch_);
   return {};
 }
 
@@ -151,7 +176,7 @@ void ConfigDraft::set_access(ParamId id, Access access) {
 
 std::string_view ConfigDraft::value(ParamId id) const {
   const Entry* found = find(id);
-  return found != nullptr ? std::string_view(found->value) : registry_->spec(id).default_value;
+  return found != nullptr ? entry_value(*found) : registry_->spec(id).default_value;
 }
 
 Access ConfigDraft::access(ParamId id) const {
@@ -161,20 +186,21 @@ Access ConfigDraft::access(ParamId id) const {
 
 ConfigStore ConfigDraft::build() const {
   ConfigStore store(*registry_, pool_);
-  auto overrides = [&](const Entry& e, bool& value_overridden) {
+  auto overrides = [&](const Entry& e, std::string_view value, bool& value_overridden) {
     const ParamSpec& spec = registry_->spec(e.id);
-    value_overridden = e.value != spec.default_value;
+    value_overridden = e.value_offset != kDefaultValue && value != spec.default_value;
     return value_overridden || e.access != spec.default_access;
   };
   std::size_t records = 0;
   std::size_t value_bytes = 0;
   for (const Entry& e : entries_) {
     bool value_overridden = false;
-    if (!overrides(e, value_overridden))
+    const std::string_view value = entry_value(e);
+    if (!overrides(e, value, value_overridden))
       continue;
     ++records;
     if (value_overridden && pool_ == nullptr)
-      value_bytes += e.value.size();
+      value_bytes += value.size();
   }
   // Exact sizes: a store lives long and is never appended to.
   store.records_.reserve(records);
@@ -184,16 +210,17 @@ ConfigStore ConfigDraft::build() const {
       continue;
     const Entry& e = entries_[slot - 1u];
     bool value_overridden = false;
-    if (!overrides(e, value_overridden))
+    const std::string_view value = entry_value(e);
+    if (!overrides(e, value, value_overridden))
       continue;
     ConfigStore::Record record{e.id, e.access, value_overridden, 0, 0};
     if (value_overridden) {
-      record.value_bytes = static_cast<std::uint32_t>(e.value.size());
+      record.value_bytes = static_cast<std::uint32_t>(value.size());
       if (pool_ != nullptr) {
-        record.value_ref = pool_->intern(e.value);
+        record.value_ref = pool_->intern(value);
       } else {
         record.value_ref = static_cast<std::uint32_t>(store.values_.size());
-        store.values_ += e.value;
+        store.values_ += value;
       }
     }
     store.records_.push_back(record);

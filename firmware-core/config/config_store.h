@@ -116,13 +116,19 @@ class ConfigDraft {
   ConfigStore build() const;
 
  private:
+  // The value of an entry lives in arena_ (offset, bytes), or is the registry default.
+  static constexpr std::uint32_t kDefaultValue = 0xFFFFFFFF;
   struct Entry {
     ParamId id;
     Access access;
-    std::string value;
+    std::uint32_t value_offset;  // into arena_, or kDefaultValue
+    std::uint32_t value_bytes;
   };
   Entry& entry(ParamId id);
   const Entry* find(ParamId id) const;
+  std::string_view entry_value(const Entry& entry) const;
+  // Stores `value` as the value of `id` (appended to arena_).
+  void store_value(ParamId id, std::string_view value);
 
   const ParameterRegistry* registry_;
   ValuePool* pool_;
@@ -130,7 +136,10 @@ class ConfigDraft {
   // Per ParamId: 1 + the index of its entry, 0 for none. A profile sets thousands of values of
   // a few hundred parameters; this finds each in O(1) and build() walks it in id order.
   std::vector<std::uint16_t> slots_;
-  std::string scratch_;  // set_value()'s working text, swapped into the entry on success
+  // Every value set, back to back (a value set again is appended again): no allocation per
+  // value. Entries refer to it by offset.
+  std::string arena_;
+  std::string scratch_;  // set_value()'s working text for values that need normalizing
 };
 
 }  // namespace fw

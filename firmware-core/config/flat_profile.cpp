@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 #include <string_view>
 #include <utility>
 
@@ -47,19 +48,22 @@ class ClassifyingSink final : public FlatProfileSink {
         unknown_(unknown),
         invalid_(invalid) {}
 
-  Result<void> node(const FlatProfileNode& node) override {
-    if (node.text.size() > limits_.value_bytes_max) {
-      return fail(ErrorCode::ValueTooLong,
-                  element_detail(node.line(), displayable_text(node.name),
-                                 ": " + std::to_string(node.text.size()) +
-                                     " bytes of text exceed value_bytes_max (" +
-                                     std::to_string(limits_.value_bytes_max) + ")"));
-    }
+  Result<void> node(FlatProfileNode& node) override {
     const std::optional<ParamId> id = registry_.find(node.name);
     if (!id) {
+      // Only the length of an unknown element's text matters, and only when its raw text is
+      // long enough to exceed the limit.
+      if (node.text_bytes_bound() > limits_.value_bytes_max) {
+        node.read_content();
+        if (node.text.size() > limits_.value_bytes_max)
+          return too_long(node);
+      }
       report(unknown_, node, ErrorCode::UnknownParameter, "");
       return {};
     }
+    node.read_content();
+    if (node.text.size() > limits_.value_bytes_max)
+      return too_long(node);
     std::optional<Access> access;
     if (node.has_access) {
       access = parse_access(node.access);
@@ -80,6 +84,14 @@ class ClassifyingSink final : public FlatProfileSink {
   }
 
  private:
+  Failure too_long(const FlatProfileNode& node) const {
+    return fail(ErrorCode::ValueTooLong,
+                element_detail(node.line(), displayable_text(node.name),
+                               ": " + std::to_string(node.text.size()) +
+                                   " bytes of text exceed value_bytes_max (" +
+                                   std::to_string(limits_.value_bytes_max) + ")"));
+  }
+
   // `what` is built by the caller even for an issue that is only counted; those of unknown
   // elements (the common kind) are empty.
   void report(ProfileIssues& issues, const FlatProfileNode& node, ErrorCode code,
@@ -122,7 +134,32 @@ class CollectingSink final : public ParameterSink {
 }  // namespace
 
 bool has_entities(std::string_view text) {
-  return text.find('&') != std::string_view::npos;
+  // Eight bytes at a time (values are short: a memchr call costs more than the scan). A byte of
+  // `word` equal to '&' becomes zero under the XOR; the zero-byte test is exact for "any".
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+  auto has_ampersand = [](std::uint64_t word) {
+    const std::uint64_t x = word ^ (kOnes * static_cast<std::uint8_t>('&'));
+    return ((x - kOnes) & ~x & kHighs) != 0;
+  };
+  const char* bytes = text.data();
+  std::size_t left = text.size();
+  if (left < 8) {
+    for (; left > 0; ++bytes, --left) {
+      if (*bytes == '&')
+        return true;
+    }
+    return false;
+  }
+  for (; left > 8; bytes += 8, left -= 8) {
+    std::uint64_t word;
+    std::memcpy(&word, bytes, 8);
+    if (has_ampersand(word))
+      return true;
+  }
+  std::uint64_t last;  // the final 8 bytes, overlapping what was read
+  std::memcpy(&last, bytes + left - 8, 8);
+  return has_ampersand(last);
 }
 
 namespace {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <string>
 
 #include <pugixml.hpp>
@@ -14,12 +15,44 @@ namespace {
 
 constexpr std::string_view kFlatProfileName = "flat-profile";
 
-// As tinyxml2 with PRESERVE_WHITESPACE reads: CDATA kept, CR LF -> LF, attribute values as
-// written, and a whitespace-only text kept when it is an element's only child
-// (`<GPP_A> </GPP_A>`). Entities are left to the reader (flat_profile_reader.h). No declaration,
+// As tinyxml2 9 with PRESERVE_WHITESPACE reads: CDATA kept, attribute values as written, and a
+// whitespace-only text dropped (tinyxml2 skips whitespace before every '<', so `<GPP_A> </GPP_A>`
+// and the "  " of `<GPP_A>x<!-- c -->  </GPP_A>` read as nothing; pugixml does the same without
+// parse_ws_pcdata*). Entities are left to the reader (flat_profile_reader.h); line ends too
+// (tinyxml2's rule differs from parse_eol's, see append_tinyxml2_line_ends()). No declaration,
 // comment or DOCTYPE nodes: they are skipped, as the tinyxml2 reader skips them.
-constexpr unsigned kParseOptions =
-    pugi::parse_cdata | pugi::parse_eol | pugi::parse_ws_pcdata_single;
+// parse_embed_pcdata stores an element's leading text as the element's value instead of in a
+// child node (one node fewer per parameter to allocate and to walk); read_content() joins it
+// first.
+constexpr unsigned kParseOptions = pugi::parse_cdata | pugi::parse_embed_pcdata;
+
+// True when `text` is only what tinyxml2 9 skips as whitespace before markup (isspace: also VT
+// and FF, which pugixml keeps as text). tinyxml2 drops such a text; pugixml dropped it already
+// unless it holds a VT or FF.
+bool is_tinyxml2_blank(const char* text) {
+  for (; *text != '\0'; ++text) {
+    const char c = *text;
+    if (c != ' ' && c != '\n' && c != '\t' && c != '\r' && c != '\v' && c != '\f')
+      return false;
+  }
+  return true;
+}
+
+// Appends `raw` with its line ends made LF as tinyxml2 9 does it for texts, CDATA and attribute
+// values: CR LF, LF CR and a lone CR each become one LF. (pugixml's parse_eol follows XML, where
+// LF CR is two line ends.)
+void append_tinyxml2_line_ends(std::string_view raw, std::string& out) {
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    const char c = raw[i];
+    if (c != '\r' && c != '\n') {
+      out.push_back(c);
+      continue;
+    }
+    if (i + 1 < raw.size() && raw[i + 1] == (c == '\r' ? '\n' : '\r'))
+      ++i;
+    out.push_back('\n');
+  }
+}
 
 // The deepest nesting tinyxml2 9 parses (its TINYXML2_MAX_ELEMENT_DEPTH guard of 100 counts the
 // document and one level more); deeper is ProfileTooDeep there, so it is here too.
@@ -27,7 +60,7 @@ constexpr std::size_t kTinyxml2DepthMax = 98;
 
 // Line numbers from byte offsets. pugixml keeps none, so lines are counted on demand; asked in
 // document order, each byte is scanned once.
-class LineCounter final : public LineLocator {
+class LineCounter {
  public:
   explicit LineCounter(std::string_view xml) : xml_(xml) {}
 
@@ -37,6 +70,8 @@ class LineCounter final : public LineLocator {
       offset_ = 0;
       line_ = 1;
     }
+    // memchr per line: glibc's vectorized scan beats a portable 8-byte count (and std::count)
+    // over the tens of KB a listed issue can lie past the previous one.
     const char* at = xml_.data() + offset_;
     const char* end = xml_.data() + offset;
     while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
@@ -49,10 +84,6 @@ class LineCounter final : public LineLocator {
   int line_of(const pugi::xml_node& node) {
     return line_at(static_cast<std::size_t>(std::max<std::ptrdiff_t>(0, node.offset_debug())));
   }
-  int line_of(const void* element) override {
-    return line_of(pugi::xml_node(
-        static_cast<pugi::xml_node_struct*>(const_cast<void*>(element))));
-  }
 
  private:
   std::string_view xml_;
@@ -60,29 +91,38 @@ class LineCounter final : public LineLocator {
   int line_ = 1;
 };
 
-// The next element after `element` in document order, skipping `element`'s own subtree when
-// `descend` is false. `depth` tracks the nesting (root element = 1).
-pugi::xml_node next_element(pugi::xml_node element, bool descend, std::size_t& depth) {
+// Moves `element` (an element) to the next element in document order, skipping its own subtree
+// when `descend` is false; false at the end of the document. `depth` tracks the nesting (root
+// element = 1). (Every pugixml call is out of line: loops test type(), which answers "null?" and
+// "element?" in one call, and the walk knows without asking that `element` is an element.)
+bool next_element(pugi::xml_node& element, bool descend, std::size_t& depth) {
   if (descend) {
-    if (pugi::xml_node child = element.first_child(); child) {
-      for (; child; child = child.next_sibling()) {
-        if (child.type() == pugi::node_element) {
-          ++depth;
-          return child;
-        }
+    for (pugi::xml_node child = element.first_child();; child = child.next_sibling()) {
+      const pugi::xml_node_type type = child.type();
+      if (type == pugi::node_element) {
+        ++depth;
+        element = child;
+        return true;
       }
+      if (type == pugi::node_null)
+        break;
     }
   }
-  while (element && element.type() == pugi::node_element) {
-    for (pugi::xml_node sibling = element.next_sibling(); sibling;
-         sibling = sibling.next_sibling()) {
-      if (sibling.type() == pugi::node_element)
-        return sibling;
+  while (true) {
+    for (pugi::xml_node sibling = element.next_sibling();; sibling = sibling.next_sibling()) {
+      const pugi::xml_node_type type = sibling.type();
+      if (type == pugi::node_element) {
+        element = sibling;
+        return true;
+      }
+      if (type == pugi::node_null)
+        break;
     }
     element = element.parent();
     --depth;
+    if (element.type() != pugi::node_element)
+      return false;
   }
-  return {};
 }
 
 pugi::xml_node first_element(const pugi::xml_document& document) {
@@ -105,40 +145,111 @@ bool has_duplicate_attribute(const pugi::xml_node& element) {
   return false;
 }
 
-// Fills `node` from `element` (see the tinyxml2 reader's describe()).
-void describe(const pugi::xml_node& element, TextJoiner& text, std::string& access,
-              FlatProfileNode& node) {
-  node.name = element.name();
-  node.element = element.internal_object();
-  node.has_child_elements = false;
-  text.reset();
-  for (pugi::xml_node child = element.first_child(); child; child = child.next_sibling()) {
-    const pugi::xml_node_type type = child.type();
-    if (type == pugi::node_pcdata || type == pugi::node_cdata) {
-      text.add(child.value(), type == pugi::node_cdata);
-    } else if (type == pugi::node_element) {
-      node.has_child_elements = true;
-    }
-  }
-  node.text = text.text();
-  node.has_access = false;
-  node.access = {};
-  for (pugi::xml_attribute attribute = element.first_attribute(); attribute;
-       attribute = attribute.next_attribute()) {
-    if (std::strcmp(attribute.name(), "ua") == 0) {
-      node.has_access = true;
-      node.access = decoded_attribute(attribute.value(), access);
-      break;
-    }
-  }
+pugi::xml_node node_of(const void* element) {
+  return pugi::xml_node(static_cast<pugi::xml_node_struct*>(const_cast<void*>(element)));
 }
+
+// Reads an element's text and `ua` when the sink asks (see the tinyxml2 reader). The walk hands
+// over the element and its first attribute (it has them already: every pugixml call is out of
+// line).
+class PugixmlContent final : public NodeContentReader {
+ public:
+  // `has_cr`: `xml` holds a CR, so texts and attribute values go through
+  // append_tinyxml2_line_ends().
+  PugixmlContent(std::string_view xml, bool has_cr) : lines_(xml), has_cr_(has_cr) {}
+
+  void set_element(pugi::xml_node element, pugi::xml_attribute first_attribute) {
+    element_ = element;
+    first_attribute_ = first_attribute;
+  }
+
+  void read_content(FlatProfileNode& node) override {
+    node.has_child_elements = false;
+    text_.reset();
+    parts_used_ = 0;
+    // The leading text, embedded in the element (parse_embed_pcdata); never empty when present.
+    // Texts are never empty; a blank one is dropped as tinyxml2 drops it.
+    const char* embedded = element_.value();
+    if (!is_tinyxml2_blank(embedded))
+      text_.add(has_cr_ ? normalized_copy(embedded) : std::string_view(embedded), false);
+    for (pugi::xml_node child = element_.first_child();; child = child.next_sibling()) {
+      const pugi::xml_node_type type = child.type();
+      if (type == pugi::node_cdata) {
+        const char* part = child.value();
+        text_.add(has_cr_ ? normalized_copy(part) : std::string_view(part), true);
+      } else if (type == pugi::node_pcdata) {
+        if (const char* part = child.value(); !is_tinyxml2_blank(part))
+          text_.add(has_cr_ ? normalized_copy(part) : std::string_view(part), false);
+      } else if (type == pugi::node_element) {
+        node.has_child_elements = true;
+      } else if (type == pugi::node_null) {
+        break;
+      }
+    }
+    node.text = text_.text();
+    node.has_access = false;
+    node.access = {};
+    for (pugi::xml_attribute attribute = first_attribute_; attribute;
+         attribute = attribute.next_attribute()) {
+      const char* name = attribute.name();
+      if (name[0] == 'u' && name[1] == 'a' && name[2] == '\0') {
+        node.has_access = true;
+        const char* value = attribute.value();
+        node.access = decoded_attribute(
+            has_cr_ ? normalized_copy(value) : std::string_view(value), access_);
+        break;
+      }
+    }
+  }
+
+  std::size_t text_bytes_bound(FlatProfileNode& node) override {
+    node.has_child_elements = false;
+    std::size_t bytes = std::strlen(element_.value());
+    for (pugi::xml_node child = element_.first_child();; child = child.next_sibling()) {
+      const pugi::xml_node_type type = child.type();
+      if (type == pugi::node_pcdata || type == pugi::node_cdata)
+        bytes += std::strlen(child.value());
+      else if (type == pugi::node_element)
+        node.has_child_elements = true;
+      else if (type == pugi::node_null)
+        break;
+    }
+    return bytes;
+  }
+
+  int line_of(const void* element) override { return lines_.line_of(node_of(element)); }
+  LineCounter& lines() { return lines_; }
+
+ private:
+  // `raw` with tinyxml2's line ends, for a document that holds a CR (without one, texts are used
+  // as they are): a copy that stays valid until the next read_content() (a deque: earlier copies
+  // never move).
+  std::string_view normalized_copy(const char* raw) {
+    if (parts_used_ == parts_.size())
+      parts_.emplace_back();
+    std::string& part = parts_[parts_used_++];
+    part.clear();
+    append_tinyxml2_line_ends(raw, part);
+    return part;
+  }
+
+  LineCounter lines_;
+  bool has_cr_;
+  std::deque<std::string> parts_;
+  std::size_t parts_used_ = 0;
+  TextJoiner text_;
+  std::string access_;
+  pugi::xml_node element_;
+  pugi::xml_attribute first_attribute_;
+};
 
 }  // namespace
 
 Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits& limits,
                                        FlatProfileSink& sink) {
   pugi::xml_document document;
-  LineCounter lines(xml);
+  PugixmlContent content(xml, xml.find('\r') != std::string_view::npos);
+  LineCounter& lines = content.lines();
   const pugi::xml_parse_result parsed =
       document.load_buffer(xml.data(), xml.size(), kParseOptions, pugi::encoding_utf8);
   if (!parsed) {
@@ -155,13 +266,12 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
   std::size_t elements = 0;
   std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
   const std::size_t depth_max = std::min(limits.xml_depth_max, kTinyxml2DepthMax);
-  TextJoiner text;
-  std::string access;
   FlatProfileNode node;
-  node.lines = &lines;
-  bool descend = true;  // false: the element has no child elements (known from describe())
-  for (pugi::xml_node element = first_element(document); element;
-       element = next_element(element, descend, depth)) {
+  node.reader = &content;
+  bool descend = true;  // false: the element has no child elements (known from the sink's reads)
+  pugi::xml_node element = first_element(document);
+  for (bool more = element.type() == pugi::node_element; more;
+       more = next_element(element, descend, depth)) {
     descend = true;
     if (++elements > limits.xml_elements_max) {
       return fail(ErrorCode::ProfileTooManyElements,
@@ -173,8 +283,8 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
                   line_prefix(lines.line_of(element)) + "elements nested deeper than " +
                       std::to_string(limits.xml_depth_max) + " levels (xml_depth_max)");
     }
-    if (const pugi::xml_attribute first = element.first_attribute();
-        first && first.next_attribute() && has_duplicate_attribute(element)) {
+    const pugi::xml_attribute first_attribute = element.first_attribute();
+    if (first_attribute && first_attribute.next_attribute() && has_duplicate_attribute(element)) {
       return fail(ErrorCode::ParseError,
                   line_prefix(lines.line_of(element)) + "duplicate attribute");
     }
@@ -182,10 +292,14 @@ Result<void> read_flat_profile_pugixml(std::string_view xml, const ProfileLimits
       profile_depth = 0;  // left it
     if (profile_depth != 0) {
       if (depth == profile_depth + 1) {
-        describe(element, text, access, node);
+        node.name = element.name();
+        node.element = element.internal_object();
+        content.set_element(element, first_attribute);
+        node.content_read = false;
+        node.children_known = false;
         if (auto sent = sink.node(node); !sent)
           return sent;
-        descend = node.has_child_elements;
+        descend = !node.children_known || node.has_child_elements;
       }
     } else if (element.name() == kFlatProfileName) {
       profile_depth = depth;

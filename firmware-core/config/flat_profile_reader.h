@@ -17,37 +17,65 @@
 
 namespace fw {
 
-// Where an element starts, asked only when something is reported: pugixml keeps no line numbers,
-// and counting them for every element would cost more than reading it.
-class LineLocator {
+// Reads what the walk does not need of an element, only when asked: the value of an unknown
+// element is never looked at (a third of a real cfg.xml dump), and pugixml keeps no line
+// numbers (counting them for every element would cost more than reading it).
+struct FlatProfileNode;
+
+class NodeContentReader {
  public:
-  // The 1-based line of the start tag of `element` (the reader's node handle).
+  // Fills text, has_child_elements, has_access and access of `node` (whose `element` is the
+  // reader's handle of it).
+  virtual void read_content(FlatProfileNode& node) = 0;
+  // At least the bytes of the element's text once read: the sum of its raw text and CDATA
+  // parts, before entities are decoded (decoding only shortens). Also sets
+  // node.has_child_elements and node.children_known (the same walk over the children finds it).
+  virtual std::size_t text_bytes_bound(FlatProfileNode& node) = 0;
+  // The 1-based line of the start tag of `element`.
   virtual int line_of(const void* element) = 0;
 
  protected:
-  ~LineLocator() = default;
+  ~NodeContentReader() = default;
 };
 
 // One child element of a <flat-profile>, as the XML parser sees it. The views point into the
 // parser's document and stay valid only during the sink call.
 struct FlatProfileNode {
   std::string_view name;
+  // Set by read_content() only; the sink asks for them when it needs them.
+  bool content_read = false;
   std::string_view text;  // its text and CDATA children joined, entities decoded
+  // Set by read_content() and text_bytes_bound(), valid when children_known.
+  bool children_known = false;
   bool has_child_elements = false;
   bool has_access = false;  // carries a `ua` attribute
   std::string_view access;  // the `ua` attribute's value, entities decoded
-  const void* element = nullptr;  // the reader's handle of the element, for `lines`
-  LineLocator* lines = nullptr;
+  const void* element = nullptr;  // the reader's handle of the element
+  NodeContentReader* reader = nullptr;
 
+  void read_content() {
+    if (!content_read) {
+      reader->read_content(*this);
+      content_read = true;
+      children_known = true;
+    }
+  }
+  std::size_t text_bytes_bound() {
+    if (content_read)
+      return text.size();
+    children_known = true;
+    return reader->text_bytes_bound(*this);
+  }
   // The 1-based line of the element's start tag.
-  int line() const { return lines->line_of(element); }
+  int line() const { return reader->line_of(element); }
 };
 
 // Receives the children of every <flat-profile>, in document order.
 class FlatProfileSink {
  public:
-  // Called once per child element. An error stops the walk and is returned by the reader.
-  virtual Result<void> node(const FlatProfileNode& node) = 0;
+  // Called once per child element, with only `name`, `element` and `reader` set (call
+  // node.read_content() for the rest). An error stops the walk and is returned by the reader.
+  virtual Result<void> node(FlatProfileNode& node) = 0;
 
  protected:
   ~FlatProfileSink() = default;

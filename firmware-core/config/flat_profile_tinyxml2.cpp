@@ -37,44 +37,60 @@ const tinyxml2::XMLElement* next_element(const tinyxml2::XMLElement* element, bo
   return nullptr;
 }
 
-// tinyxml2 records every element's line while parsing.
-class Tinyxml2Lines final : public LineLocator {
+// Reads an element's text and `ua` when the sink asks. Text nodes and CDATA sections make up the
+// value; comments between them are dropped. tinyxml2 records every element's line while
+// parsing.
+class Tinyxml2Content final : public NodeContentReader {
  public:
+  void read_content(FlatProfileNode& node) override {
+    const auto& element = *static_cast<const tinyxml2::XMLElement*>(node.element);
+    node.has_child_elements = false;
+    text_.reset();
+    for (const tinyxml2::XMLNode* child = element.FirstChild(); child != nullptr;
+         child = child->NextSibling()) {
+      if (const tinyxml2::XMLText* part = child->ToText()) {
+        text_.add(node_value(*part), part->CData());
+      } else if (child->ToElement() != nullptr) {
+        node.has_child_elements = true;
+      }
+    }
+    node.text = text_.text();
+    // Not Attribute("ua"): its strncmp per attribute costs more than this whole loop.
+    const char* ua = nullptr;
+    for (const tinyxml2::XMLAttribute* attribute = element.FirstAttribute(); attribute != nullptr;
+         attribute = attribute->Next()) {
+      const char* name = attribute->Name();
+      if (name[0] == 'u' && name[1] == 'a' && name[2] == '\0') {
+        ua = attribute->Value();
+        break;
+      }
+    }
+    node.has_access = ua != nullptr;
+    node.access = ua != nullptr ? decoded_attribute(ua, access_) : std::string_view();
+  }
+
+  std::size_t text_bytes_bound(FlatProfileNode& node) override {
+    const auto& element = *static_cast<const tinyxml2::XMLElement*>(node.element);
+    node.has_child_elements = false;
+    std::size_t bytes = 0;
+    for (const tinyxml2::XMLNode* child = element.FirstChild(); child != nullptr;
+         child = child->NextSibling()) {
+      if (const tinyxml2::XMLText* part = child->ToText())
+        bytes += node_value(*part).size();
+      else if (child->ToElement() != nullptr)
+        node.has_child_elements = true;
+    }
+    return bytes;
+  }
+
   int line_of(const void* element) override {
     return static_cast<const tinyxml2::XMLElement*>(element)->GetLineNum();
   }
-};
 
-// Fills `node` from `element`. Text nodes and CDATA sections make up the value; comments between
-// them are dropped.
-void describe(const tinyxml2::XMLElement& element, TextJoiner& text, std::string& access,
-              FlatProfileNode& node) {
-  node.name = node_value(element);
-  node.element = &element;
-  node.has_child_elements = false;
-  text.reset();
-  for (const tinyxml2::XMLNode* child = element.FirstChild(); child != nullptr;
-       child = child->NextSibling()) {
-    if (const tinyxml2::XMLText* part = child->ToText()) {
-      text.add(node_value(*part), part->CData());
-    } else if (child->ToElement() != nullptr) {
-      node.has_child_elements = true;
-    }
-  }
-  node.text = text.text();
-  // Not Attribute("ua"): its strncmp per attribute costs more than this whole loop.
-  const char* ua = nullptr;
-  for (const tinyxml2::XMLAttribute* attribute = element.FirstAttribute(); attribute != nullptr;
-       attribute = attribute->Next()) {
-    const char* name = attribute->Name();
-    if (name[0] == 'u' && name[1] == 'a' && name[2] == '\0') {
-      ua = attribute->Value();
-      break;
-    }
-  }
-  node.has_access = ua != nullptr;
-  node.access = ua != nullptr ? decoded_attribute(ua, access) : std::string_view();
-}
+ private:
+  TextJoiner text_;
+  std::string access_;
+};
 
 }  // namespace
 
@@ -97,12 +113,10 @@ Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimit
   std::size_t depth = 1;
   std::size_t elements = 0;
   std::size_t profile_depth = 0;  // depth of the <flat-profile> being read, 0 outside one
-  TextJoiner text;
-  std::string access;
-  Tinyxml2Lines lines;
+  Tinyxml2Content content;
   FlatProfileNode node;
-  node.lines = &lines;
-  bool descend = true;  // false: the element has no child elements (known from describe())
+  node.reader = &content;
+  bool descend = true;  // false: the element has no child elements (known from the sink's reads)
   for (const tinyxml2::XMLElement* element = document.RootElement(); element != nullptr;
        element = next_element(element, descend, depth)) {
     descend = true;
@@ -120,10 +134,13 @@ Result<void> read_flat_profile_tinyxml2(std::string_view xml, const ProfileLimit
       profile_depth = 0;  // left it
     if (profile_depth != 0) {
       if (depth == profile_depth + 1) {
-        describe(*element, text, access, node);
+        node.name = node_value(*element);
+        node.element = element;
+        node.content_read = false;
+        node.children_known = false;
         if (auto sent = sink.node(node); !sent)
           return sent;
-        descend = node.has_child_elements;
+        descend = !node.children_known || node.has_child_elements;
       }
     } else if (element->Name() == kFlatProfileName) {
       profile_depth = depth;

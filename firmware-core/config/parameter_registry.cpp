@@ -278,7 +278,8 @@ constexpr ParamSpec kBuiltinParams[] = {
 
 static_assert(std::size(kBuiltinParams) < 0xFFFF, "ParamId and the empty slot marker are 16 bit");
 
-// A seeded hash that reads names 8 bytes at a time (they are 10-30 bytes long). The slot layout
+// A seeded hash that reads names 8 bytes at a time (they are 10-30 bytes long; a name of 8 bytes
+// or more reads its last partial word as its final 8 bytes, overlapping). The slot layout
 // depends on byte order, but nothing observable depends on the slot layout.
 std::uint64_t hash_name(std::string_view name, std::uint64_t seed) {
   constexpr std::uint64_t kMultiplier = 0xBF58476D1CE4E5B9ull;
@@ -293,8 +294,11 @@ std::uint64_t hash_name(std::string_view name, std::uint64_t seed) {
   }
   if (left > 0) {
     std::uint64_t tail = 0;
-    for (std::size_t i = 0; i < left; ++i) {
-      tail |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(bytes[i])) << (8 * i);
+    if (name.size() >= 8) {
+      std::memcpy(&tail, name.data() + name.size() - 8, 8);  // the last 8 bytes, overlapping
+    } else {
+      for (std::size_t i = 0; i < left; ++i)
+        tail |= static_cast<std::uint64_t>(static_cast<std::uint8_t>(bytes[i])) << (8 * i);
     }
     hash = (hash ^ tail) * kMultiplier;
     hash ^= hash >> 31;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace fw {
 
@@ -315,54 +316,136 @@ Result<void> canonical(const ParamSpec& spec, std::string_view text, const TextS
   return invalid("has an unknown type");
 }
 
-// The canonical text of the spellings most profiles use, found without the general parsers
-// (which build typed values and error texts): "Yes"/"No", a plain decimal in range, a choice
-// spelled as canonical. Writes it into `out` and returns true; false leaves the value to
-// canonical(). `text` is already whitespace-folded and not `out`.
-bool canonical_fast(const ParamSpec& spec, std::string_view text, std::string& out) {
+// Reads a decimal without sign or leading zero ("0" itself is fine) from text[i], at most
+// `digits_max` digits; advances `i`. False when there is none or it is too long.
+bool read_canonical_decimal(std::string_view text, std::size_t& i, std::size_t digits_max,
+                            std::int64_t& value) {
+  const std::size_t start = i;
+  value = 0;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') {
+    value = value * 10 + (text[i] - '0');
+    ++i;
+    if (i - start > digits_max)
+      return false;
+  }
+  return i != start && !(text[start] == '0' && i - start > 1);
+}
+
+// True when `text` is a list of canonical decimals in [min, max] joined by ',' (and, when
+// `with_random`, each optionally followed by '+' and a non-zero one), at most `entries_max`.
+bool is_canonical_list(std::string_view text, std::int64_t min, std::int64_t max,
+                       std::size_t entries_max, bool with_random) {
+  std::size_t i = 0;
+  std::size_t entries = 0;
+  while (true) {
+    std::int64_t value = 0;
+    // 10 digits cannot overflow and hold every bound these lists use.
+    if (!read_canonical_decimal(text, i, 10, value) || value < min || value > max)
+      return false;
+    if (with_random && i < text.size() && text[i] == '+') {
+      ++i;
+      if (!read_canonical_decimal(text, i, 10, value) || value == 0 || value > max)
+        return false;
+    }
+    if (++entries > entries_max)
+      return false;
+    if (i == text.size())
+      return true;
+    if (text[i] != ',')
+      return false;
+    ++i;
+  }
+}
+
+// True when every byte of `text` is printable ASCII (0x20..0x7E). Eight bytes at a time: values
+// are short, and this runs for every text value of every profile.
+bool is_printable_ascii(std::string_view text) {
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull;
+  constexpr std::uint64_t kHighs = 0x8080808080808080ull;
+  // A byte of `word` below 0x20, or above 0x7E (0x7F and non-ASCII), sets its high bit here.
+  // Borrows and carries can only add flags above a byte that is already flagged, never create
+  // the first one, so the test "any flag" is exact.
+  auto flagged = [](std::uint64_t word) {
+    return ((word - kOnes * 0x20) & ~word) | ((word + kOnes * 0x01) | word);
+  };
+  const char* bytes = text.data();
+  std::size_t left = text.size();
+  std::uint64_t flags = 0;
+  if (left >= 8) {
+    for (; left > 8; bytes += 8, left -= 8) {
+      std::uint64_t word;
+      std::memcpy(&word, bytes, 8);
+      flags |= flagged(word);
+    }
+    std::uint64_t last;  // the final 8 bytes, overlapping what was read
+    std::memcpy(&last, bytes + left - 8, 8);
+    flags |= flagged(last);
+    return (flags & kHighs) == 0;
+  }
+  for (; left > 0; ++bytes, --left) {
+    const auto byte = static_cast<std::uint8_t>(*bytes);
+    if (byte < 0x20 || byte > 0x7E)
+      return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+bool is_canonical(const ParamSpec& spec, std::string_view raw) {
   switch (spec.type) {
     case ValueType::Boolean:
-      if (text == "Yes" || text == "No") {
-        out.assign(text);
-        return true;
-      }
-      return false;
+      return raw == "Yes" || raw == "No";
     case ValueType::Integer: {
-      // Up to 18 digits cannot overflow; no leading zero, so the text is its canonical form.
-      if (text.empty() || text.size() > 18 || (text[0] == '0' && text.size() > 1))
-        return false;
+      std::size_t i = 0;
       std::int64_t value = 0;
-      for (const char c : text) {
-        if (c < '0' || c > '9')
-          return false;
-        value = value * 10 + (c - '0');
-      }
-      if (value < spec.integer_min || value > spec.integer_max)
-        return false;
-      out.assign(text);
-      return true;
+      // Up to 18 digits cannot overflow.
+      return read_canonical_decimal(raw, i, 18, value) && i == raw.size() &&
+             value >= spec.integer_min && value <= spec.integer_max;
     }
     case ValueType::Enumeration:
       // parse_enumeration() takes the first choice that matches ignoring case: stop at one.
       for (const std::string_view choice : spec.choices) {
-        if (text == choice) {
-          out.assign(text);
+        if (raw == choice)
           return true;
-        }
-        if (equals_ignoring_case(text, choice))
+        if (equals_ignoring_case(raw, choice))
           return false;
       }
       return false;
-    case ValueType::Hhmm:
+    case ValueType::Hhmm: {
+      if (raw.empty())
+        return true;
+      if (raw.size() != 4)
+        return false;
+      for (const char c : raw) {
+        if (c < '0' || c > '9')
+          return false;
+      }
+      const int hour = (raw[0] - '0') * 10 + (raw[1] - '0');
+      const int minute = (raw[2] - '0') * 10 + (raw[3] - '0');
+      return hour < 24 ? minute <= 59 : (hour == 24 && minute == 0);
+    }
     case ValueType::Schedule:
+      return raw.empty() ||
+             is_canonical_list(raw, 0, kScheduleSecondsMax, kScheduleEntriesMax, true);
     case ValueType::IntegerList:
-    case ValueType::Text:
-      return false;
+      return raw.empty() || is_canonical_list(raw, spec.integer_min, spec.integer_max,
+                                              kIntegerListEntriesMax, false);
+    case ValueType::Text: {
+      if (raw.size() > spec.text_bytes_max)
+        return false;
+      if (raw.empty())
+        return true;
+      if (raw.front() == ' ' || raw.back() == ' ')
+        return false;
+      if (is_printable_ascii(raw))
+        return true;
+      const TextScan scan = scan_text(raw);
+      return !scan.control && is_valid_utf8(raw);
+    }
   }
   return false;
 }
-
-}  // namespace
 
 Result<void> normalize_into(const ParamSpec& spec, std::string_view raw, std::string& out) {
   auto describe = [&](std::string_view reason) {
@@ -377,10 +460,12 @@ Result<void> normalize_into(const ParamSpec& spec, std::string_view raw, std::st
     return fail(ErrorCode::ValueTooLong,
                 describe("is longer than " + std::to_string(kValueBytesMax) + " bytes"));
   }
+  if (is_canonical(spec, raw)) {
+    out.assign(raw);
+    return {};
+  }
   TextScan scan = scan_text(raw);
   const bool folded = needs_folding(raw, scan);
-  if (!folded && canonical_fast(spec, raw, out))
-    return {};
   if (folded) {
     fold_whitespace(raw, out);
     scan = scan_text(out);

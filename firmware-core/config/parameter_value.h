@@ -89,6 +89,11 @@ Result<std::string> normalize(const ParamSpec& spec, std::string_view raw);
 // sets thousands of values allocates for few of them). `raw` must not view `out`. On error `out`
 // holds unspecified text.
 Result<void> normalize_into(const ParamSpec& spec, std::string_view raw, std::string& out);
+// True when `raw` is valid for `spec` and already canonical, i.e. normalize() would return it
+// unchanged. Answers the spellings most profiles use ("Yes", "600", "600,1200+300", a choice as
+// spelled in spec.choices, printable text without surrounding spaces) in one short pass without
+// building typed values; false for anything else, valid or not (normalize() then decides).
+bool is_canonical(const ParamSpec& spec, std::string_view raw);
 
 // Typed parsers. They accept the same spellings as normalize() (after trimming whitespace) and
 // fail with InvalidValue whose detail is only the reason ("is not a boolean (Yes/No)"), so that

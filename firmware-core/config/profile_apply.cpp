@@ -8,11 +8,15 @@
 namespace fw {
 namespace {
 
+// The change of `id` between the stores; value_changed and access_changed may both be false.
+// Each store is searched once per value and access (diff_stores calls this for every override).
 ParameterChange make_change(const ConfigStore& before, const ConfigStore& after, ParamId id) {
   const ParamSpec& spec = before.registry().spec(id);
+  const std::string_view old_value = before.value(id);
+  const std::string_view new_value = after.value(id);
   ParameterChange change;
   change.id = id;
-  change.value_changed = before.value(id) != after.value(id);
+  change.value_changed = old_value != new_value;
   change.old_access = before.access(id);
   change.new_access = after.access(id);
   change.access_changed = change.old_access != change.new_access;
@@ -20,8 +24,8 @@ ParameterChange make_change(const ConfigStore& before, const ConfigStore& after,
     change.old_value = kSecretMask;
     change.new_value = kSecretMask;
   } else {
-    change.old_value = before.value(id);
-    change.new_value = after.value(id);
+    change.old_value = old_value;
+    change.new_value = new_value;
   }
   return change;
 }

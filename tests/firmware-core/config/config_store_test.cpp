@@ -187,5 +187,32 @@ TEST(ConfigStoreTest, PooledStoresShareIdenticalValues) {
   EXPECT_EQ(pool.size(), 3u);
 }
 
+// Draft values live in one buffer that grows as values are set; a value set from another of the
+// draft's own values, and values set many times, read back right.
+TEST(ConfigStoreTest, DraftValuesSurviveTheirBufferGrowing) {
+  const ParameterRegistry& registry = ParameterRegistry::builtin();
+  ConfigDraft draft{ConfigStore{}};
+  const ParamId a = *registry.find("GPP_A");
+  const ParamId b = *registry.find("GPP_B");
+  ASSERT_TRUE(draft.set_value(a, std::string(200, 'a')).has_value());
+  for (int i = 0; i < 200; ++i) {
+    // Its own value as the input, while the buffer reallocates.
+    ASSERT_TRUE(draft.set_value(b, draft.value(a)).has_value());
+    ASSERT_TRUE(draft.set_value(a, std::string(draft.value(b)).substr(1) + "x").has_value());
+  }
+  EXPECT_EQ(draft.value(a), std::string(200, 'x'));
+  EXPECT_EQ(draft.value(b), std::string(1, 'a') + std::string(199, 'x'));
+  ASSERT_TRUE(draft.set_value(b, " needs trimming ").has_value());
+  EXPECT_EQ(draft.value(b), "needs trimming");
+  ConfigStore built = draft.build();
+  EXPECT_EQ(built.value(a), std::string(200, 'x'));
+  EXPECT_EQ(built.value(b), "needs trimming");
+  // A draft of that store starts from its values.
+  ConfigDraft again{built};
+  EXPECT_EQ(again.value(a), std::string(200, 'x'));
+  ASSERT_TRUE(again.set_value(a, "").has_value());
+  EXPECT_TRUE(again.build().value(a).empty());
+}
+
 }  // namespace
 }  // namespace fw

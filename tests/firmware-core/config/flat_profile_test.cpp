@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "firmware-core/config/flat_profile_reader.h"
 #include "tests/support/param_id.h"
 
 namespace fw {
@@ -107,6 +108,31 @@ TEST_P(FlatProfileTest, IgnoresXmlHeaderAndComments) {
   EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("1234"));
 }
 
+// pugixml stores an element's leading text in the element (parse_embed_pcdata); the texts after
+// it must join in order, and whitespace-only texts (dropped by tinyxml2 9) read as nothing.
+TEST_P(FlatProfileTest, TextsAroundCommentsCdataAndWhitespaceJoinInOrder) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile><GPP_A>x<!-- c -->  </GPP_A><GPP_B>x<!-- c --> y </GPP_B>"
+      "<GPP_C>x<![CDATA[y]]> </GPP_C><GPP_D><![CDATA[y]]>x<!-- c --> z</GPP_D>"
+      "<GPP_E> x <!-- c --><!-- d -->\n</GPP_E><GPP_F>x<!-- c -->  <!-- d -->  </GPP_F>"
+      "<GPP_G> <!-- c --> </GPP_G><GPP_H>a&amp;b<!-- c -->&lt;</GPP_H>"
+      "<GPP_I>  </GPP_I><GPP_J> \v\f\t</GPP_J><GPP_K>x<!-- c -->\f<![CDATA[\v]]></GPP_K>"
+      "</flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 11u);
+  EXPECT_EQ(parsed.elements[8].text, std::optional<std::string>(""));
+  // tinyxml2 9 skips VT and FF as whitespace too (isspace); pugixml keeps them as text.
+  EXPECT_EQ(parsed.elements[9].text, std::optional<std::string>(""));
+  EXPECT_EQ(parsed.elements[10].text, std::optional<std::string>("x\v"));
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("x"));
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("x y "));
+  EXPECT_EQ(parsed.elements[2].text, std::optional<std::string>("xy"));
+  EXPECT_EQ(parsed.elements[3].text, std::optional<std::string>("yx z"));
+  EXPECT_EQ(parsed.elements[4].text, std::optional<std::string>(" x "));
+  EXPECT_EQ(parsed.elements[5].text, std::optional<std::string>("x"));
+  EXPECT_EQ(parsed.elements[6].text, std::optional<std::string>(""));
+  EXPECT_EQ(parsed.elements[7].text, std::optional<std::string>("a&b<"));
+}
+
 TEST_P(FlatProfileTest, EmptyElementsGiveEmptyText) {
   ParsedProfile parsed = parse_ok("<flat-profile><GPP_A/><GPP_B></GPP_B></flat-profile>");
   ASSERT_EQ(parsed.elements.size(), 2u);
@@ -146,6 +172,23 @@ TEST_P(FlatProfileTest, NormalizesLineEndsInTexts) {
   EXPECT_EQ(parsed.elements[2].text, std::optional<std::string>("f\ng"));
   EXPECT_EQ(parsed.elements[3].text, std::optional<std::string>("h"));
   EXPECT_EQ(parsed.elements[3].line, 7);  // lines end at LF
+}
+
+// tinyxml2 9 also reads LF CR as one line end (XML and pugixml's parse_eol: two); the pugixml
+// reader follows tinyxml2, in texts, CDATA and attribute values.
+TEST_P(FlatProfileTest, LfCrIsOneLineEndAsTinyxml2ReadsIt) {
+  ParsedProfile parsed = parse_ok(
+      "<flat-profile>\n\r<GPP_A>a\n\rb\r\n\rc\n\r\n</GPP_A><GPP_B><![CDATA[d\n\re]]>f\n\r</GPP_B>"
+      "\n\r\n<GPP_C ua=\"r\n\rw\">g</GPP_C>\n<GPP_D>h&#13;\n</GPP_D></flat-profile>");
+  ASSERT_EQ(parsed.elements.size(), 3u);
+  EXPECT_EQ(parsed.elements[0].text, std::optional<std::string>("a\nb\n\nc\n\n"));
+  EXPECT_EQ(parsed.elements[1].text, std::optional<std::string>("d\nef\n"));
+  EXPECT_EQ(parsed.elements[2].text, std::optional<std::string>("h\r\n"));  // decoded after
+  EXPECT_EQ(parsed.elements[2].line, 12);  // the LF inside GPP_C's `ua` counts
+  ASSERT_EQ(parsed.invalid_elements.listed.size(), 1u);
+  EXPECT_EQ(parsed.invalid_elements.listed[0].line, 10);
+  EXPECT_EQ(parsed.invalid_elements.listed[0].error.detail,
+            "line 10: <GPP_C>: ua 'r\\x0aw' is not na, ro or rw");
 }
 
 TEST_P(FlatProfileTest, DecodesEntitiesAndCdata) {
@@ -200,6 +243,33 @@ TEST_P(FlatProfileTest, ReportsUnknownElementsWithLineNumbers) {
             "unknown parameter: line 3: <No_Such_Thing>");
   EXPECT_EQ(parsed.unknown_elements.listed[1].name, "gpp_a");
   EXPECT_EQ(parsed.unknown_elements.listed[1].line, 4);
+}
+
+// The pugixml reader counts lines itself (pugixml keeps none): every listed element's line,
+// after runs of 0 to 10 newlines and texts of 0 to 12 bytes with CR LF and lone LFs inside, must
+// be the line its start tag is on, as tinyxml2 records it.
+TEST_P(FlatProfileTest, LineNumbersOfListedIssuesAtEveryNewlineOffset) {
+  std::string xml = "<flat-profile>";
+  std::vector<int> lines;
+  int line = 1;
+  for (int i = 0; i < 60; ++i) {
+    const int newlines = i % 11;
+    xml.append(static_cast<std::size_t>(newlines), '\n');
+    line += newlines;
+    lines.push_back(line);
+    const std::string text = std::string(static_cast<std::size_t>(i % 13), 'x') +
+                             (i % 3 == 0 ? "\r\ny" : i % 3 == 1 ? "\n" : "");
+    xml += "<Unknown_" + std::to_string(i) + ">" + text + "</Unknown_" + std::to_string(i) + ">";
+    line += i % 3 == 2 ? 0 : 1;
+  }
+  xml += "</flat-profile>";
+  ProfileLimits limits;
+  limits.issues_listed_max = kIssuesListedAll;
+  auto parsed = parse(xml, limits);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().to_string();
+  ASSERT_EQ(parsed->unknown_elements.listed.size(), lines.size());
+  for (std::size_t i = 0; i < lines.size(); ++i)
+    EXPECT_EQ(parsed->unknown_elements.listed[i].line, lines[i]) << "element " << i;
 }
 
 TEST_P(FlatProfileTest, ReportsBadUaAndSkipsTheElement) {
@@ -310,6 +380,63 @@ TEST_P(FlatProfileTest, ValueBytesAtAndPastTheLimit) {
   // Unknown elements are bounded too.
   EXPECT_EQ(parse_error("<flat-profile><Foo>123456789</Foo></flat-profile>", limits),
             ErrorCode::ValueTooLong);
+}
+
+// The text of an unknown element is read only when its raw parts could exceed the limit; the
+// limit still applies to the decoded, joined text, as for a known element.
+TEST_P(FlatProfileTest, UnknownElementTextIsMeasuredDecodedAndJoined) {
+  ProfileLimits limits;
+  limits.value_bytes_max = 8;
+  // 20 raw bytes, 8 once the entities are decoded: within the limit.
+  EXPECT_TRUE(parse("<flat-profile><Foo>&lt;&lt;&lt;&lt;abcd</Foo></flat-profile>", limits)
+                  .has_value());
+  // Parts of 5 and 4 bytes joined across a CDATA section and a comment: 9 bytes.
+  EXPECT_EQ(parse_error("<flat-profile><Foo>abcde<![CDATA[fg]]><!-- c -->hi</Foo></flat-profile>",
+                        limits),
+            ErrorCode::ValueTooLong);
+  auto parsed = parse("<flat-profile><Foo>abcde<![CDATA[fg]]><!-- c -->h</Foo>\n"
+                      "<GPP_A>x</GPP_A></flat-profile>",
+                      limits);
+  ASSERT_TRUE(parsed.has_value()) << parsed.error().to_string();
+  EXPECT_EQ(parsed->unknown_elements.count, 1u);
+  ASSERT_EQ(parsed->elements.size(), 1u);
+  EXPECT_EQ(parsed->elements[0].line, 2);
+  // A known element's limit applies to its decoded text too.
+  EXPECT_TRUE(parse("<flat-profile><GPP_A>&amp;&amp;&amp;12345</GPP_A></flat-profile>", limits)
+                  .has_value());
+}
+
+// Elements inside an unknown element (whose content is never read) are still counted and
+// checked for depth, and are not parameters.
+TEST_P(FlatProfileTest, ChildrenOfUnknownElementsCountTowardsTheLimits) {
+  const std::string xml =
+      "<flat-profile><Foo ua=\"rw\"><GPP_A>1</GPP_A><Bar><GPP_B>2</GPP_B></Bar></Foo>"
+      "<GPP_C>3</GPP_C></flat-profile>";
+  ParsedProfile parsed = parse_ok(xml);
+  EXPECT_EQ(parsed.unknown_elements.count, 1u);
+  ASSERT_EQ(parsed.elements.size(), 1u);
+  EXPECT_EQ(parsed.elements[0].id, id("GPP_C"));
+  ProfileLimits limits;
+  limits.xml_elements_max = 5;  // six elements
+  EXPECT_EQ(parse_error(xml, limits), ErrorCode::ProfileTooManyElements);
+  limits = {};
+  limits.xml_depth_max = 3;  // <GPP_B> is at level 4
+  EXPECT_EQ(parse_error(xml, limits), ErrorCode::ProfileTooDeep);
+}
+
+// '&' found at every position of texts up to 20 bytes (the scan reads eight bytes at a time).
+TEST(FlatProfileEntitiesTest, AmpersandFoundAtEveryPosition) {
+  for (std::size_t size = 0; size <= 20; ++size) {
+    const std::string plain(size, 'a');
+    EXPECT_FALSE(has_entities(plain)) << size;
+    for (std::size_t at = 0; at < size; ++at) {
+      std::string text = plain;
+      text[at] = '&';
+      EXPECT_TRUE(has_entities(text)) << size << " " << at;
+      text[at] = static_cast<char>('&' + 0x80);  // the same low bits, not an ampersand
+      EXPECT_FALSE(has_entities(text)) << size << " " << at;
+    }
+  }
 }
 
 TEST_P(FlatProfileTest, LongUnknownNamesAreTruncatedInReports) {

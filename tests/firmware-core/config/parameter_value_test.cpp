@@ -1,6 +1,7 @@
 #include "firmware-core/config/parameter_value.h"
 
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 
@@ -313,6 +314,89 @@ TEST(ParameterValueTest, Utf8Validation) {
   EXPECT_FALSE(is_valid_utf8("\xe2\x82"));          // truncated €
   EXPECT_FALSE(is_valid_utf8("\xf4\x90\x80\x80"));  // past U+10FFFF
   EXPECT_FALSE(is_valid_utf8("\xe0\x80\xaf"));      // overlong
+}
+
+// is_canonical() is the fast path of every profile value: when it answers true, normalize()
+// must give the text back unchanged, for every parameter of the registry.
+std::vector<std::string> canonical_candidates(const ParamSpec& spec) {
+  std::vector<std::string> raws = {
+      "", "Yes", "No", "yes", "NO", "0", "00", "7", "07", "600", "-5", "+5", "600,1200",
+      "600,1200+300", "600+0", "600+01", "0+5", "600,,1", ",600", "600,", "1,2.3", "66,160,159",
+      " 600", "600 ", "2400", "2401", "2360", "1259", "0000", "0959", "abc", "a b", " a", "a ",
+      "a\tb", "a\nb", "a\x7f", "caf\xc3\xa9", "caf\xc3", "&amp;", "31536000", "31536001",
+      "123456789012345678", "1234567890123456789", "9999999999"};
+  raws.emplace_back(spec.default_value);
+  for (const std::string_view choice : spec.choices) {
+    raws.emplace_back(choice);
+    std::string upper(choice);
+    for (char& c : upper)
+      c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+    raws.push_back(upper);
+  }
+  for (const EnumAlias& alias : spec.aliases)
+    raws.emplace_back(alias.spelling);
+  for (const std::size_t bytes : {std::size_t{spec.text_bytes_max}, spec.text_bytes_max + std::size_t{1}})
+    raws.emplace_back(bytes, 'x');
+  for (const std::size_t entries : {std::size_t{32}, std::size_t{33}}) {
+    std::string list = "1";
+    for (std::size_t i = 1; i < entries; ++i)
+      list += ",1";
+    raws.push_back(list);
+  }
+  return raws;
+}
+
+TEST(ParameterValueTest, CanonicalFastPathAgreesWithNormalize) {
+  std::size_t fast = 0;
+  for (const ParamSpec& each : ParameterRegistry::builtin().specs()) {
+    for (const std::string& raw : canonical_candidates(each)) {
+      if (!is_canonical(each, raw))
+        continue;
+      ++fast;
+      auto normalized = normalize(each, raw);
+      ASSERT_TRUE(normalized.has_value()) << each.name << " '" << raw << "'";
+      EXPECT_EQ(*normalized, raw) << each.name;
+    }
+  }
+  EXPECT_GT(fast, 0u);
+}
+
+TEST(ParameterValueTest, CanonicalFastPathTakesTheUsualSpellings) {
+  EXPECT_TRUE(is_canonical(spec("Provision_Enable"), "Yes"));
+  EXPECT_FALSE(is_canonical(spec("Provision_Enable"), "yes"));  // normalize() makes it "Yes"
+  EXPECT_TRUE(is_canonical(spec("Resync_Periodic"), "3600"));
+  EXPECT_TRUE(is_canonical(spec("Resync_Error_Retry_Delay"), "600,1200+300"));
+  EXPECT_FALSE(is_canonical(spec("Resync_Error_Retry_Delay"), "600+0"));  // becomes "600"
+  EXPECT_FALSE(is_canonical(spec("Resync_Error_Retry_Delay"), "600, 1200"));
+  EXPECT_TRUE(is_canonical(spec("Resync_At__HHmm_"), "2400"));
+  EXPECT_TRUE(is_canonical(spec("Resync_At__HHmm_"), ""));
+  EXPECT_FALSE(is_canonical(spec("Resync_At__HHmm_"), "2401"));
+  EXPECT_TRUE(is_canonical(spec("GPP_A"), "https://prov.example.com/cfg/$MA.xml"));
+  EXPECT_TRUE(is_canonical(spec("GPP_A"), "caf\xc3\xa9"));
+  EXPECT_FALSE(is_canonical(spec("GPP_A"), "caf\xc3"));
+  EXPECT_FALSE(is_canonical(spec("GPP_A"), "trailing "));
+}
+
+// The printable-ASCII scan reads eight bytes at a time: a control, DEL or non-ASCII byte is
+// found at every position of texts up to 20 bytes.
+TEST(ParameterValueTest, CanonicalTextScanFindsEveryOffendingByte) {
+  const ParamSpec& text = spec("GPP_A");
+  for (std::size_t size = 1; size <= 20; ++size) {
+    const std::string plain(size, 'a');
+    EXPECT_TRUE(is_canonical(text, plain)) << size;
+    for (std::size_t at = 0; at < size; ++at) {
+      for (const char bad : {'\x00', '\x01', '\x1f', '\x7f', '\x80', '\xff'}) {
+        std::string raw = plain;
+        raw[at] = bad;
+        EXPECT_FALSE(is_canonical(text, raw)) << size << " " << at << " " << int(bad);
+      }
+      for (const char good : {'!', '~', '&', '<'}) {
+        std::string raw = plain;
+        raw[at] = good;
+        EXPECT_TRUE(is_canonical(text, raw)) << size << " " << at << " " << good;
+      }
+    }
+  }
 }
 
 }  // namespace
