@@ -432,7 +432,8 @@ bool is_canonical(const ParamSpec& spec, std::string_view raw) {
       return raw.empty() || is_canonical_list(raw, spec.integer_min, spec.integer_max,
                                               kIntegerListEntriesMax, false);
     case ValueType::Text: {
-      if (raw.size() > spec.text_bytes_max)
+      // A URL parameter's form is checked by the general path (check_text).
+      if (spec.http_url || raw.size() > spec.text_bytes_max)
         return false;
       if (raw.empty())
         return true;
