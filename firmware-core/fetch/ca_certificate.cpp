@@ -7,17 +7,10 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
+#include "firmware-core/fetch/openssl_handles.h"
+
 namespace fw {
-namespace {
-
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* certificate) const { X509_free(certificate); }
-};
-
-}  // namespace
+using namespace fw::openssl;  // NOLINT: the handles of openssl_handles.h
 
 Result<CaCertificate> parse_ca_certificate(ByteSpan pem_file) {
   if (pem_file.size() > kCustomCaBytesMax) {

@@ -10,32 +10,12 @@
 
 #include <memory>
 
+#include "firmware-core/fetch/openssl_handles.h"
+
 namespace fw {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* certificate) const { X509_free(certificate); }
-};
-struct KeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct RequestFree {
-  void operator()(X509_REQ* request) const { X509_REQ_free(request); }
-};
-struct CmsFree {
-  void operator()(CMS_ContentInfo* cms) const { CMS_ContentInfo_free(cms); }
-};
-struct StoreFree {
-  void operator()(X509_STORE* store) const { X509_STORE_free(store); }
-};
-struct StoreContextFree {
-  void operator()(X509_STORE_CTX* context) const { X509_STORE_CTX_free(context); }
-};
-using BioPointer = std::unique_ptr<BIO, BioFree>;
-using X509Pointer = std::unique_ptr<X509, X509Free>;
+using namespace fw::openssl;  // NOLINT: the handles of openssl_handles.h
 
 std::string bio_text(BIO* bio) {
   char* data = nullptr;

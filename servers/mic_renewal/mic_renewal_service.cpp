@@ -9,36 +9,12 @@
 #include <openssl/x509v3.h>
 
 #include "firmware-core/fetch/mic_renewal_message.h"
+#include "firmware-core/fetch/openssl_handles.h"
 
 namespace srv {
 namespace {
 
-struct BioFree {
-  void operator()(BIO* bio) const { BIO_free(bio); }
-};
-struct X509Free {
-  void operator()(X509* certificate) const { X509_free(certificate); }
-};
-struct KeyFree {
-  void operator()(EVP_PKEY* key) const { EVP_PKEY_free(key); }
-};
-struct RequestFree {
-  void operator()(X509_REQ* request) const { X509_REQ_free(request); }
-};
-struct CmsFree {
-  void operator()(CMS_ContentInfo* cms) const { CMS_ContentInfo_free(cms); }
-};
-struct StoreFree {
-  void operator()(X509_STORE* store) const { X509_STORE_free(store); }
-};
-struct StoreContextFree {
-  void operator()(X509_STORE_CTX* context) const { X509_STORE_CTX_free(context); }
-};
-struct CertificateStackFree {
-  void operator()(STACK_OF(X509) * stack) const { sk_X509_pop_free(stack, X509_free); }
-};
-using BioPointer = std::unique_ptr<BIO, BioFree>;
-using X509Pointer = std::unique_ptr<X509, X509Free>;
+using namespace fw::openssl;  // NOLINT: the handles of openssl_handles.h
 
 HttpReply refusal(unsigned status, std::string reason) {
   ERR_clear_error();
