@@ -100,7 +100,7 @@ admin_port=$(sed -n 's/^admin 127\.0\.0\.1:\([0-9]*\)$/\1/p' "$work/phoned.out")
 wait_for cfg_has '2001@as.example.com' || fail "the device profile did not arrive"
 cfg_has 'Alice' || fail "Display_Name_1_ not from the inventory"
 grep -q 'line-secret' "$work/cfg.xml" && fail "the SIP password shows in cfg.xml"
-grep -q ' 401 ' "$work/provserver.out" || fail "no Digest challenge seen"
+wait_for grep -q ' 401 ' "$work/provserver.out" || fail "no Digest challenge seen"
 ok "device profile over HTTP Digest: User_ID_1_ and Display_Name_1_ from the inventory"
 
 # resync_with RULE: /admin/resync with the rule URL-encoded.
@@ -132,7 +132,7 @@ wait_for status_has '<headset state="prompting"' || fail "re-attaching did not p
 ok "defer, unplug and plug in again: prompted again"
 admin_get /admin/headset/accept >/dev/null || fail "/admin/headset/accept"
 wait_for status_has '<headset state="flashing"' || fail "the accepted image was not downloaded and verified"
-grep -q 'GET /hs560-1-6-0-162.bin' "$work/provserver.out" || fail "no image request in the access log"
+wait_for grep -q 'GET /hs560-1-6-0-162.bin' "$work/provserver.out" || fail "no image request in the access log"
 ok "accept: image downloaded with the rule's credentials, verified, flashing"
 
 no_secret_in_logs

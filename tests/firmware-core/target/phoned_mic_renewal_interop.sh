@@ -98,7 +98,7 @@ start_phoned --param Resync_Random_Delay=0 --param MIC_Cert_Refresh_Enable=Yes \
 wait_for reboots_above 0 || fail "no reboot after the renewal"
 wait_for status_has '<status>Success ' || fail "status.xml: $(cat "$work/status.xml")"
 grep -q '<certificate renewed="yes" cn="000e08000001"' "$work/status.xml" || fail "status.xml: $(cat "$work/status.xml")"
-grep -q '"POST /sudi" 200' "$work/provserver.out" || fail "provserver did not renew: $(grep sudi "$work/provserver.out")"
+wait_for grep -q '"POST /sudi" 200' "$work/provserver.out" || fail "provserver did not renew: $(grep sudi "$work/provserver.out")"
 ok "phoned renewed its MIC at provserver, rebooted, status.xml says Success"
 
 # The record on flash: a 28-byte journal header, then renewed_at=, the certificate and the key.
@@ -164,7 +164,7 @@ name=revoked mac=00:0e:08:00:00:03 serial=FCH00000003 cert=$work/pki/phone-3.crt
 start_phoned --param Resync_Random_Delay=0 --param MIC_Cert_Refresh_Enable=Yes \
   --param "MIC_Cert_Refresh_Rule=http://127.0.0.1:$http_port/sudi"
 wait_for status_has '<status>Failed [0-9]*: mic renewal refused</status>' || fail "revoked MIC: $(cat "$work/status.xml")"
-grep -q '"POST /sudi" 410' "$work/provserver.out" || fail "provserver did not refuse the revoked MIC"
+wait_for grep -q '"POST /sudi" 410' "$work/provserver.out" || fail "provserver did not refuse the revoked MIC"
 status_has '<certificate renewed="no"' || fail "revoked MIC: $(cat "$work/status.xml")"
 ! reboots_above 0 || fail "the refused renewal rebooted the phone"
 ok "a revoked MIC is refused with 410; status.xml: Failed, mic renewal refused; no reboot"
