@@ -53,6 +53,11 @@ inline X509* make_certificate(const char* common_name, EVP_PKEY* key, X509* issu
       X509V3_EXT_conf_nid(nullptr, &context, NID_basic_constraints, ca ? "critical,CA:TRUE" : "critical,CA:FALSE");
   X509_add_ext(certificate, constraints, -1);
   X509_EXTENSION_free(constraints);
+  // A subject key identifier, as real CAs carry: the renewal service's issued certificate names
+  // its issuer by it (authorityKeyIdentifier keyid:always).
+  X509_EXTENSION* key_id = X509V3_EXT_conf_nid(nullptr, &context, NID_subject_key_identifier, "hash");
+  X509_add_ext(certificate, key_id, -1);
+  X509_EXTENSION_free(key_id);
   X509_sign(certificate, issuer_key, EVP_sha256());
   return certificate;
 }
