@@ -29,13 +29,22 @@ Failure corrupt(std::string what) {
 
 }  // namespace
 
+namespace {
+// Fetched once per process: EVP_sha256() makes every EVP_DigestInit_ex() look the
+// implementation up again (OpenSSL 3), which costs more than hashing a small profile.
+const EVP_MD* sha256_algorithm() {
+  static EVP_MD* const fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  return fetched != nullptr ? fetched : EVP_sha256();
+}
+}  // namespace
+
 Sha256Digest sha256(std::span<const ByteSpan> parts) {
   std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> context(EVP_MD_CTX_new(),
                                                                   &EVP_MD_CTX_free);
   Sha256Digest digest{};
   unsigned int length = 0;
   // Allocation failure in OpenSSL is not an input error; the asserts catch it in tests.
-  [[maybe_unused]] int ok = context ? EVP_DigestInit_ex(context.get(), EVP_sha256(), nullptr) : 0;
+  [[maybe_unused]] int ok = context ? EVP_DigestInit_ex(context.get(), sha256_algorithm(), nullptr) : 0;
   assert(ok == 1);
   for (ByteSpan part : parts) {
     ok = EVP_DigestUpdate(context.get(), part.data(), part.size());

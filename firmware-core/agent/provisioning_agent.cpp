@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 
+#include "firmware-core/agent/firmware_image.h"
 #include "firmware-core/agent/resync_schedule.h"
 #include "firmware-core/codec/downloaded_profile.h"
 #include "firmware-core/macro/condition.h"
@@ -12,6 +13,20 @@ namespace {
 
 constexpr std::array<std::string_view, kProfileRuleCount> kProfileRuleNames = {
     "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D"};
+
+// What identifies a download for ProvisioningAgent::applied_profiles_: SHA-256 over the key's
+// presence, length and text, then the bytes. Kept in RAM only, never traced (the key is secret).
+std::array<std::uint8_t, 32> downloaded_digest(ByteSpan body, const std::optional<std::string>& key) {
+  std::array<std::uint8_t, 9> header{};
+  header[0] = key ? 1 : 0;
+  const std::uint64_t length = key ? key->size() : 0;
+  for (std::size_t i = 0; i < 8; ++i) header[1 + i] = static_cast<std::uint8_t>(length >> (56 - 8 * i));
+  const ByteSpan parts[] = {
+      ByteSpan(header.data(), header.size()),
+      key ? ByteSpan(reinterpret_cast<const std::uint8_t*>(key->data()), key->size()) : ByteSpan(),
+      body};
+  return sha256(parts);
+}
 
 std::int64_t whole_seconds(Duration span) {
   return std::chrono::duration_cast<std::chrono::seconds>(span).count();
@@ -247,6 +262,8 @@ void ProvisioningAgent::on_power_on(AgentClock now, const PowerOn& event) {
   upgrade_pending_.reset();
   upgrade_running_.reset();
   last_upgrade_attempt_at_.reset();
+  applied_profiles_ = {};
+  dhcp_option_order_revision_.reset();
   last_settled_upgrade_url_.clear();
   skip_next_upgrade_check_ = false;
   report_queue_.clear();
@@ -620,10 +637,16 @@ void ProvisioningAgent::apply_assignments(const std::vector<RuleAssignment>& ass
   announce_changes(changed);
 }
 
-void ProvisioningAgent::next_rule(AgentClock now) {
-  const std::size_t rule_count = running_->one_shot_rule ? 1 : kProfileRuleCount;
+void ProvisioningAgent::refresh_dhcp_option_order() {
+  if (dhcp_option_order_revision_ == store_.revision()) return;
   auto order = store_.integer_list(*store_.registry().find("DHCP_Option_To_Use"));
   servers_.dhcp_option_order.assign(order.begin(), order.end());
+  dhcp_option_order_revision_ = store_.revision();
+}
+
+void ProvisioningAgent::next_rule(AgentClock now) {
+  const std::size_t rule_count = running_->one_shot_rule ? 1 : kProfileRuleCount;
+  refresh_dhcp_option_order();
   while (running_->rule_index < rule_count) {
     const std::size_t index = running_->rule_index;
     if (!boolean("Provision_Enable")) {
@@ -703,6 +726,28 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
     resync_failed(now, error);
     return;
   }
+  // A stored rule remembers what it applied (one_shot_rule: an explicit URL, not remembered).
+  AppliedProfile* remembered =
+      running_->one_shot_rule ? nullptr : &applied_profiles_[running_->rule_index];
+  std::array<std::uint8_t, 32> digest{};
+  if (remembered != nullptr) {
+    digest = downloaded_digest(*event.body, running_->key);
+    if (remembered->valid && remembered->digest == digest &&
+        remembered->store_revision == store_.revision()) {
+      running_->key.reset();
+      trace(Severity::Info, "profile_applied",
+            {{"rule", std::to_string(running_->rule_index)},
+             {"bytes", std::to_string(event.body->size())},
+             {"changed", "0"},
+             {"unknown", std::to_string(remembered->unknown)},
+             {"invalid", std::to_string(remembered->invalid)},
+             {"unchanged", "yes"}});
+      announce_changes(0);
+      rule_succeeded(now);
+      return;
+    }
+    remembered->valid = false;
+  }
   ProfileLimits limits;
   limits.xml_parser = settings_.xml_parser;
   auto applied = apply_downloaded_profile(store_, decoder_, *event.body, running_->key,
@@ -711,6 +756,10 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
   if (!applied) {
     resync_failed(now, applied.error());
     return;
+  }
+  if (remembered != nullptr) {
+    *remembered = AppliedProfile{digest, store_.revision(), applied->unknown_elements.count,
+                                 applied->invalid_values.count, true};
   }
   trace(Severity::Info, "profile_applied",
         {{"rule", std::to_string(running_->rule_index)},

@@ -55,6 +55,10 @@
 //   aborts the sequence (earlier profiles stay applied). A file-not-found with
 //   Resync_Fails_On_FNF = No counts as a success of that rule with nothing applied. A sequence
 //   in which every rule was skipped is a success.
+// - Unchanged profiles: a stored rule that downloads the very bytes it applied last time (same
+//   --key), into a configuration that has not changed since, is not decoded and applied again:
+//   the result could only be the same. The trace still says profile_applied, with `unchanged`
+//   and the unknown/invalid counts of the first time. A reboot forgets what was applied.
 // - Macros: $PRVST (-1 explicit, 0 power-up, 1 periodic or daily, 2 retry), $ERR, $SCHEME,
 //   $SERV, $SERVIP, $PORT, $PATH of the current rule. $PRVTMR = seconds since the start of the
 //   previous resync attempt (during a resync: the one before it, so rule conditions compare
@@ -579,6 +583,8 @@ class ProvisioningAgent {
   void on_sip_notify(AgentClock now, const SipNotify& event);
   void on_wall_clock_stepped(AgentClock now);
   void on_config_edited(AgentClock now);
+  // servers_.dhcp_option_order from DHCP_Option_To_Use, read again only after a config change.
+  void refresh_dhcp_option_order();
 
   // Scheduling.
   void schedule(Pending pending, AgentClock now);
@@ -666,6 +672,23 @@ class ProvisioningAgent {
 
   std::optional<Pending> pending_;
   std::optional<Running> running_;
+
+  // What each stored rule last applied, in RAM only (a reboot forgets it): the SHA-256 of the
+  // downloaded bytes and the rule's --key, and the store's revision right after. Downloading the
+  // same bytes again into that same configuration cannot change anything, so the phone skips
+  // decrypting, inflating and parsing them (periodic resyncs of an unchanged profile, the common
+  // case) and reports the issues it found the first time.
+  struct AppliedProfile {
+    std::array<std::uint8_t, 32> digest{};
+    std::uint64_t store_revision = 0;
+    std::size_t unknown = 0;
+    std::size_t invalid = 0;
+    bool valid = false;
+  };
+  std::array<AppliedProfile, kProfileRuleCount> applied_profiles_{};
+  // The store revision servers_.dhcp_option_order was read at (next_rule() reads it again only
+  // when the configuration changed).
+  std::optional<std::uint64_t> dhcp_option_order_revision_;
   std::optional<Instant> last_attempt_at_;  // start of the last finished resync attempt
   std::size_t periodic_count_ = 0;          // periodic intervals used since power-on
   Instant next_trigger_poll_;               // flavor spa: when the triggers are evaluated next

@@ -53,8 +53,7 @@ void ProvisioningAgent::custom_ca_after_resync(AgentClock now) {
 
 void ProvisioningAgent::start_custom_ca_fetch(AgentClock now, const std::string& rule) {
   refresh_timers(now);
-  const auto order = store_.integer_list(*store_.registry().find("DHCP_Option_To_Use"));
-  servers_.dhcp_option_order.assign(order.begin(), order.end());
+  refresh_dhcp_option_order();
   auto resolved = resolve_rule(RuleKind::Profile, rule, macros_, servers_);
   if (!resolved) {
     custom_ca_failed(now, resolved.error());

@@ -164,8 +164,7 @@ void ProvisioningAgent::start_headset_check(AgentClock now) {
   headset_checked_rule_ = rule;
   headset_status_.last_check = now.wall;
   refresh_timers(now);
-  const auto order = store_.integer_list(*store_.registry().find("DHCP_Option_To_Use"));
-  servers_.dhcp_option_order.assign(order.begin(), order.end());
+  refresh_dhcp_option_order();
   auto resolved = resolve_rule(RuleKind::Profile, rule, macros_, servers_);
   if (!resolved) {
     headset_failed(now, resolved.error());

@@ -37,8 +37,7 @@ void ProvisioningAgent::on_report_request(AgentClock now, std::string_view sourc
   trace(Severity::Info, "report_requested", {{"source", std::string(source)}});
   // Split before expansion: the requests are what the admin wrote, whatever a macro expands to.
   refresh_timers(now);
-  const auto order = store_.integer_list(*store_.registry().find("DHCP_Option_To_Use"));
-  servers_.dhcp_option_order.assign(order.begin(), order.end());
+  refresh_dhcp_option_order();
   for (std::string_view request : split_report_requests(rule)) {
     auto resolved = resolve_rule(RuleKind::Report, request, macros_, servers_);
     if (!resolved) {

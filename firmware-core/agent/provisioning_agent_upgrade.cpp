@@ -156,8 +156,7 @@ void ProvisioningAgent::run_upgrade_due(AgentClock now) {
 }
 
 void ProvisioningAgent::start_upgrade(AgentClock now, UpgradePending pending) {
-  auto order = store_.integer_list(*store_.registry().find("DHCP_Option_To_Use"));
-  servers_.dhcp_option_order.assign(order.begin(), order.end());
+  refresh_dhcp_option_order();
   macro_state_.upgrade_attempt = pending.retry ? 2 : 1;
   refresh_timers(now);
   const std::string rule =

@@ -114,6 +114,28 @@ void ConfigStore::replace(ConfigStore&& next) noexcept {
   pool_ = next.pool_;
   records_.swap(next.records_);
   values_.swap(next.values_);
+  ++revision_;
+}
+
+ConfigStore& ConfigStore::operator=(const ConfigStore& other) {
+  if (this == &other) return *this;
+  registry_ = other.registry_;
+  pool_ = other.pool_;
+  records_ = other.records_;
+  values_ = other.values_;
+  ++revision_;  // this object's own count goes on: an older revision never comes back
+  return *this;
+}
+
+ConfigStore& ConfigStore::operator=(ConfigStore&& other) noexcept {
+  if (this == &other) return *this;
+  registry_ = other.registry_;
+  pool_ = other.pool_;
+  records_ = std::move(other.records_);
+  values_ = std::move(other.values_);
+  ++revision_;
+  ++other.revision_;  // emptied
+  return *this;
 }
 
 ConfigDraft::ConfigDraft(const ConfigStore& base)

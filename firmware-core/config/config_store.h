@@ -71,6 +71,17 @@ class ConfigStore {
   // The commit step of a transaction: this store takes `next`'s contents. Never fails.
   void replace(ConfigStore&& next) noexcept;
 
+  // Changes whenever this object's contents may have changed (replace() or an assignment), so
+  // "same object, same revision" means "same contents": the agent skips re-applying a profile it
+  // applied to exactly this state. Never reused by one object; a copy starts at its source's.
+  std::uint64_t revision() const { return revision_; }
+
+  ConfigStore(const ConfigStore&) = default;
+  ConfigStore(ConfigStore&&) noexcept = default;
+  ConfigStore& operator=(const ConfigStore& other);
+  ConfigStore& operator=(ConfigStore&& other) noexcept;
+  ~ConfigStore() = default;
+
  private:
   friend class ConfigDraft;
 
@@ -90,6 +101,7 @@ class ConfigStore {
   ValuePool* pool_ = nullptr;
   std::vector<Record> records_;  // sorted by id; one per parameter not at its defaults
   std::string values_;           // without a pool: the overridden values, concatenated in id order
+  std::uint64_t revision_ = 0;
 };
 
 // The next state of a store under construction: a transaction's working copy. Changes are

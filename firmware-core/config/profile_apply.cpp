@@ -135,7 +135,9 @@ Result<ApplyReport> apply_flat_profile(ConfigStore& store, ByteSpan profile,
 
   ConfigStore next = draft.build();
   report.changes = diff_stores(store, next);
-  store.replace(std::move(next));
+  // Stores are canonical (an override exists only where it differs from the default), so no
+  // change means the same contents: keeping the store keeps its revision.
+  if (report.changed()) store.replace(std::move(next));
   return report;
 }
 

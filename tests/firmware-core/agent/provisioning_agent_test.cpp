@@ -1,6 +1,7 @@
 #include "firmware-core/agent/provisioning_agent.h"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -1033,6 +1034,151 @@ TEST(ProvisioningAgentPropertyTest, DeterministicPerSeed) {
   };
   EXPECT_EQ(run(5), run(5));
   EXPECT_NE(run(5), run(6));
+}
+
+}  // namespace
+}  // namespace fw
+
+// --- Unchanged profiles are not applied twice ------------------------------------------------
+
+namespace fw {
+namespace {
+
+using agent_test::AgentDriver;
+
+// The fields of every profile_applied trace, in order.
+std::vector<std::map<std::string, std::string>> applied(const AgentDriver& phone) {
+  std::vector<std::map<std::string, std::string>> out;
+  for (const TraceAction& trace : phone.traces()) {
+    if (trace.event == "profile_applied") out.emplace_back(trace.fields.begin(), trace.fields.end());
+  }
+  return out;
+}
+
+const std::string kUrl = "http://192.168.1.200:80/p.xml";
+// One change, one unknown element, one invalid value.
+constexpr std::string_view kProfile =
+    "<GPP_A>one</GPP_A><No_Such_Parameter>x</No_Such_Parameter><Resync_Periodic>soon</Resync_Periodic>";
+
+TEST(ProvisioningAgentUnchangedProfileTest, SameBytesIntoSameConfigAreNotAppliedAgain) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "http://192.168.1.200/p.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.serve_xml(kUrl, kProfile);
+  phone.power_on();
+  phone.run_until(60);
+  const auto records = applied(phone);
+  ASSERT_EQ(records.size(), 3u);
+  EXPECT_EQ(records[0].count("unchanged"), 0u);
+  EXPECT_EQ(records[0].at("changed"), "1");
+  for (std::size_t i = 1; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].at("unchanged"), "yes");
+    EXPECT_EQ(records[i].at("changed"), "0");
+    // The issues found the first time are reported every time.
+    EXPECT_EQ(records[i].at("unknown"), "1");
+    EXPECT_EQ(records[i].at("invalid"), "1");
+  }
+  EXPECT_EQ(phone.value("GPP_A"), "one");
+  EXPECT_EQ(phone.status().consecutive_failures, 0u);
+}
+
+TEST(ProvisioningAgentUnchangedProfileTest, ConfigurationChangedSinceIsAppliedAgain) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "http://192.168.1.200/p.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.serve_xml(kUrl, kProfile);
+  phone.power_on();
+  phone.run_until(10);
+  // Someone edits the phone between resyncs (web page, CLI): the next resync puts it back.
+  phone.set("GPP_A", "edited");
+  phone.run_until(30);
+  EXPECT_EQ(phone.value("GPP_A"), "one");
+  const auto records = applied(phone);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].count("unchanged"), 0u);
+  EXPECT_EQ(records[1].at("changed"), "1");
+}
+
+TEST(ProvisioningAgentUnchangedProfileTest, ChangedBytesAreApplied) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "http://192.168.1.200/p.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.serve_xml(kUrl, "<GPP_A>one</GPP_A>");
+  phone.power_on();
+  phone.run_until(10);
+  phone.serve_xml(kUrl, "<GPP_A>two</GPP_A>");
+  phone.run_until(30);
+  EXPECT_EQ(phone.value("GPP_A"), "two");
+  EXPECT_EQ(applied(phone).back().count("unchanged"), 0u);
+}
+
+TEST(ProvisioningAgentUnchangedProfileTest, ARebootForgetsWhatWasApplied) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "http://192.168.1.200/p.xml");
+  phone.serve_xml(kUrl, kProfile);
+  phone.power_on();
+  phone.run_until(10);
+  phone.power_on();
+  phone.run_until(20);
+  const auto records = applied(phone);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].count("unchanged"), 0u);
+}
+
+// Two rules that fight over one parameter: every resync changes the configuration, so neither
+// profile is ever skipped and the later rule wins every time.
+TEST(ProvisioningAgentUnchangedProfileTest, RulesThatOverrideEachOtherAreAppliedEveryTime) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "http://192.168.1.200/a.xml");
+  phone.set("Profile_Rule_B", "http://192.168.1.200/b.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.serve_xml("http://192.168.1.200:80/a.xml", "<GPP_A>a</GPP_A><GPP_B>a</GPP_B>");
+  phone.serve_xml("http://192.168.1.200:80/b.xml", "<GPP_A>b</GPP_A>");
+  phone.power_on();
+  phone.run_until(90);
+  const auto records = applied(phone);
+  ASSERT_EQ(records.size(), 8u);
+  for (const auto& record : records) EXPECT_EQ(record.count("unchanged"), 0u);
+  EXPECT_EQ(phone.value("GPP_A"), "b");
+  EXPECT_EQ(phone.value("GPP_B"), "a");
+}
+
+// Two rules that leave each other alone. Resync 1 applies both; in resync 2 rule A is applied
+// once more (rule B changed the configuration after A had applied it) and changes nothing; from
+// then on neither is applied again.
+TEST(ProvisioningAgentUnchangedProfileTest, IndependentRulesAreEachRemembered) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "http://192.168.1.200/a.xml");
+  phone.set("Profile_Rule_B", "http://192.168.1.200/b.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.serve_xml("http://192.168.1.200:80/a.xml", "<GPP_A>a</GPP_A>");
+  phone.serve_xml("http://192.168.1.200:80/b.xml", "<GPP_B>b</GPP_B>");
+  phone.power_on();
+  phone.run_until(90);
+  const auto records = applied(phone);
+  ASSERT_EQ(records.size(), 8u);
+  EXPECT_EQ(records[0].count("unchanged"), 0u);
+  EXPECT_EQ(records[1].count("unchanged"), 0u);
+  EXPECT_EQ(records[2].count("unchanged"), 0u);
+  EXPECT_EQ(records[2].at("changed"), "0");
+  for (std::size_t i = 3; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].count("unchanged"), 1u) << "profile_applied #" << i;
+  }
+  EXPECT_EQ(phone.value("GPP_A"), "a");
+  EXPECT_EQ(phone.value("GPP_B"), "b");
+}
+
+// A profile that failed to decode is never remembered: the same bytes fail again.
+TEST(ProvisioningAgentUnchangedProfileTest, FailuresAreNotRemembered) {
+  AgentDriver phone;
+  phone.set("Profile_Rule", "http://192.168.1.200/p.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.set("Resync_Error_Retry_Delay", "30");
+  phone.serve(kUrl, to_bytes("<flat-profile><GPP_A>broken"));
+  phone.power_on();
+  phone.run_until(60);
+  EXPECT_EQ(phone.trace_count("profile_applied"), 0u);
+  EXPECT_EQ(phone.trace_count("resync_failed"), 3u);
 }
 
 }  // namespace

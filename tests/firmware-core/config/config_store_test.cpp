@@ -146,7 +146,7 @@ TEST(ConfigStoreTest, StaysSmallForAFleet) {
   // A million idle phones must fit in a few GB (DESIGN.md): the empty store is two pointers
   // (registry, pool) and two empty containers, and overrides cost a 12-byte record plus their
   // text (without a pool).
-  EXPECT_LE(sizeof(ConfigStore), 72u);
+  EXPECT_LE(sizeof(ConfigStore), 80u);  // 72 + revision()
   EXPECT_EQ(ConfigStore{}.memory_bytes(), sizeof(ConfigStore));
   ConfigStore store = with({{"GPP_A", "0123456789"},
                             {"GPP_B", "0123456789"},
@@ -212,6 +212,45 @@ TEST(ConfigStoreTest, DraftValuesSurviveTheirBufferGrowing) {
   EXPECT_EQ(again.value(a), std::string(200, 'x'));
   ASSERT_TRUE(again.set_value(a, "").has_value());
   EXPECT_TRUE(again.build().value(a).empty());
+}
+
+}  // namespace
+}  // namespace fw
+
+namespace fw {
+namespace {
+
+// revision(): "same object, same revision" must mean "same contents" (the agent's unchanged
+// profile check relies on it), whichever way the contents were changed.
+TEST(ConfigStoreRevisionTest, EveryWayOfChangingContentsMovesTheRevision) {
+  ConfigStore store;
+  const std::uint64_t fresh = store.revision();
+  store.replace(with({{"GPP_A", "1"}}));
+  const std::uint64_t replaced = store.revision();
+  EXPECT_NE(replaced, fresh);
+
+  const ConfigStore other = with({{"GPP_A", "2"}});
+  store = other;  // copy assignment
+  const std::uint64_t copied = store.revision();
+  EXPECT_NE(copied, replaced);
+  EXPECT_NE(copied, fresh);
+
+  store = with({{"GPP_A", "3"}});  // move assignment
+  EXPECT_NE(store.revision(), copied);
+  EXPECT_EQ(store.value(*store.registry().find("GPP_A")), "3");
+
+  // Reading does not move it.
+  const std::uint64_t before_reads = store.revision();
+  (void)store.value(*store.registry().find("GPP_B"));
+  EXPECT_EQ(store.revision(), before_reads);
+}
+
+TEST(ConfigStoreRevisionTest, AMovedFromStoreMovesToo) {
+  ConfigStore source = with({{"GPP_A", "1"}});
+  const std::uint64_t before = source.revision();
+  ConfigStore target;
+  target = std::move(source);
+  EXPECT_NE(source.revision(), before);  // NOLINT(bugprone-use-after-move): checked on purpose
 }
 
 }  // namespace
