@@ -14,7 +14,9 @@
 //                               with ECDSA P-256 per resync, no session reuse, then the GET)
 //                               against C parallel `openssl s_time -new` (handshake only) on the
 //                               same nginx. Counters as above (s_time_per_s, s_time_cpu_us; target
-//                               >= 0.8). P = C = 1 compares one sequential client each (bound by
+//                               >= 0.8), and against `s_time -new -www /profile.xml` (each new
+//                               connection also GETs the profile, as the phone does):
+//                               s_time_www_per_s, ratio_www, s_time_www_cpu_us. P = C = 1 compares one sequential client each (bound by
 //                               round trips); P = 32, C = 2 each side's throughput on this 2-core
 //                               machine (one s_time process per core; ours is one thread).
 //   held_connections/phones:N   N phones connected at once to a server (a forked child) that
@@ -69,7 +71,8 @@ void fail(benchmark::State& state, const std::string& why) {
 std::filesystem::path work;
 
 // Each side's share of a benchmark: rounds() rounds of seconds_per_round() (wrk and s_time take
-// whole seconds), alternating with the peer's. About 16 s per benchmark, 2 s in the smoke run.
+// whole seconds), alternating with the peer's. About 16 s per benchmark (24 s for
+// https_handshakes, which has two peers), 2-3 s in the smoke run.
 int rounds() { return smoke ? 1 : 4; }
 int seconds_per_round() { return smoke ? 1 : 2; }
 
@@ -255,28 +258,40 @@ void https_handshakes(benchmark::State& state) {
   const std::string port = std::to_string(nginx.port());
   Side ours;
   Side s_time;
+  Side s_time_www;
+  // One round of `clients` parallel s_time processes (handshakes only, or with `-www PAGE` a GET
+  // of PAGE over each new connection too: the phone's work), added to `side`.
+  const auto s_time_round = [&](Side& side, const std::string& www) {
+    std::string command;
+    for (std::uint64_t client = 0; client < clients; ++client) {
+      command += "openssl s_time -connect 127.0.0.1:" + port + " -new " + www + "-time " +
+                 std::to_string(seconds_per_round()) + " & ";
+    }
+    const std::string output = peer_round(side, command + "wait");
+    // Each s_time prints "N connections in T real seconds, ..." for its run; the clients ran
+    // side by side, so their connections add up over one round's time.
+    const std::regex connections(R"(([0-9]+) connections in ([0-9]+) real seconds)");
+    std::uint64_t found = 0;
+    for (auto it = std::sregex_iterator(output.begin(), output.end(), connections); it != std::sregex_iterator();
+         ++it, ++found) {
+      side.requests += std::stod((*it)[1]);
+    }
+    if (found == 0) std::cerr << "openssl s_time: " << output.substr(0, 400) << "\n";
+    side.seconds += seconds_per_round();
+  };
   for (auto _ : state) {
     for (int round = 0; round < rounds(); ++round) {
       load_round(ours, "https://127.0.0.1:" + port + "/profile.xml", phones, seconds_per_round(), dir + "/ca.pem");
-      std::string command;
-      for (std::uint64_t client = 0; client < clients; ++client) {
-        command += "openssl s_time -connect 127.0.0.1:" + port + " -new -time " +
-                   std::to_string(seconds_per_round()) + " & ";
-      }
-      const std::string output = peer_round(s_time, command + "wait");
-      // Each s_time prints "N connections in T real seconds, ..." for its run; the clients ran
-      // side by side, so their connections add up over one round's time.
-      const std::regex connections(R"(([0-9]+) connections in ([0-9]+) real seconds)");
-      std::uint64_t found = 0;
-      for (auto it = std::sregex_iterator(output.begin(), output.end(), connections); it != std::sregex_iterator();
-           ++it, ++found) {
-        s_time.requests += std::stod((*it)[1]);
-      }
-      if (found == 0) std::cerr << "openssl s_time: " << output.substr(0, 400) << "\n";
-      s_time.seconds += seconds_per_round();
+      s_time_round(s_time, "");
+      s_time_round(s_time_www, "-www /profile.xml ");
     }
   }
   set_counters(state, ours, s_time, "s_time");
+  // The same work as a phone's resync: handshake, GET of the profile, close.
+  state.counters["s_time_www_per_s"] = s_time_www.per_second();
+  state.counters["ratio_www"] = s_time_www.per_second() > 0 ? ours.per_second() / s_time_www.per_second() : 0;
+  state.counters["s_time_www_cpu_us"] = s_time_www.cpu_us_per_request();
+  if (s_time_www.requests <= 0) fail(state, "s_time -www did no work (see stderr)");
 }
 
 // A forked server that accepts and reads, never answers; reports the held count on a pipe.
