@@ -1125,18 +1125,25 @@ TEST(ProvisioningAgentUnchangedProfileTest, ARebootForgetsWhatWasApplied) {
   EXPECT_EQ(records[1].count("unchanged"), 0u);
 }
 
+// Rules A and B serving these profiles, resyncing every 30 s, run for 90 s: the
+// profile_applied traces of its four resyncs.
+std::vector<std::map<std::string, std::string>> two_rules(AgentDriver& phone, std::string_view a,
+                                                          std::string_view b) {
+  phone.set("Profile_Rule", "http://192.168.1.200/a.xml");
+  phone.set("Profile_Rule_B", "http://192.168.1.200/b.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.serve_xml("http://192.168.1.200:80/a.xml", a);
+  phone.serve_xml("http://192.168.1.200:80/b.xml", b);
+  phone.power_on();
+  phone.run_until(90);
+  return applied(phone);
+}
+
 // Two rules that fight over one parameter: every resync changes the configuration, so neither
 // profile is ever skipped and the later rule wins every time.
 TEST(ProvisioningAgentUnchangedProfileTest, RulesThatOverrideEachOtherAreAppliedEveryTime) {
   AgentDriver phone;
-  phone.set("Profile_Rule", "http://192.168.1.200/a.xml");
-  phone.set("Profile_Rule_B", "http://192.168.1.200/b.xml");
-  phone.set("Resync_Periodic", "30");
-  phone.serve_xml("http://192.168.1.200:80/a.xml", "<GPP_A>a</GPP_A><GPP_B>a</GPP_B>");
-  phone.serve_xml("http://192.168.1.200:80/b.xml", "<GPP_A>b</GPP_A>");
-  phone.power_on();
-  phone.run_until(90);
-  const auto records = applied(phone);
+  const auto records = two_rules(phone, "<GPP_A>a</GPP_A><GPP_B>a</GPP_B>", "<GPP_A>b</GPP_A>");
   ASSERT_EQ(records.size(), 8u);
   for (const auto& record : records) EXPECT_EQ(record.count("unchanged"), 0u);
   EXPECT_EQ(phone.value("GPP_A"), "b");
@@ -1148,14 +1155,7 @@ TEST(ProvisioningAgentUnchangedProfileTest, RulesThatOverrideEachOtherAreApplied
 // then on neither is applied again.
 TEST(ProvisioningAgentUnchangedProfileTest, IndependentRulesAreEachRemembered) {
   AgentDriver phone;
-  phone.set("Profile_Rule", "http://192.168.1.200/a.xml");
-  phone.set("Profile_Rule_B", "http://192.168.1.200/b.xml");
-  phone.set("Resync_Periodic", "30");
-  phone.serve_xml("http://192.168.1.200:80/a.xml", "<GPP_A>a</GPP_A>");
-  phone.serve_xml("http://192.168.1.200:80/b.xml", "<GPP_B>b</GPP_B>");
-  phone.power_on();
-  phone.run_until(90);
-  const auto records = applied(phone);
+  const auto records = two_rules(phone, "<GPP_A>a</GPP_A>", "<GPP_B>b</GPP_B>");
   ASSERT_EQ(records.size(), 8u);
   EXPECT_EQ(records[0].count("unchanged"), 0u);
   EXPECT_EQ(records[1].count("unchanged"), 0u);
