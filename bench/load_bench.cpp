@@ -267,9 +267,13 @@ void https_handshakes(benchmark::State& state) {
       command += "openssl s_time -connect 127.0.0.1:" + port + " -new " + www + "-time " +
                  std::to_string(seconds_per_round()) + " & ";
     }
+    // s_time checks its -time against time(), whole seconds, so a round of -time 2 runs for
+    // 2 to 3 s ("in 3 real seconds"): the round's own wall time is the divisor, not -time.
+    const auto started = std::chrono::steady_clock::now();
     const std::string output = peer_round(side, command + "wait");
+    side.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     // Each s_time prints "N connections in T real seconds, ..." for its run; the clients ran
-    // side by side, so their connections add up over one round's time.
+    // side by side, so their connections add up over the round.
     const std::regex connections(R"(([0-9]+) connections in ([0-9]+) real seconds)");
     std::uint64_t found = 0;
     for (auto it = std::sregex_iterator(output.begin(), output.end(), connections); it != std::sregex_iterator();
@@ -277,7 +281,6 @@ void https_handshakes(benchmark::State& state) {
       side.requests += std::stod((*it)[1]);
     }
     if (found == 0) std::cerr << "openssl s_time: " << output.substr(0, 400) << "\n";
-    side.seconds += seconds_per_round();
   };
   for (auto _ : state) {
     for (int round = 0; round < rounds(); ++round) {
