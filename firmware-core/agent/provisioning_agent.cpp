@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <utility>
 
 #include "firmware-core/agent/firmware_image.h"
 #include "firmware-core/agent/resync_schedule.h"
@@ -726,48 +727,45 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
     resync_failed(now, error);
     return;
   }
+  // The rule's --key serves this download only.
+  const std::optional<std::string> key = std::exchange(running_->key, std::nullopt);
   // A stored rule remembers what it applied (one_shot_rule: an explicit URL, not remembered).
   AppliedProfile* remembered =
       running_->one_shot_rule ? nullptr : &applied_profiles_[running_->rule_index];
   std::array<std::uint8_t, 32> digest{};
+  bool unchanged = false;
   if (remembered != nullptr) {
-    digest = downloaded_digest(*event.body, running_->key);
-    if (remembered->valid && remembered->digest == digest &&
-        remembered->store_revision == store_.revision()) {
-      running_->key.reset();
-      trace(Severity::Info, "profile_applied",
-            {{"rule", std::to_string(running_->rule_index)},
-             {"bytes", std::to_string(event.body->size())},
-             {"changed", "0"},
-             {"unknown", std::to_string(remembered->unknown)},
-             {"invalid", std::to_string(remembered->invalid)},
-             {"unchanged", "yes"}});
-      announce_changes(0);
-      rule_succeeded(now);
+    digest = downloaded_digest(*event.body, key);
+    unchanged = remembered->valid && remembered->digest == digest &&
+                remembered->store_revision == store_.revision();
+    if (!unchanged) remembered->valid = false;
+  }
+  std::size_t changed = 0;
+  std::size_t unknown = unchanged ? remembered->unknown : 0;
+  std::size_t invalid = unchanged ? remembered->invalid : 0;
+  if (!unchanged) {
+    ProfileLimits limits;
+    limits.xml_parser = settings_.xml_parser;
+    auto applied = apply_downloaded_profile(store_, decoder_, *event.body, key,
+                                            settings_.key_derivation, limits);
+    if (!applied) {
+      resync_failed(now, applied.error());
       return;
     }
-    remembered->valid = false;
+    changed = applied->changes.size();
+    unknown = applied->unknown_elements.count;
+    invalid = applied->invalid_values.count;
+    if (remembered != nullptr) *remembered = AppliedProfile{digest, store_.revision(), unknown, invalid, true};
   }
-  ProfileLimits limits;
-  limits.xml_parser = settings_.xml_parser;
-  auto applied = apply_downloaded_profile(store_, decoder_, *event.body, running_->key,
-                                          settings_.key_derivation, limits);
-  running_->key.reset();
-  if (!applied) {
-    resync_failed(now, applied.error());
-    return;
-  }
-  if (remembered != nullptr) {
-    *remembered = AppliedProfile{digest, store_.revision(), applied->unknown_elements.count,
-                                 applied->invalid_values.count, true};
-  }
-  trace(Severity::Info, "profile_applied",
-        {{"rule", std::to_string(running_->rule_index)},
-         {"bytes", std::to_string(event.body->size())},
-         {"changed", std::to_string(applied->changes.size())},
-         {"unknown", std::to_string(applied->unknown_elements.count)},
-         {"invalid", std::to_string(applied->invalid_values.count)}});
-  announce_changes(applied->changes.size());
+  std::vector<std::pair<std::string, std::string>> fields = {
+      {"rule", std::to_string(running_->rule_index)},
+      {"bytes", std::to_string(event.body->size())},
+      {"changed", std::to_string(changed)},
+      {"unknown", std::to_string(unknown)},
+      {"invalid", std::to_string(invalid)}};
+  if (unchanged) fields.emplace_back("unchanged", "yes");
+  trace(Severity::Info, "profile_applied", std::move(fields));
+  announce_changes(changed);
   rule_succeeded(now);
 }
 
