@@ -14,12 +14,14 @@
 //   LoadRecorder calls, with the *intended* start of each resync — the real time its timer was
 //   due (or the ramp's power-on time) — for latency without coordinated omission.
 
+#include <array>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -64,6 +66,11 @@ class LoadPhonePlatform final : public fw::Platform, public fw::PlatformEvents {
   ~LoadPhonePlatform() override;
   LoadPhonePlatform(const LoadPhonePlatform&) = delete;
   LoadPhonePlatform& operator=(const LoadPhonePlatform&) = delete;
+
+  // The agent's Debug and Info trace events this platform observes; the run's phones build only
+  // these (fw::AgentSettings::trace_events), plus warnings and errors.
+  static constexpr std::array<std::string_view, 3> kObservedAgentEvents = {"resync_start", "fetch",
+                                                                          "resync_done"};
 
   // The next resync that starts outside any platform event (the power-on one) counts as intended
   // at `real_time`; call just before PhoneRuntime::power_on, and with nullopt just after it.

@@ -108,6 +108,7 @@ fw::Result<void> LoadRun::prepare() {
       phone->settings.agent.flavor = group.flavor;
       phone->settings.agent.key_derivation = group.key_derivation;
       if (fw::xml_parser_available(fw::XmlParser::Pugixml)) phone->settings.agent.xml_parser = fw::XmlParser::Pugixml;
+      phone->settings.agent.trace_events = LoadPhonePlatform::kObservedAgentEvents;
       phone->settings.tls_context = settings_.tls_context;
       phone->settings.builtin_roots_pem = settings_.builtin_roots_pem;
       phone->settings.value_pool = &value_pool_;

@@ -6,7 +6,8 @@
 Rules (DESIGN.md, firmware-core/README.md):
   * firmware-core outside target/ is sans-IO: no clocks, sockets, threads, sleeps, filesystem,
     OS randomness, Boost.Asio, exceptions or throwing string conversions. Of Boost, only
-    Beast's HTTP parser headers (boost/beast/http/parser.hpp and the body/field headers).
+    Beast's HTTP parser headers (boost/beast/http/basic_parser.hpp, parser.hpp and the body/field
+    headers).
   * sim/, servers/, scenarios/ are deterministic: no real clocks and no OS randomness; except
     servers/provserver/, the real-socket host of the server cores (like firmware-core/target/).
   * includes follow the dependency direction firmware-core <- servers <- sim <- scenarios <- load
@@ -42,7 +43,7 @@ CORE_ONLY = [
     # Beast's HTTP parser is allowed: its headers pull in Asio's buffer types (header-only, no
     # I/O objects), but nothing that opens a socket. Any other Boost header (beast/core streams,
     # beast/http/read.hpp or write.hpp, beast.hpp) could bring Asio I/O into the core.
-    (r"#\s*include\s*<boost/(?!beast/http/(parser|vector_body|string_body|error|field|status|verb)\.hpp>)",
+    (r"#\s*include\s*<boost/(?!beast/http/(basic_parser|parser|vector_body|string_body|error|field|status|verb)\.hpp>)",
      "Boost header other than Beast's HTTP parser in firmware-core"),
     (r"#\s*include\s*<(thread|future|fstream|filesystem)>", "IO/threads header in firmware-core"),
     (r"\bstd::(thread|jthread|async)\b", "thread in firmware-core"),

@@ -313,8 +313,10 @@ void ProvisioningAgent::on_explicit(AgentClock now, std::optional<std::string> r
           {{"source", std::string(source)}, {"why", "Provision_Enable is No"}});
     return;
   }
-  trace(Severity::Info, "resync_requested",
-        {{"source", std::string(source)}, {"one_shot_rule", rule ? "yes" : "no"}});
+  if (tracing(Severity::Info, "resync_requested")) {
+    trace(Severity::Info, "resync_requested",
+          {{"source", std::string(source)}, {"one_shot_rule", rule ? "yes" : "no"}});
+  }
   Pending pending;
   pending.reason = ResyncReason::Explicit;
   pending.kind = ScheduleKind::Explicit;
@@ -377,9 +379,11 @@ void ProvisioningAgent::on_config_edited(AgentClock now) {
 // --- Scheduling -------------------------------------------------------------------------------
 
 void ProvisioningAgent::schedule(Pending pending, AgentClock now) {
-  trace(Severity::Info, "resync_scheduled",
-        {{"kind", std::string(to_string(pending.kind))},
-         {"in_s", std::to_string(whole_seconds(pending.due - now.monotonic))}});
+  if (tracing(Severity::Info, "resync_scheduled")) {
+    trace(Severity::Info, "resync_scheduled",
+          {{"kind", std::string(to_string(pending.kind))},
+           {"in_s", std::to_string(whole_seconds(pending.due - now.monotonic))}});
+  }
   pending_ = std::move(pending);
 }
 
@@ -663,9 +667,11 @@ void ProvisioningAgent::next_rule(AgentClock now) {
       return;
     }
     if (resolved->outcome == RuleOutcome::Skipped) {
-      trace(Severity::Debug, "rule_skipped",
-            {{"rule", std::to_string(index)},
-             {"why", std::string(skip_reason_name(resolved->skip_reason))}});
+      if (tracing(Severity::Debug, "rule_skipped")) {
+        trace(Severity::Debug, "rule_skipped",
+              {{"rule", std::to_string(index)},
+               {"why", std::string(skip_reason_name(resolved->skip_reason))}});
+      }
       ++running_->rule_index;
       continue;
     }
@@ -757,14 +763,16 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
     invalid = applied->invalid_values.count;
     if (remembered != nullptr) *remembered = AppliedProfile{digest, store_.revision(), unknown, invalid, true};
   }
-  std::vector<std::pair<std::string, std::string>> fields = {
-      {"rule", std::to_string(running_->rule_index)},
-      {"bytes", std::to_string(event.body->size())},
-      {"changed", std::to_string(changed)},
-      {"unknown", std::to_string(unknown)},
-      {"invalid", std::to_string(invalid)}};
-  if (unchanged) fields.emplace_back("unchanged", "yes");
-  trace(Severity::Info, "profile_applied", std::move(fields));
+  if (tracing(Severity::Info, "profile_applied")) {
+    std::vector<std::pair<std::string, std::string>> fields = {
+        {"rule", std::to_string(running_->rule_index)},
+        {"bytes", std::to_string(event.body->size())},
+        {"changed", std::to_string(changed)},
+        {"unknown", std::to_string(unknown)},
+        {"invalid", std::to_string(invalid)}};
+    if (unchanged) fields.emplace_back("unchanged", "yes");
+    trace(Severity::Info, "profile_applied", std::move(fields));
+  }
   announce_changes(changed);
   rule_succeeded(now);
 }
@@ -904,8 +912,15 @@ void ProvisioningAgent::send_syslog_message(std::string message, SyslogSeverity 
   }
 }
 
+bool ProvisioningAgent::tracing(Severity severity, std::string_view event) const {
+  const std::span<const std::string_view> wanted = settings_.trace_events;
+  return wanted.empty() || severity >= Severity::Warning ||
+         std::find(wanted.begin(), wanted.end(), event) != wanted.end();
+}
+
 void ProvisioningAgent::trace(Severity severity, std::string event,
                               std::vector<std::pair<std::string, std::string>> fields) {
+  if (!tracing(severity, event)) return;
   actions_.emplace_back(TraceAction{severity, "agent", std::move(event), std::move(fields)});
 }
 

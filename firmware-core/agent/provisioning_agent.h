@@ -108,7 +108,9 @@
 #include <cstdint>
 #include <deque>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -159,6 +161,12 @@ struct AgentSettings {
   // well-formed XML). `phonesim load` picks pugixml when built in: its phones parse thousands of
   // profiles a second, and the server under test, not the phone's parser, is what it measures.
   XmlParser xml_parser = XmlParser::Tinyxml2;
+  // The Debug and Info trace events the agent builds, by name; empty (the default): all of
+  // them. Warnings and errors are always built. The names must outlive the agent (a static
+  // table). `phonesim load` asks only for the events it measures resyncs by: its phones resync
+  // thousands of times a second, and the others (rule_skipped, resync_scheduled,
+  // profile_applied, ...) were built only to be dropped.
+  std::span<const std::string_view> trace_events;
 };
 
 // --- Events -----------------------------------------------------------------------------------
@@ -644,6 +652,9 @@ class ProvisioningAgent {
   void send_syslog(std::string_view template_parameter, SyslogSeverity severity);
   // Sends an already expanded message to Syslog_Server and Debug_Server.
   void send_syslog_message(std::string message, SyslogSeverity severity);
+  // Whether trace() keeps an event (AgentSettings::trace_events). Call sites on the resync path
+  // ask first, so that a dropped event's fields are never built.
+  bool tracing(Severity severity, std::string_view event) const;
   void trace(Severity severity, std::string event,
              std::vector<std::pair<std::string, std::string>> fields = {});
   // Queues the FetchAction `id` for `url` with the rule's --uid/--pwd (profile, firmware and CA

@@ -172,8 +172,10 @@ void ProvisioningAgent::start_upgrade(AgentClock now, UpgradePending pending) {
   }
   apply_assignments(resolved->assignments);
   if (resolved->outcome != RuleOutcome::Fetch) {
-    trace(Severity::Debug, "upgrade_skipped",
-          {{"why", resolved->outcome == RuleOutcome::AssignmentsOnly ? "no url" : "rule skipped"}});
+    if (tracing(Severity::Debug, "upgrade_skipped")) {
+      trace(Severity::Debug, "upgrade_skipped",
+            {{"why", resolved->outcome == RuleOutcome::AssignmentsOnly ? "no url" : "rule skipped"}});
+    }
     end_upgrade(now);
     return;
   }

@@ -2,11 +2,13 @@
 
 // Beast's HTTP parser only: these headers pull in Boost.Asio's buffer types (header-only, no
 // I/O objects); scripts/tidy.py allows exactly these Beast headers in firmware-core.
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/vector_body.hpp>
+#include <boost/beast/http/basic_parser.hpp>
 
 #include <cassert>
+#include <optional>
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "firmware-core/base/ascii.h"
 #include "firmware-core/fetch/http_auth.h"
@@ -15,8 +17,62 @@ namespace fw {
 
 namespace http = boost::beast::http;
 
+// Beast's response parser, keeping what the client reads of a reply: the status, the first
+// Location, the authentication challenges and the body. Beast checks every header's syntax and
+// handles Content-Length and Transfer-Encoding itself; the other headers (a server sends half a
+// dozen) are not stored, and the body is appended without being zeroed first.
+class ReplyParser final : public http::basic_parser<false> {
+ public:
+  unsigned status() const { return status_; }
+  const std::optional<std::string>& location() const { return location_; }
+  // The WWW-Authenticate (`proxy` false) or Proxy-Authenticate values, in order.
+  const std::vector<std::string>& challenges(bool proxy) const {
+    return proxy ? proxy_challenges_ : challenges_;
+  }
+  Bytes take_body() { return std::move(body_); }
+
+ private:
+  using string_view = boost::beast::string_view;
+  using error_code = boost::beast::error_code;
+
+  void on_request_impl(http::verb, string_view, string_view, int, error_code&) override {}
+  void on_response_impl(int code, string_view, int, error_code&) override {
+    status_ = static_cast<unsigned>(code);
+  }
+  void on_field_impl(http::field name, string_view, string_view value, error_code&) override {
+    if (name == http::field::location) {
+      if (!location_) location_.emplace(value.data(), value.size());
+    } else if (name == http::field::www_authenticate) {
+      challenges_.emplace_back(value.data(), value.size());
+    } else if (name == http::field::proxy_authenticate) {
+      proxy_challenges_.emplace_back(value.data(), value.size());
+    }
+  }
+  void on_header_impl(error_code&) override {}
+  void on_body_init_impl(const boost::optional<std::uint64_t>& content_length, error_code&) override {
+    // Beast refused a Content-Length over body_limit() already.
+    if (content_length) body_.reserve(static_cast<std::size_t>(*content_length));
+  }
+  std::size_t on_body_impl(string_view data, error_code&) override {
+    body_.insert(body_.end(), data.begin(), data.end());
+    return data.size();
+  }
+  void on_chunk_header_impl(std::uint64_t, string_view, error_code&) override {}
+  std::size_t on_chunk_body_impl(std::uint64_t, string_view data, error_code&) override {
+    body_.insert(body_.end(), data.begin(), data.end());
+    return data.size();
+  }
+  void on_finish_impl(error_code&) override {}
+
+  unsigned status_ = 0;
+  std::optional<std::string> location_;
+  std::vector<std::string> challenges_;
+  std::vector<std::string> proxy_challenges_;
+  Bytes body_;
+};
+
 struct HttpClient::Parser {
-  http::response_parser<http::vector_body<std::uint8_t>> beast;
+  ReplyParser beast;
 };
 
 namespace {
@@ -118,18 +174,23 @@ void HttpClient::handle_bytes(Instant now, ByteSpan bytes) {
   if (finished() || !connected_) {
     return;
   }
-  unparsed_.insert(unparsed_.end(), bytes.begin(), bytes.end());
+  // Parsed where they are, unless earlier bytes wait unparsed (Beast takes a header only whole);
+  // only what is left over is kept.
+  ByteSpan input = bytes;
+  if (!unparsed_.empty()) {
+    unparsed_.insert(unparsed_.end(), bytes.begin(), bytes.end());
+    input = unparsed_;
+  }
   std::size_t offset = 0;
-  while (offset < unparsed_.size()) {
+  while (offset < input.size()) {
     boost::system::error_code error;
     bool had_header = parser_->beast.is_header_done();
     std::size_t used = parser_->beast.put(
-        boost::beast::net::const_buffer(unparsed_.data() + offset, unparsed_.size() - offset),
-        error);
+        boost::beast::net::const_buffer(input.data() + offset, input.size() - offset), error);
     offset += used;
     if (!had_header) {
       head_bytes_ += used;
-      std::size_t pending = parser_->beast.is_header_done() ? 0 : unparsed_.size() - offset;
+      std::size_t pending = parser_->beast.is_header_done() ? 0 : input.size() - offset;
       if (head_bytes_ + pending > settings_.header_bytes_max) {
         error = http::error::header_limit;
       } else if (parser_->beast.is_header_done()) {
@@ -156,12 +217,13 @@ void HttpClient::handle_bytes(Instant now, ByteSpan bytes) {
       return;
     }
     if (parser_->beast.is_done()) {
-      unsigned status = parser_->beast.get().result_int();
+      unsigned status = parser_->beast.status();
       if (status >= 100 && status < 200) {
         // An interim reply (100 Continue sent unasked): the real one follows.
-        Bytes rest(unparsed_.begin() + static_cast<std::ptrdiff_t>(offset), unparsed_.end());
+        Bytes rest(input.begin() + static_cast<std::ptrdiff_t>(offset), input.end());
         reset_parser();
         unparsed_ = std::move(rest);
+        input = unparsed_;
         offset = 0;
         continue;
       }
@@ -170,7 +232,11 @@ void HttpClient::handle_bytes(Instant now, ByteSpan bytes) {
       return;
     }
   }
-  unparsed_.erase(unparsed_.begin(), unparsed_.begin() + static_cast<std::ptrdiff_t>(offset));
+  if (input.data() == unparsed_.data()) {
+    unparsed_.erase(unparsed_.begin(), unparsed_.begin() + static_cast<std::ptrdiff_t>(offset));
+  } else {
+    unparsed_.assign(input.begin() + static_cast<std::ptrdiff_t>(offset), input.end());
+  }
 }
 
 void HttpClient::handle_closed(Instant now) {
@@ -203,8 +269,8 @@ void HttpClient::handle_failed(Instant, StreamFailure failure) {
 
 void HttpClient::on_reply(Instant now) {
   actions_.push_back(HttpClose{});
-  auto& message = parser_->beast.get();
-  unsigned status = message.result_int();
+  ReplyParser& reply = parser_->beast;
+  unsigned status = reply.status();
   std::string where = "http: " + std::string(to_string(request_.method)) + " " +
                       request_.url.to_string() + ": status " + std::to_string(status);
   bool success = request_.method == HttpMethod::Get ? status == 200 : (status / 100 == 2);
@@ -214,7 +280,7 @@ void HttpClient::on_reply(Instant now) {
   if (success) {
     HttpResponse response;
     response.status = status;
-    response.body = std::move(message.body());
+    response.body = reply.take_body();
     response.url = request_.url;
     response.redirects = redirects_;
     finish(std::move(response));
@@ -225,12 +291,12 @@ void HttpClient::on_reply(Instant now) {
     return;
   }
   if (is_redirect(status)) {
-    auto location = message.find(http::field::location);
-    if (location == message.end()) {
+    if (!reply.location()) {
       finish(fail(ErrorCode::HttpProtocolError, where + " without Location"));
       return;
     }
-    std::string_view target(location->value().data(), location->value().size());
+    // A copy: following the redirect starts a new attempt, which replaces the parser.
+    const std::string target = *reply.location();
     if (follow_redirect(now, target) && status == 303) {
       request_.method = HttpMethod::Get;
       request_.body.clear();
@@ -285,13 +351,9 @@ bool HttpClient::answer_challenge(Instant now, unsigned status) {
                 where + " after " + std::to_string(auth_retries_) + " retries with credentials"));
     return false;
   }
-  auto& message = parser_->beast.get();
-  http::field field =
-      status == 401 ? http::field::www_authenticate : http::field::proxy_authenticate;
   std::optional<std::string> digest;
   bool basic = false;
-  for (auto range = message.equal_range(field); range.first != range.second; ++range.first) {
-    std::string_view value(range.first->value().data(), range.first->value().size());
+  for (const std::string& value : parser_->beast.challenges(status == 407)) {
     for (const AuthElement& challenge : parse_auth_header(value)) {
       if (challenge.is("Digest") && !digest) {
         digest = digest_authorization(challenge, request_.credentials->user,

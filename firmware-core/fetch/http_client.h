@@ -129,7 +129,7 @@ class HttpClient {
   Result<HttpResponse> take_result();
 
  private:
-  struct Parser;  // Beast's response_parser, kept out of this header
+  struct Parser;  // Beast's parser (http_client.cpp), kept out of this header
 
   void reset_parser();
   void start_attempt(Instant now);
