@@ -1,6 +1,7 @@
 #include "firmware-core/agent/provisioning_agent.h"
 
 #include <algorithm>
+#include <array>
 #include <map>
 #include <string>
 #include <utility>
@@ -1179,6 +1180,72 @@ TEST(ProvisioningAgentUnchangedProfileTest, FailuresAreNotRemembered) {
   phone.run_until(60);
   EXPECT_EQ(phone.trace_count("profile_applied"), 0u);
   EXPECT_EQ(phone.trace_count("resync_failed"), 3u);
+}
+
+}  // namespace
+}  // namespace fw
+
+// --- Trace events the host observes ------------------------------------------------------------
+
+namespace fw {
+namespace {
+
+using agent_test::AgentDriver;
+
+// The traces of a few resyncs: rule A applies a profile, B is empty, C is not found (a warning);
+// retried after 30 s.
+std::vector<TraceAction> resync_traces(AgentSettings settings) {
+  AgentDriver phone(1, settings);
+  phone.set("Profile_Rule", "http://192.168.1.200/p.xml");
+  phone.set("Profile_Rule_C", "http://192.168.1.200/missing.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.set("Resync_Error_Retry_Delay", "30");
+  phone.serve_xml(kUrl, kProfile);
+  phone.power_on();
+  phone.run_until(100);
+  return phone.traces();
+}
+
+std::vector<std::string> events_of(const std::vector<TraceAction>& traces) {
+  std::vector<std::string> events;
+  for (const TraceAction& trace : traces) events.push_back(trace.event);
+  return events;
+}
+
+bool contains(const std::vector<std::string>& events, std::string_view event) {
+  return std::find(events.begin(), events.end(), event) != events.end();
+}
+
+TEST(ProvisioningAgentTraceEventsTest, EveryEventByDefault) {
+  const std::vector<std::string> events = events_of(resync_traces({}));
+  for (std::string_view event : {"power_on", "resync_start", "fetch", "profile_applied", "rule_skipped",
+                                 "resync_failed", "resync_scheduled", "upgrade_skipped"}) {
+    EXPECT_TRUE(contains(events, event)) << event;
+  }
+}
+
+TEST(ProvisioningAgentTraceEventsTest, OnlyTheListedDebugAndInfoEventsAndEveryWarning) {
+  static constexpr std::array<std::string_view, 2> kWanted = {"resync_start", "fetch"};
+  AgentSettings settings;
+  settings.trace_events = kWanted;
+  const std::vector<TraceAction> all = resync_traces({});
+  const std::vector<std::string> events = events_of(resync_traces(settings));
+  // Exactly the full trace less the unlisted Debug and Info events, in the same order: the list
+  // changes what is reported, not what the phone does.
+  std::vector<std::string> expected;
+  for (const TraceAction& trace : all) {
+    if (trace.severity >= Severity::Warning ||
+        std::find(kWanted.begin(), kWanted.end(), trace.event) != kWanted.end()) {
+      expected.push_back(trace.event);
+    }
+  }
+  EXPECT_EQ(events, expected);
+  EXPECT_TRUE(contains(events, "resync_failed"));  // a warning, kept though not listed
+  EXPECT_TRUE(contains(events, "fetch"));
+  EXPECT_FALSE(contains(events, "profile_applied"));
+  EXPECT_FALSE(contains(events, "rule_skipped"));
+  EXPECT_FALSE(contains(events, "resync_scheduled"));
+  EXPECT_LT(events.size(), all.size());
 }
 
 }  // namespace

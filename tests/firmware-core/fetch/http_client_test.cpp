@@ -159,7 +159,8 @@ TEST(HttpClientTest, ReadsChunkedAndCloseDelimitedBodies) {
 }
 
 TEST(HttpClientTest, ByteGrindSplitsTheReplyAtEveryOffset) {
-  for (std::string_view text : {kOk, kChunked}) {
+  const std::string interim = "HTTP/1.1 100 Continue\r\n\r\n" + std::string(kOk);
+  for (std::string_view text : {kOk, kChunked, std::string_view(interim)}) {
     for (std::size_t split = 0; split <= text.size(); ++split) {
       HttpClient client(kStart, get("http://s/f"));
       expect_connect(client);
@@ -257,6 +258,16 @@ TEST(HttpClientTest, SeeOtherTurnsPostIntoGet) {
   expect_close(client);
   expect_connect(client);
   EXPECT_EQ(connect_and_send(client).find("Content-Length"), std::string::npos);
+}
+
+TEST(HttpClientTest, TheFirstOfTwoLocationsIsFollowed) {
+  HttpClient client(kStart, get("http://s/f"));
+  expect_connect(client);
+  connect_and_send(client);
+  reply(client, "HTTP/1.1 302 Found\r\nLocation: /first\r\nLocation: /second\r\nContent-Length: 0\r\n\r\n");
+  expect_close(client);
+  expect_connect(client);
+  EXPECT_TRUE(connect_and_send(client).starts_with("GET /first HTTP/1.1\r\n"));
 }
 
 TEST(HttpClientTest, FiveRedirectsAreFollowedTheSixthFails) {
