@@ -86,6 +86,9 @@ class ParameterRegistry {
   // Every parameter in registry order (index = ParamId).
   std::span<const ParamSpec> specs() const { return specs_; }
 
+  // The size of find()'s table (a power of two, at least 8 per name): for tests and benchmarks.
+  std::size_t slot_count() const { return slots_.size(); }
+
  private:
   static constexpr std::uint16_t kEmptySlot = 0xFFFF;
 

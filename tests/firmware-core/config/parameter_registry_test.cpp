@@ -167,6 +167,13 @@ TEST(ParameterRegistryTest, FindIsCaseSensitiveAndExact) {
   EXPECT_FALSE(registry().find(std::string(100'000, 'x')).has_value());
 }
 
+// find() is one hash and one slot: the table must stay small enough to sit in the cache. A hash
+// whose slot bits hardly depended on the seed once made the builtin table 512 Ki slots (1 MiB).
+TEST(ParameterRegistryTest, LookupTableIsAtMostThirtyTwoSlotsPerName) {
+  EXPECT_GE(registry().slot_count(), 8 * registry().size());
+  EXPECT_LE(registry().slot_count(), 32 * registry().size());
+}
+
 TEST(ParameterRegistryTest, BuiltinIsOneSharedInstance) {
   EXPECT_EQ(&ParameterRegistry::builtin(), &ParameterRegistry::builtin());
 }
