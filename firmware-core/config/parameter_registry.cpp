@@ -1,6 +1,7 @@
 #include "firmware-core/config/parameter_registry.h"
 
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <cassert>
 #include <cstring>
@@ -278,13 +279,13 @@ constexpr ParamSpec kBuiltinParams[] = {
 
 static_assert(std::size(kBuiltinParams) < 0xFFFF, "ParamId and the empty slot marker are 16 bit");
 
-// A seeded hash that reads names 8 bytes at a time (they are 5-30 bytes long; a name of 8 bytes
+// A seeded hash that reads names 8 bytes at a time (for names shorter than 8 or longer than 24 bytes; a name of 8 bytes
 // or more reads its last partial word as its final 8 bytes, overlapping). The result is
 // multiplied once more and its high half folded onto the low one, where the slot is taken: a
 // product's low bits depend only on the factors' low bits, and without that step the builtin
 // table needed 512 Ki slots (1 MiB, built in 577 tries at every start) instead of 2 Ki. The slot
 // layout depends on byte order, but nothing observable depends on the slot layout.
-std::uint64_t hash_name(std::string_view name, std::uint64_t seed) {
+std::uint64_t hash_any_length(std::string_view name, std::uint64_t seed) {
   constexpr std::uint64_t kMultiplier = 0xBF58476D1CE4E5B9ull;
   std::uint64_t hash = seed ^ (name.size() * 0x9E3779B97F4A7C15ull);
   const char* bytes = name.data();
@@ -308,6 +309,45 @@ std::uint64_t hash_name(std::string_view name, std::uint64_t seed) {
   }
   hash *= 0x9E3779B97F4A7C15ull;
   return hash ^ (hash >> 32);
+}
+
+// Names of 8 to 24 bytes (nearly all: "Profile_Rule", "Resync_Error_Retry_Delay") as three
+// overlapping words at offsets that depend on the length only: [0, 8), [n/2 - 4, n/2 + 4) and
+// [n - 8, n) hold every byte, so two such names of one length are equal exactly when their words
+// are. find() hashes and compares them without a loop or a memcmp call.
+constexpr std::size_t kWordsBytesMin = 8;
+constexpr std::size_t kWordsBytesMax = 24;
+
+struct NameWords {
+  std::uint64_t first, middle, last;
+  bool operator==(const NameWords&) const = default;
+};
+
+bool has_words(std::string_view name) {
+  return name.size() - kWordsBytesMin <= kWordsBytesMax - kWordsBytesMin;
+}
+
+NameWords words_of(std::string_view name) {
+  NameWords words;
+  const char* bytes = name.data();
+  std::memcpy(&words.first, bytes, 8);
+  std::memcpy(&words.middle, bytes + name.size() / 2 - 4, 8);
+  std::memcpy(&words.last, bytes + name.size() - 8, 8);
+  return words;
+}
+
+// The three words multiplied independently (no chain through the name), then folded.
+std::uint64_t hash_words(const NameWords& words, std::size_t size, std::uint64_t seed) {
+  std::uint64_t hash = seed ^ (size * 0x9E3779B97F4A7C15ull);
+  hash ^= words.first * 0xBF58476D1CE4E5B9ull;
+  hash ^= std::rotl(words.middle * 0x94D049BB133111EBull, 21);
+  hash ^= std::rotl(words.last * 0xD6E8FEB86659FD93ull, 42);
+  hash *= 0x9E3779B97F4A7C15ull;
+  return hash ^ (hash >> 32);
+}
+
+std::uint64_t hash_name(std::string_view name, std::uint64_t seed) {
+  return has_words(name) ? hash_words(words_of(name), name.size(), seed) : hash_any_length(name, seed);
 }
 
 }  // namespace
@@ -362,12 +402,21 @@ ParameterRegistry::ParameterRegistry(std::span<const ParamSpec> specs) : specs_(
   }
 }
 
-std::optional<ParamId> ParameterRegistry::find(std::string_view name) const {
-  const ParamId id = slots_[hash_name(name, seed_) & slot_mask_];
-  if (id != kEmptySlot && specs_[id].name == name) {
+ParamId ParameterRegistry::find_id(std::string_view name) const {
+  if (has_words(name)) {
+    const NameWords words = words_of(name);
+    const ParamId id = slots_[hash_words(words, name.size(), seed_) & slot_mask_];
+    if (id == kEmptySlot)
+      return kEmptySlot;
+    const std::string_view candidate = specs_[id].name;
+    if (candidate.size() != name.size() || !(words_of(candidate) == words))
+      return kEmptySlot;
     return id;
   }
-  return std::nullopt;
+  const ParamId id = slots_[hash_any_length(name, seed_) & slot_mask_];
+  if (id != kEmptySlot && specs_[id].name == name)
+    return id;
+  return kEmptySlot;
 }
 
 }  // namespace fw

@@ -76,7 +76,14 @@ class ParameterRegistry {
 
   // The id of the parameter named exactly `name` (case-sensitive), or nullopt. O(1) expected,
   // allocation-free.
-  std::optional<ParamId> find(std::string_view name) const;
+  std::optional<ParamId> find(std::string_view name) const {
+    // Inline around a plain id: an optional returned from the out-of-line lookup went through
+    // the stack (a partial store read back whole, a store-forwarding stall on every miss).
+    const ParamId id = find_id(name);
+    if (id == kEmptySlot)
+      return std::nullopt;
+    return id;
+  }
 
   // The parameter with id `id`; `id` must be < size().
   const ParamSpec& spec(ParamId id) const { return specs_[id]; }
@@ -91,6 +98,9 @@ class ParameterRegistry {
 
  private:
   static constexpr std::uint16_t kEmptySlot = 0xFFFF;
+
+  // find(): the id, or kEmptySlot.
+  ParamId find_id(std::string_view name) const;
 
   std::span<const ParamSpec> specs_;
   // A perfect hash table of ids: `seed_` is chosen at construction so that every name hashes

@@ -174,6 +174,34 @@ TEST(ParameterRegistryTest, LookupTableIsAtMostThirtyTwoSlotsPerName) {
   EXPECT_LE(registry().slot_count(), 32 * registry().size());
 }
 
+// Every name with one byte changed, one byte more or one less is another name: found only if the
+// registry has that exact name (find() compares names of 8 to 24 bytes as three overlapping
+// words, and the rest byte by byte).
+TEST(ParameterRegistryTest, NearMissesOfEveryNameAreNotFound) {
+  const auto expect_exact = [](const std::string& name) {
+    const std::optional<ParamId> id = registry().find(name);
+    if (id) {
+      EXPECT_EQ(registry().spec(*id).name, name);
+    }
+  };
+  for (const ParamSpec& each : registry().specs()) {
+    const std::string name(each.name);
+    for (std::size_t at = 0; at < name.size(); ++at) {
+      for (char replacement : {'_', 'x', '0', '\0'}) {
+        std::string changed = name;
+        if (changed[at] == replacement) continue;
+        changed[at] = replacement;
+        expect_exact(changed);
+        EXPECT_NE(registry().find(changed), registry().find(name)) << changed;
+      }
+    }
+    expect_exact(name + "_");
+    expect_exact("_" + name);
+    expect_exact(name.substr(1));
+    expect_exact(name.substr(0, name.size() - 1));
+  }
+}
+
 TEST(ParameterRegistryTest, BuiltinIsOneSharedInstance) {
   EXPECT_EQ(&ParameterRegistry::builtin(), &ParameterRegistry::builtin());
 }
