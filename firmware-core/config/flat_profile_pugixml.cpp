@@ -2,6 +2,7 @@
 // PHONESIM_FAST_BACKEND.
 
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -58,6 +59,27 @@ void append_tinyxml2_line_ends(std::string_view raw, std::string& out) {
 // document and one level more); deeper is ProfileTooDeep there, so it is here too.
 constexpr std::size_t kTinyxml2DepthMax = 98;
 
+// The LFs in [at, end), eight bytes at a time. (A memchr call per line cost more: profile lines
+// are short, and the issues listed can lie hundreds of lines apart.)
+int count_newlines(const char* at, const char* end) {
+  constexpr std::uint64_t kLows = 0x7F7F7F7F7F7F7F7Full;
+  constexpr std::uint64_t kNewlines = 0x0A0A0A0A0A0A0A0Aull;
+  std::uint64_t count = 0;
+  for (; end - at >= 8; at += 8) {
+    std::uint64_t word;
+    std::memcpy(&word, at, 8);
+    const std::uint64_t x = word ^ kNewlines;  // a zero byte where an LF was
+    // The high bit of each byte set exactly where that byte of x is zero (no carry between
+    // bytes: the low seven bits plus 0x7F stay within the byte).
+    const std::uint64_t zero = ~(((x & kLows) + kLows) | x | kLows);
+    // One 0/1 per byte, summed into the top byte by the multiplication.
+    count += ((zero >> 7) * 0x0101010101010101ull) >> 56;
+  }
+  for (; at < end; ++at)
+    count += *at == '\n' ? 1 : 0;
+  return static_cast<int>(count);
+}
+
 // Line numbers from byte offsets. pugixml keeps none, so lines are counted on demand; asked in
 // document order, each byte is scanned once.
 class LineCounter {
@@ -70,14 +92,7 @@ class LineCounter {
       offset_ = 0;
       line_ = 1;
     }
-    // memchr per line: glibc's vectorized scan beats a portable 8-byte count (and std::count)
-    // over the tens of KB a listed issue can lie past the previous one.
-    const char* at = xml_.data() + offset_;
-    const char* end = xml_.data() + offset;
-    while (const void* newline = std::memchr(at, '\n', static_cast<std::size_t>(end - at))) {
-      ++line_;
-      at = static_cast<const char*>(newline) + 1;
-    }
+    line_ += count_newlines(xml_.data() + offset_, xml_.data() + offset);
     offset_ = offset;
     return line_;
   }
