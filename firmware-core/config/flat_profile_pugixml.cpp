@@ -64,16 +64,23 @@ constexpr std::size_t kTinyxml2DepthMax = 98;
 int count_newlines(const char* at, const char* end) {
   constexpr std::uint64_t kLows = 0x7F7F7F7F7F7F7F7Full;
   constexpr std::uint64_t kNewlines = 0x0A0A0A0A0A0A0A0Aull;
+  constexpr std::uint64_t kEvenBytes = 0x00FF00FF00FF00FFull;
   std::uint64_t count = 0;
-  for (; end - at >= 8; at += 8) {
-    std::uint64_t word;
-    std::memcpy(&word, at, 8);
-    const std::uint64_t x = word ^ kNewlines;  // a zero byte where an LF was
-    // The high bit of each byte set exactly where that byte of x is zero (no carry between
-    // bytes: the low seven bits plus 0x7F stay within the byte).
-    const std::uint64_t zero = ~(((x & kLows) + kLows) | x | kLows);
-    // One 0/1 per byte, summed into the top byte by the multiplication.
-    count += ((zero >> 7) * 0x0101010101010101ull) >> 56;
+  while (end - at >= 8) {
+    // Per-byte counts in the lanes of one word, at most 255 words at a time (a lane holds 255).
+    const char* block_end = at + 8 * std::min<std::ptrdiff_t>((end - at) / 8, 255);
+    std::uint64_t lanes = 0;
+    for (; at < block_end; at += 8) {
+      std::uint64_t word;
+      std::memcpy(&word, at, 8);
+      const std::uint64_t x = word ^ kNewlines;  // a zero byte where an LF was
+      // The high bit of each byte set exactly where that byte of x is zero (no carry between
+      // bytes: the low seven bits plus 0x7F stay within the byte).
+      lanes += ~(((x & kLows) + kLows) | x | kLows) >> 7;
+    }
+    // Eight lanes of up to 255 into four of up to 510, summed into the top 16 bits.
+    const std::uint64_t pairs = (lanes & kEvenBytes) + ((lanes >> 8) & kEvenBytes);
+    count += (pairs * 0x0001000100010001ull) >> 48;
   }
   for (; at < end; ++at)
     count += *at == '\n' ? 1 : 0;

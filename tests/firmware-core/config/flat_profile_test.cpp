@@ -272,6 +272,20 @@ TEST_P(FlatProfileTest, LineNumbersOfListedIssuesAtEveryNewlineOffset) {
     EXPECT_EQ(parsed->unknown_elements.listed[i].line, lines[i]) << "element " << i;
 }
 
+// Far into a long profile: more than 255 eight-byte words (the pugixml reader's line count sums
+// its per-byte counts in blocks of 255 words) of short lines, one long line (a comment) and
+// thousands of empty ones.
+TEST_P(FlatProfileTest, LineNumberFarIntoALongProfile) {
+  std::string xml = "<flat-profile>\n";
+  for (int i = 0; i < 5000; ++i) xml += "<GPP_A>x</GPP_A>\n";
+  xml += "<!-- " + std::string(10'000, 'y') + " -->\n\n";
+  xml += std::string(4000, '\n');  // every byte an LF: each lane counts one per word
+  xml += "<No_Such_Thing>1</No_Such_Thing></flat-profile>";
+  ParsedProfile parsed = parse_ok(xml);
+  ASSERT_EQ(parsed.unknown_elements.listed.size(), 1u);
+  EXPECT_EQ(parsed.unknown_elements.listed[0].line, 9004);
+}
+
 TEST_P(FlatProfileTest, ReportsBadUaAndSkipsTheElement) {
   ParsedProfile parsed =
       parse_ok("<flat-profile>\n<GPP_A ua=\"xx\">1</GPP_A><GPP_B ua=\"\">2</GPP_B></flat-profile>");
