@@ -1,8 +1,8 @@
 #include "firmware-core/config/parameter_registry.h"
 
 #include <algorithm>
-#include <bit>
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cstring>
 #include <utility>
@@ -279,8 +279,9 @@ constexpr ParamSpec kBuiltinParams[] = {
 
 static_assert(std::size(kBuiltinParams) < 0xFFFF, "ParamId and the empty slot marker are 16 bit");
 
-// A seeded hash that reads names 8 bytes at a time (for names shorter than 8 or longer than 24 bytes; a name of 8 bytes
-// or more reads its last partial word as its final 8 bytes, overlapping). The result is
+// A seeded hash that reads names 8 bytes at a time (for names shorter than 8 or longer than 24
+// bytes; a name of 8 bytes or more reads its last partial word as its final 8 bytes,
+// overlapping). The result is
 // multiplied once more and its high half folded onto the low one, where the slot is taken: a
 // product's low bits depend only on the factors' low bits, and without that step the builtin
 // table needed 512 Ki slots (1 MiB, built in 577 tries at every start) instead of 2 Ki. The slot

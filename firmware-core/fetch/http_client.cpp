@@ -21,8 +21,7 @@ namespace http = boost::beast::http;
 // Location, the authentication challenges and the body. Beast checks every header's syntax and
 // handles Content-Length and Transfer-Encoding itself; the other headers (a server sends half a
 // dozen) are not stored, and the body is appended without being zeroed first.
-class ReplyParser final : public http::basic_parser<false> {
- public:
+struct HttpClient::Parser final : http::basic_parser<false> {
   unsigned status() const { return status_; }
   const std::optional<std::string>& location() const { return location_; }
   // The WWW-Authenticate (`proxy` false) or Proxy-Authenticate values, in order.
@@ -71,9 +70,6 @@ class ReplyParser final : public http::basic_parser<false> {
   Bytes body_;
 };
 
-struct HttpClient::Parser {
-  ReplyParser beast;
-};
 
 namespace {
 
@@ -119,9 +115,9 @@ void HttpClient::reset_parser() {
   // gives its exact size, so header_bytes_max is enforced here to the byte. Beast's own
   // header_limit only bounds its search for the blank line; it gets a little room so that it
   // never decides first.
-  parser_->beast.eager(false);
-  parser_->beast.header_limit(settings_.header_bytes_max + 4);
-  parser_->beast.body_limit(settings_.body_bytes_max);
+  parser_->eager(false);
+  parser_->header_limit(settings_.header_bytes_max + 4);
+  parser_->body_limit(settings_.body_bytes_max);
   head_bytes_ = 0;
 }
 
@@ -184,17 +180,17 @@ void HttpClient::handle_bytes(Instant now, ByteSpan bytes) {
   std::size_t offset = 0;
   while (offset < input.size()) {
     boost::system::error_code error;
-    bool had_header = parser_->beast.is_header_done();
-    std::size_t used = parser_->beast.put(
+    bool had_header = parser_->is_header_done();
+    std::size_t used = parser_->put(
         boost::beast::net::const_buffer(input.data() + offset, input.size() - offset), error);
     offset += used;
     if (!had_header) {
       head_bytes_ += used;
-      std::size_t pending = parser_->beast.is_header_done() ? 0 : input.size() - offset;
+      std::size_t pending = parser_->is_header_done() ? 0 : input.size() - offset;
       if (head_bytes_ + pending > settings_.header_bytes_max) {
         error = http::error::header_limit;
-      } else if (parser_->beast.is_header_done()) {
-        parser_->beast.eager(true);
+      } else if (parser_->is_header_done()) {
+        parser_->eager(true);
       }
     }
     if (error == http::error::need_more) {
@@ -216,8 +212,8 @@ void HttpClient::handle_bytes(Instant now, ByteSpan bytes) {
                            error.message())));
       return;
     }
-    if (parser_->beast.is_done()) {
-      unsigned status = parser_->beast.status();
+    if (parser_->is_done()) {
+      unsigned status = parser_->status();
       if (status >= 100 && status < 200) {
         // An interim reply (100 Continue sent unasked): the real one follows.
         Bytes rest(input.begin() + static_cast<std::ptrdiff_t>(offset), input.end());
@@ -245,10 +241,10 @@ void HttpClient::handle_closed(Instant now) {
   }
   // A close before the first reply byte is no reply: Beast's put_eof would take the empty
   // stream for a complete reply without a body (it only asserts got_some()).
-  if (connected_ && parser_->beast.got_some()) {
+  if (connected_ && parser_->got_some()) {
     boost::system::error_code error;
-    parser_->beast.put_eof(error);
-    if (!error && parser_->beast.is_done()) {
+    parser_->put_eof(error);
+    if (!error && parser_->is_done()) {
       on_reply(now);  // a reply without Content-Length, delimited by the close
       return;
     }
@@ -269,7 +265,7 @@ void HttpClient::handle_failed(Instant, StreamFailure failure) {
 
 void HttpClient::on_reply(Instant now) {
   actions_.push_back(HttpClose{});
-  ReplyParser& reply = parser_->beast;
+  Parser& reply = *parser_;
   unsigned status = reply.status();
   std::string where = "http: " + std::string(to_string(request_.method)) + " " +
                       request_.url.to_string() + ": status " + std::to_string(status);
@@ -353,7 +349,7 @@ bool HttpClient::answer_challenge(Instant now, unsigned status) {
   }
   std::optional<std::string> digest;
   bool basic = false;
-  for (const std::string& value : parser_->beast.challenges(status == 407)) {
+  for (const std::string& value : parser_->challenges(status == 407)) {
     for (const AuthElement& challenge : parse_auth_header(value)) {
       if (challenge.is("Digest") && !digest) {
         digest = digest_authorization(challenge, request_.credentials->user,
