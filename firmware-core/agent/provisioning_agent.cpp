@@ -4,10 +4,12 @@
 #include <cassert>
 #include <utility>
 
-#include "firmware-core/agent/firmware_image.h"
 #include "firmware-core/agent/resync_schedule.h"
 #include "firmware-core/codec/downloaded_profile.h"
 #include "firmware-core/macro/condition.h"
+
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
+#include <xxhash.h>
 
 namespace fw {
 namespace {
@@ -15,18 +17,24 @@ namespace {
 constexpr std::array<std::string_view, kProfileRuleCount> kProfileRuleNames = {
     "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D"};
 
-// What identifies a download for ProvisioningAgent::applied_profiles_: SHA-256 over the key's
-// presence, length and text, then the bytes. Kept in RAM only, never traced (the key is secret).
-std::array<std::uint8_t, 32> downloaded_digest(ByteSpan body, const std::optional<std::string>& key) {
+// What identifies a download for ProvisioningAgent::applied_profiles_: XXH3-128 over the key's
+// presence, length and text, then the bytes. A fingerprint, not a signature: it only has to tell
+// apart the profiles one rule downloads (whoever serves them can send any bytes anyway), and
+// SHA-256 cost 8x as much on every periodic resync (3.2 against 0.4 µs for 5 KB). Kept in RAM
+// only, never traced (the key is secret).
+std::array<std::uint64_t, 2> downloaded_fingerprint(ByteSpan body, const std::optional<std::string>& key) {
   std::array<std::uint8_t, 9> header{};
   header[0] = key ? 1 : 0;
   const std::uint64_t length = key ? key->size() : 0;
   for (std::size_t i = 0; i < 8; ++i) header[1 + i] = static_cast<std::uint8_t>(length >> (56 - 8 * i));
-  const ByteSpan parts[] = {
-      ByteSpan(header.data(), header.size()),
-      key ? ByteSpan(reinterpret_cast<const std::uint8_t*>(key->data()), key->size()) : ByteSpan(),
-      body};
-  return sha256(parts);
+  XXH3_state_t state;
+  XXH3_INITSTATE(&state);
+  XXH3_128bits_reset(&state);
+  XXH3_128bits_update(&state, header.data(), header.size());
+  if (key) XXH3_128bits_update(&state, key->data(), key->size());
+  XXH3_128bits_update(&state, body.data(), body.size());
+  const XXH128_hash_t hash = XXH3_128bits_digest(&state);
+  return {hash.low64, hash.high64};
 }
 
 std::int64_t whole_seconds(Duration span) {
@@ -738,11 +746,11 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
   // A stored rule remembers what it applied (one_shot_rule: an explicit URL, not remembered).
   AppliedProfile* remembered =
       running_->one_shot_rule ? nullptr : &applied_profiles_[running_->rule_index];
-  std::array<std::uint8_t, 32> digest{};
+  ProfileFingerprint fingerprint{};
   bool unchanged = false;
   if (remembered != nullptr) {
-    digest = downloaded_digest(*event.body, key);
-    unchanged = remembered->valid && remembered->digest == digest &&
+    fingerprint = downloaded_fingerprint(*event.body, key);
+    unchanged = remembered->valid && remembered->fingerprint == fingerprint &&
                 remembered->store_revision == store_.revision();
     if (!unchanged) remembered->valid = false;
   }
@@ -761,7 +769,7 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
     changed = applied->changes.size();
     unknown = applied->unknown_elements.count;
     invalid = applied->invalid_values.count;
-    if (remembered != nullptr) *remembered = AppliedProfile{digest, store_.revision(), unknown, invalid, true};
+    if (remembered != nullptr) *remembered = AppliedProfile{fingerprint, store_.revision(), unknown, invalid, true};
   }
   if (tracing(Severity::Info, "profile_applied")) {
     std::vector<std::pair<std::string, std::string>> fields = {

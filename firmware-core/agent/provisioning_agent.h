@@ -684,13 +684,14 @@ class ProvisioningAgent {
   std::optional<Pending> pending_;
   std::optional<Running> running_;
 
-  // What each stored rule last applied, in RAM only (a reboot forgets it): the SHA-256 of the
-  // downloaded bytes and the rule's --key, and the store's revision right after. Downloading the
-  // same bytes again into that same configuration cannot change anything, so the phone skips
-  // decrypting, inflating and parsing them (periodic resyncs of an unchanged profile, the common
-  // case) and reports the issues it found the first time.
+  // What each stored rule last applied, in RAM only (a reboot forgets it): a 128-bit fingerprint
+  // (XXH3) of the downloaded bytes and the rule's --key, and the store's revision right after.
+  // Downloading the same bytes again into that same configuration cannot change anything, so the
+  // phone skips decrypting, inflating and parsing them (periodic resyncs of an unchanged profile,
+  // the common case) and reports the issues it found the first time.
+  using ProfileFingerprint = std::array<std::uint64_t, 2>;
   struct AppliedProfile {
-    std::array<std::uint8_t, 32> digest{};
+    ProfileFingerprint fingerprint{};
     std::uint64_t store_revision = 0;
     std::size_t unknown = 0;
     std::size_t invalid = 0;

@@ -1113,6 +1113,25 @@ TEST(ProvisioningAgentUnchangedProfileTest, ChangedBytesAreApplied) {
   EXPECT_EQ(applied(phone).back().count("unchanged"), 0u);
 }
 
+// A profile of many kilobytes that changes only in its last byte (a value at the end) is a
+// different download: the fingerprint covers every byte, not a prefix or a sample.
+TEST(ProvisioningAgentUnchangedProfileTest, ALongProfileChangedInItsLastValueIsApplied) {
+  std::string head = "<flat-profile>";
+  for (int i = 0; i < 200; ++i) head += "<!-- line " + std::to_string(i) + " of a long comment -->\n";
+  AgentDriver phone;
+  phone.set("Profile_Rule", "http://192.168.1.200/p.xml");
+  phone.set("Resync_Periodic", "30");
+  phone.serve(kUrl, to_bytes(head + "<GPP_A>1</GPP_A></flat-profile>"));
+  phone.power_on();
+  phone.run_until(10);
+  phone.serve(kUrl, to_bytes(head + "<GPP_A>2</GPP_A></flat-profile>"));
+  phone.run_until(30);
+  EXPECT_EQ(phone.value("GPP_A"), "2");
+  const auto records = applied(phone);
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_EQ(records[1].count("unchanged"), 0u);
+}
+
 TEST(ProvisioningAgentUnchangedProfileTest, ARebootForgetsWhatWasApplied) {
   AgentDriver phone;
   phone.set("Profile_Rule", "http://192.168.1.200/p.xml");
