@@ -485,6 +485,10 @@ Result<std::string> normalize(const ParamSpec& spec, std::string_view raw) {
 }
 
 Result<bool> parse_boolean(std::string_view text) {
+  // The canonical forms first: every stored value is one of them (normalize()), and the agent
+  // reads several booleans on every resync.
+  if (text == "Yes") return true;
+  if (text == "No") return false;
   text = trim(text);
   for (std::string_view yes : {"yes", "enable", "ja", "true", "1"}) {
     if (equals_ignoring_case(text, yes))

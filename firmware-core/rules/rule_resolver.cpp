@@ -33,12 +33,18 @@ Result<ResolvedRule> resolve_rule(RuleKind kind, std::string_view raw_rule,
     return fail_at(ErrorCode::RuleSyntax, kRuleBytesMax,
                    "rule longer than " + std::to_string(kRuleBytesMax) + " bytes");
   }
+  ResolvedRule resolved;
+  if (raw_rule.empty()) {
+    // Nothing to expand or parse (most phones leave three of their four profile rules empty,
+    // and each is resolved on every resync).
+    resolved.skip_reason = RuleSkipReason::Empty;
+    return resolved;
+  }
   std::string expanded = expand_macros(raw_rule, macros, SecretPolicy::Keep);
   auto rule = parse_rule(expanded, kind);
   if (!rule) {
     return fail(std::move(rule).error());
   }
-  ResolvedRule resolved;
   if (rule->commented_out) {
     resolved.skip_reason = RuleSkipReason::CommentedOut;
     return resolved;

@@ -57,6 +57,9 @@ struct AsioPlatform::UdpSocket {
   std::array<std::uint8_t, kDatagramBytesMax> buffer{};
 };
 
+// The smallest segment a TCP peer may be sent without asking: the IPv4 default MSS (RFC 9293).
+constexpr std::size_t kSmallestSegmentBytes = 536;
+
 struct AsioPlatform::Stream {
   explicit Stream(asio::io_context& io) : socket(io), connect_timer(io) {}
   tcp::socket socket;
@@ -64,6 +67,8 @@ struct AsioPlatform::Stream {
   bool connected = false;
   bool closing = false;  // close_stream(): shut down after the queued bytes, deliver nothing more
   bool writing = false;
+  bool wrote = false;     // a write was started (Nagle's algorithm may hold back the next one)
+  bool no_delay = false;  // TCP_NODELAY set
   std::deque<Bytes> outgoing;
 };
 
@@ -239,8 +244,6 @@ if (error || stream->connected || !streams_.contains(id)) return;
           return;
         }
         stream->connected = true;
-        boost::system::error_code ignored;
-        stream->socket.set_option(tcp::no_delay(true), ignored);
         if (!stream->outgoing.empty()) write_next(id, stream);
         if (delivering()) listener_->on_stream_connected(id);
         if (streams_.contains(id) && !stream->closing) read_next(id, stream);
@@ -303,6 +306,16 @@ void AsioPlatform::write_next(StreamId id, const std::shared_ptr<Stream>& stream
     }
     return;
   }
+  // Nagle's algorithm holds back a short segment only while earlier bytes are unacknowledged: not
+  // the first write of a connection that fits one segment (an HTTP GET, a TLS ClientHello).
+  // TCP_NODELAY, a system call per connection, is set before any later write (the rest of a TLS
+  // handshake, the request after it) or a longer first one, which Nagle would split and hold.
+  if (!stream->no_delay && (stream->wrote || stream->outgoing.front().size() > kSmallestSegmentBytes)) {
+    boost::system::error_code ignored;
+    stream->socket.set_option(tcp::no_delay(true), ignored);
+    stream->no_delay = true;
+  }
+  stream->wrote = true;
   stream->writing = true;
   asio::async_write(stream->socket, asio::buffer(stream->outgoing.front()),
                     [this, alive = alive_token(), id, stream](const boost::system::error_code& error, std::size_t) {
