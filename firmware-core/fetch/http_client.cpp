@@ -267,8 +267,6 @@ void HttpClient::on_reply(Instant now) {
   actions_.push_back(HttpClose{});
   Parser& reply = *parser_;
   unsigned status = reply.status();
-  std::string where = "http: " + std::string(to_string(request_.method)) + " " +
-                      request_.url.to_string() + ": status " + std::to_string(status);
   bool success = request_.method == HttpMethod::Get ? status == 200 : (status / 100 == 2);
   if (request_.any_status_is_reply && !is_redirect(status) && status != 401 && status != 407) {
     success = true;
@@ -282,6 +280,9 @@ void HttpClient::on_reply(Instant now) {
     finish(std::move(response));
     return;
   }
+  // Built only for a failure: a successful reply (every periodic resync) needs no text.
+  const std::string where = "http: " + std::string(to_string(request_.method)) + " " +
+                            request_.url.to_string() + ": status " + std::to_string(status);
   if (status == 404) {
     finish(fail(ErrorCode::FileNotFound, where));
     return;

@@ -3,6 +3,7 @@
 #include <sys/random.h>
 #include <sys/socket.h>
 
+#include <algorithm>
 #include <array>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
@@ -10,6 +11,8 @@
 #include <cerrno>
 #include <cstdio>
 #include <deque>
+#include <optional>
+#include <vector>
 
 namespace fw {
 namespace asio = boost::asio;
@@ -61,9 +64,9 @@ struct AsioPlatform::UdpSocket {
 constexpr std::size_t kSmallestSegmentBytes = 536;
 
 struct AsioPlatform::Stream {
-  explicit Stream(asio::io_context& io) : socket(io), connect_timer(io) {}
+  explicit Stream(asio::io_context& io) : socket(io) {}
   tcp::socket socket;
-  asio::steady_timer connect_timer;
+  std::chrono::steady_clock::time_point connect_deadline;  // until connected
   bool connected = false;
   bool closing = false;  // close_stream(): shut down after the queued bytes, deliver nothing more
   bool writing = false;
@@ -78,7 +81,11 @@ struct AsioPlatform::Query {
 };
 
 AsioPlatform::AsioPlatform(asio::io_context& io, FlashStore& flash, AsioPlatformOptions options)
-    : io_(io), flash_(flash), options_(std::move(options)), epoch_(std::chrono::steady_clock::now()) {}
+    : io_(io),
+      flash_(flash),
+      options_(std::move(options)),
+      epoch_(std::chrono::steady_clock::now()),
+      connect_watch_(io) {}
 
 AsioPlatform::~AsioPlatform() {
   // Handlers still queued hold shared_ptrs to their objects and check `this` state through the
@@ -88,8 +95,8 @@ AsioPlatform::~AsioPlatform() {
   for (auto& [id, stream] : streams_) {
     boost::system::error_code ignored;
     stream->socket.close(ignored);
-    stream->connect_timer.cancel();
   }
+  connect_watch_.cancel();
   for (auto& [id, query] : queries_) query->resolver.cancel();
 }
 
@@ -185,12 +192,8 @@ StreamId AsioPlatform::connect_stream(Endpoint to) {
   const StreamId id = next_handle();
   auto stream = std::make_shared<Stream>(io_);
   streams_.emplace(id, stream);
-  stream->connect_timer.expires_after(options_.connect_timeout_ms);
-  stream->connect_timer.async_wait([this, alive = alive_token(), id, stream](const boost::system::error_code& error) {
-    if (alive.expired()) return;
-if (error || stream->connected || !streams_.contains(id)) return;
-    fail_stream(id, StreamFailure::TimedOut);
-  });
+  stream->connect_deadline = std::chrono::steady_clock::now() + options_.connect_timeout_ms;
+  watch_connects(stream->connect_deadline);
   // Non-blocking from the start (read_next() reads synchronously once the socket is readable);
   // Asio then needs no ioctl of its own for the connect.
   boost::system::error_code open_error;
@@ -220,7 +223,6 @@ if (error || stream->connected || !streams_.contains(id)) return;
     const boost::system::error_code error(connect_errno, boost::system::system_category());
     asio::post(io_, [this, alive = alive_token(), id, stream, error] {
       if (alive.expired() || !streams_.contains(id) || streams_.at(id) != stream) return;
-      stream->connect_timer.cancel();
       fail_stream(id, connect_failure(error));
     });
     return id;
@@ -229,7 +231,6 @@ if (error || stream->connected || !streams_.contains(id)) return;
       tcp::socket::wait_write, [this, alive = alive_token(), id, stream](const boost::system::error_code& wait_error) {
         if (alive.expired()) return;
         if (!streams_.contains(id) || streams_.at(id) != stream) return;
-        stream->connect_timer.cancel();
         boost::system::error_code error = wait_error;
         if (!error) {
           int socket_error = 0;
@@ -336,7 +337,6 @@ void AsioPlatform::close_stream(StreamId id) {
   auto stream = found->second;
   streams_.erase(found);  // no more events for it; the handlers keep the object alive
   stream->closing = true;
-  stream->connect_timer.cancel();
   if (!stream->connected) {
     boost::system::error_code ignored;
     stream->socket.close(ignored);
@@ -351,7 +351,6 @@ void AsioPlatform::abort_stream(StreamId id) {
   auto stream = found->second;
   streams_.erase(found);
   stream->closing = true;
-  stream->connect_timer.cancel();
   boost::system::error_code ignored;
   stream->socket.set_option(asio::socket_base::linger(true, 0), ignored);  // close sends RST
   stream->socket.close(ignored);
@@ -363,10 +362,39 @@ void AsioPlatform::fail_stream(StreamId id, StreamFailure failure) {
   auto stream = found->second;
   streams_.erase(found);
   stream->closing = true;
-  stream->connect_timer.cancel();
   boost::system::error_code ignored;
   stream->socket.close(ignored);
   if (delivering()) listener_->on_stream_failed(id, failure);
+}
+
+void AsioPlatform::watch_connects(std::chrono::steady_clock::time_point deadline) {
+  if (connect_watch_armed_ && connect_watch_expiry_ <= deadline) return;
+  connect_watch_armed_ = true;
+  connect_watch_expiry_ = deadline;
+  connect_watch_.expires_at(deadline);  // a wait for a later deadline ends as operation_aborted
+  connect_watch_.async_wait([this, alive = alive_token()](const boost::system::error_code& error) {
+    if (alive.expired() || error == asio::error::operation_aborted) return;
+    connect_watch_armed_ = false;
+    fail_late_connects();
+  });
+}
+
+void AsioPlatform::fail_late_connects() {
+  const auto now = std::chrono::steady_clock::now();
+  std::vector<StreamId> late;
+  std::optional<std::chrono::steady_clock::time_point> next;
+  for (const auto& [id, stream] : streams_) {
+    if (stream->connected || stream->closing) continue;
+    if (stream->connect_deadline <= now) {
+      late.push_back(id);
+    } else if (!next || stream->connect_deadline < *next) {
+      next = stream->connect_deadline;
+    }
+  }
+  if (next) watch_connects(*next);
+  std::sort(late.begin(), late.end());  // in the order they were opened
+  // fail_stream() skips a stream an earlier failure's listener closed meanwhile.
+  for (StreamId id : late) fail_stream(id, StreamFailure::TimedOut);
 }
 
 QueryId AsioPlatform::resolve(std::string_view host_name) {

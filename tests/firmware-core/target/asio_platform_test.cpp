@@ -3,15 +3,21 @@
 
 #include "firmware-core/target/asio_platform.h"
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include <array>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <cerrno>
+#include <cstring>
+#include <functional>
 #include <map>
 #include <memory>
-#include <array>
-#include <functional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -25,7 +31,7 @@ namespace asio = boost::asio;
 const Ipv4Address kLoopback = *Ipv4Address::parse("127.0.0.1");
 
 // Records every event; the test decides when the io_context has run long enough.
-class RecordingListener final : public PlatformEvents {
+class RecordingListener : public PlatformEvents {
  public:
   void on_timer(TimerId timer) override { log.push_back("timer " + std::to_string(timer)); }
   void on_datagram(SocketId socket, Endpoint from, ByteSpan payload) override {
@@ -127,6 +133,86 @@ TEST_F(AsioPlatformTest, StreamConnectToAClosedPortIsRefused) {
   platform_.connect_stream({kLoopback, closed_port});
   ASSERT_TRUE(run_until([&] { return !listener_.log.empty(); }));
   EXPECT_EQ(listener_.log.front(), "failed refused");
+}
+
+// A listener whose accept queue (backlog 0) already holds one connection: the kernel drops every
+// further SYN, so a connect to it is never answered.
+class UnansweringListener {
+ public:
+  explicit UnansweringListener(asio::io_context& io) : queued_(io) {
+    descriptor_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t length = sizeof address;
+    if (::bind(descriptor_, reinterpret_cast<sockaddr*>(&address), length) != 0 ||
+        ::listen(descriptor_, 0) != 0 ||
+        ::getsockname(descriptor_, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
+      ADD_FAILURE() << "listener: " << std::strerror(errno);
+    }
+    port_ = ntohs(address.sin_port);
+    queued_.connect({asio::ip::address_v4::loopback(), port_});
+  }
+  ~UnansweringListener() { ::close(descriptor_); }
+  std::uint16_t port() const { return port_; }
+
+ private:
+  int descriptor_ = -1;
+  std::uint16_t port_ = 0;
+  asio::ip::tcp::socket queued_;
+};
+
+// One timer watches every connect in progress: each stream fails at its own deadline, in the
+// order opened, and a later connect does not postpone an earlier one.
+TEST_F(AsioPlatformTest, UnansweredConnectsTimeOutEachAtItsDeadline) {
+  UnansweringListener listener(io_);
+  AsioPlatformOptions options;
+  options.connect_timeout_ms = std::chrono::milliseconds(200);
+  AsioPlatform platform(io_, flash_, options);
+  std::vector<std::pair<StreamId, std::chrono::steady_clock::duration>> failures;
+  struct Listener final : RecordingListener {
+    std::function<void(StreamId)> failed;
+    void on_stream_failed(StreamId stream, StreamFailure failure) override {
+      RecordingListener::on_stream_failed(stream, failure);
+      failed(stream);
+    }
+  } events;
+  const auto start = std::chrono::steady_clock::now();
+  events.failed = [&](StreamId stream) {
+    failures.emplace_back(stream, std::chrono::steady_clock::now() - start);
+  };
+  platform.set_listener(&events);
+  const StreamId first = platform.connect_stream({kLoopback, listener.port()});
+  io_.run_for(std::chrono::milliseconds(100));
+  const StreamId second = platform.connect_stream({kLoopback, listener.port()});
+  ASSERT_TRUE(run_until([&] { return failures.size() >= 2; }));
+  EXPECT_EQ(events.log, (std::vector<std::string>{"failed timed out", "failed timed out"}));
+  EXPECT_EQ(failures[0].first, first);
+  EXPECT_EQ(failures[1].first, second);
+  EXPECT_GE(failures[0].second, std::chrono::milliseconds(200));
+  EXPECT_LT(failures[0].second, std::chrono::milliseconds(290));  // not at the second's deadline
+  EXPECT_GE(failures[1].second, std::chrono::milliseconds(300));
+}
+
+// A stream that connected outlives its connect deadline untouched.
+TEST_F(AsioPlatformTest, AConnectedStreamIsNotTimedOut) {
+  asio::ip::tcp::acceptor acceptor(io_, {asio::ip::address_v4::loopback(), 0});
+  asio::ip::tcp::socket server(io_);
+  acceptor.async_accept(server, [](const boost::system::error_code&) {});
+  AsioPlatformOptions options;
+  options.connect_timeout_ms = std::chrono::milliseconds(50);
+  AsioPlatform platform(io_, flash_, options);
+  RecordingListener events;
+  platform.set_listener(&events);
+  const StreamId stream = platform.connect_stream({kLoopback, acceptor.local_endpoint().port()});
+  ASSERT_TRUE(run_until([&] { return !events.log.empty(); }));
+  io_.run_for(std::chrono::milliseconds(150));
+  platform.send(stream, as_bytes("still here"));
+  std::string received(10, '\0');
+  io_.run_for(std::chrono::milliseconds(50));
+  asio::read(server, asio::buffer(received));
+  EXPECT_EQ(events.log, (std::vector<std::string>{"connected"}));
+  EXPECT_EQ(received, "still here");
 }
 
 TEST_F(AsioPlatformTest, StreamCarriesBytesBothWaysAndSeesThePeerClose) {
