@@ -163,11 +163,12 @@ class UnansweringListener {
 };
 
 // One timer watches every connect in progress: each stream fails at its own deadline, in the
-// order opened, and a later connect does not postpone an earlier one.
+// order opened, and a later connect does not postpone an earlier one (the first fails before the
+// second's deadline; the 400 ms between them leave room for a slow, loaded test machine).
 TEST_F(AsioPlatformTest, UnansweredConnectsTimeOutEachAtItsDeadline) {
   UnansweringListener listener(io_);
   AsioPlatformOptions options;
-  options.connect_timeout_ms = std::chrono::milliseconds(200);
+  options.connect_timeout_ms = std::chrono::milliseconds(600);
   AsioPlatform platform(io_, flash_, options);
   std::vector<std::pair<StreamId, std::chrono::steady_clock::duration>> failures;
   struct Listener final : RecordingListener {
@@ -183,15 +184,15 @@ TEST_F(AsioPlatformTest, UnansweredConnectsTimeOutEachAtItsDeadline) {
   };
   platform.set_listener(&events);
   const StreamId first = platform.connect_stream({kLoopback, listener.port()});
-  io_.run_for(std::chrono::milliseconds(100));
+  io_.run_for(std::chrono::milliseconds(400));
   const StreamId second = platform.connect_stream({kLoopback, listener.port()});
   ASSERT_TRUE(run_until([&] { return failures.size() >= 2; }));
   EXPECT_EQ(events.log, (std::vector<std::string>{"failed timed out", "failed timed out"}));
   EXPECT_EQ(failures[0].first, first);
   EXPECT_EQ(failures[1].first, second);
-  EXPECT_GE(failures[0].second, std::chrono::milliseconds(200));
-  EXPECT_LT(failures[0].second, std::chrono::milliseconds(290));  // not at the second's deadline
-  EXPECT_GE(failures[1].second, std::chrono::milliseconds(300));
+  EXPECT_GE(failures[0].second, std::chrono::milliseconds(600));
+  EXPECT_LT(failures[0].second, std::chrono::milliseconds(1000));  // not at the second's deadline
+  EXPECT_GE(failures[1].second, std::chrono::milliseconds(1000));
 }
 
 // A stream that connected outlives its connect deadline untouched.
