@@ -4,12 +4,12 @@
 #include <cassert>
 #include <utility>
 
+#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
+#include <xxhash.h>
+
 #include "firmware-core/agent/resync_schedule.h"
 #include "firmware-core/codec/downloaded_profile.h"
 #include "firmware-core/macro/condition.h"
-
-#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
-#include <xxhash.h>
 
 namespace fw {
 namespace {
