@@ -6,6 +6,8 @@
 //   ours/...  ProfileDecoder::decode and apply_downloaded_profile with the default backend (zlib,
 //             tinyxml2); the label names the peer (a chain "a+b+c" is the sum of those steps)
 //             for the closing ratio table
+//   ours/fingerprint  what a stored rule remembers of a download (profile_fingerprint), against
+//             raw/sha256 of the same bytes (what it remembered before)
 //   fast/...  the same with the fast backend (libdeflate, pugixml; PHONESIM_FAST_BACKEND builds):
 //             decode against its raw steps, the pipeline against the default pipeline
 //
@@ -37,6 +39,7 @@
 #include "bench/profile_generator.h"
 #include "bench/ratio_reporter.h"
 #include "bench/registration.h"
+#include "firmware-core/agent/profile_fingerprint.h"
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/codec/downloaded_profile.h"
 #include "firmware-core/codec/profile_codec.h"
@@ -299,7 +302,42 @@ void raw_memcpy(benchmark::State& state, const Profile& profile) {
   set_bytes(state, bytes.size());
 }
 
+// SHA-256 (OpenSSL EVP, digest fetched and context allocated once) of the download: what the
+// agent computed on every resync to recognise an unchanged profile before profile_fingerprint.
+void raw_sha256(benchmark::State& state, const Profile& profile) {
+  const fw::Bytes& bytes = profile.gzip_aes;
+  EVP_MD* digest = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+  EVP_MD_CTX* context = EVP_MD_CTX_new();
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  for (auto _ : state) {
+    unsigned int length = 0;
+    if (EVP_DigestInit_ex(context, digest, nullptr) != 1 ||
+        EVP_DigestUpdate(context, bytes.data(), bytes.size()) != 1 ||
+        EVP_DigestFinal_ex(context, out.data(), &length) != 1) {
+      state.SkipWithError("SHA-256 failed");
+      break;
+    }
+    benchmark::DoNotOptimize(out.data());
+    benchmark::ClobberMemory();
+  }
+  EVP_MD_CTX_free(context);
+  EVP_MD_free(digest);
+  set_bytes(state, bytes.size());
+}
+
 // --- Ours ---------------------------------------------------------------------------------------
+
+// What a stored rule remembers of a download (its key included), against SHA-256 of the bytes.
+void ours_fingerprint(benchmark::State& state, const Profile& profile) {
+  const fw::Bytes& bytes = profile.gzip_aes;
+  const std::optional<std::string> key(kKey);
+  for (auto _ : state) {
+    const fw::ProfileFingerprint fingerprint = fw::profile_fingerprint(bytes, key);
+    benchmark::DoNotOptimize(fingerprint);
+  }
+  set_bytes(state, bytes.size());
+  state.SetLabel(peer_label(run_name("raw/sha256", "gzip_aes", profile)));
+}
 
 // Bytes processed: the download (the encoded form).
 void ours_decode(benchmark::State& state, const Profile& profile, const Form& form,
@@ -432,6 +470,8 @@ int main(int argc, char** argv) {
     add(run_name("raw/aes_decrypt", "gzip_aes", profile), raw_aes_decrypt, profile);
     add(run_name("raw/zlib_inflate", "gzip", profile), raw_zlib_inflate, profile);
     add(run_name("raw/tinyxml2_parse", "xml", profile), raw_tinyxml2_parse, profile);
+    add(run_name("raw/sha256", "gzip_aes", profile), raw_sha256, profile);
+    add(run_name("ours/fingerprint", "gzip_aes", profile), ours_fingerprint, profile);
 #ifdef PHONESIM_FAST_BACKEND
     add(run_name("raw/libdeflate_inflate", "gzip", profile), raw_libdeflate_inflate, profile);
     add(run_name("raw/pugixml_parse", "xml", profile), raw_pugixml_parse, profile);

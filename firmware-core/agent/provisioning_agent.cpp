@@ -4,9 +4,6 @@
 #include <cassert>
 #include <utility>
 
-#define XXH_STATIC_LINKING_ONLY  // XXH3_state_t on the stack
-#include <xxhash.h>
-
 #include "firmware-core/agent/resync_schedule.h"
 #include "firmware-core/codec/downloaded_profile.h"
 #include "firmware-core/macro/condition.h"
@@ -16,26 +13,6 @@ namespace {
 
 constexpr std::array<std::string_view, kProfileRuleCount> kProfileRuleNames = {
     "Profile_Rule", "Profile_Rule_B", "Profile_Rule_C", "Profile_Rule_D"};
-
-// What identifies a download for ProvisioningAgent::applied_profiles_: XXH3-128 over the key's
-// presence, length and text, then the bytes. A fingerprint, not a signature: it only has to tell
-// apart the profiles one rule downloads (whoever serves them can send any bytes anyway), and
-// SHA-256 cost 8x as much on every periodic resync (3.2 against 0.4 µs for 5 KB). Kept in RAM
-// only, never traced (the key is secret).
-std::array<std::uint64_t, 2> downloaded_fingerprint(ByteSpan body, const std::optional<std::string>& key) {
-  std::array<std::uint8_t, 9> header{};
-  header[0] = key ? 1 : 0;
-  const std::uint64_t length = key ? key->size() : 0;
-  for (std::size_t i = 0; i < 8; ++i) header[1 + i] = static_cast<std::uint8_t>(length >> (56 - 8 * i));
-  XXH3_state_t state;
-  XXH3_INITSTATE(&state);
-  XXH3_128bits_reset(&state);
-  XXH3_128bits_update(&state, header.data(), header.size());
-  if (key) XXH3_128bits_update(&state, key->data(), key->size());
-  XXH3_128bits_update(&state, body.data(), body.size());
-  const XXH128_hash_t hash = XXH3_128bits_digest(&state);
-  return {hash.low64, hash.high64};
-}
 
 std::int64_t whole_seconds(Duration span) {
   return std::chrono::duration_cast<std::chrono::seconds>(span).count();
@@ -749,7 +726,7 @@ void ProvisioningAgent::on_fetch_completed(AgentClock now, const FetchCompleted&
   ProfileFingerprint fingerprint{};
   bool unchanged = false;
   if (remembered != nullptr) {
-    fingerprint = downloaded_fingerprint(*event.body, key);
+    fingerprint = profile_fingerprint(*event.body, key);
     unchanged = remembered->valid && remembered->fingerprint == fingerprint &&
                 remembered->store_revision == store_.revision();
     if (!unchanged) remembered->valid = false;

@@ -117,6 +117,7 @@
 
 #include "firmware-core/agent/headset_firmware.h"
 #include "firmware-core/agent/phone_macros.h"
+#include "firmware-core/agent/profile_fingerprint.h"
 #include "firmware-core/agent/syslog_message.h"
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/base/random_stream.h"
@@ -684,12 +685,11 @@ class ProvisioningAgent {
   std::optional<Pending> pending_;
   std::optional<Running> running_;
 
-  // What each stored rule last applied, in RAM only (a reboot forgets it): a 128-bit fingerprint
-  // (XXH3) of the downloaded bytes and the rule's --key, and the store's revision right after.
-  // Downloading the same bytes again into that same configuration cannot change anything, so the
-  // phone skips decrypting, inflating and parsing them (periodic resyncs of an unchanged profile,
-  // the common case) and reports the issues it found the first time.
-  using ProfileFingerprint = std::array<std::uint64_t, 2>;
+  // What each stored rule last applied, in RAM only (a reboot forgets it): the fingerprint of the
+  // downloaded bytes and the rule's --key (profile_fingerprint.h), and the store's revision right
+  // after. Downloading the same bytes again into that same configuration cannot change anything,
+  // so the phone skips decrypting, inflating and parsing them (periodic resyncs of an unchanged
+  // profile, the common case) and reports the issues it found the first time.
   struct AppliedProfile {
     ProfileFingerprint fingerprint{};
     std::uint64_t store_revision = 0;
