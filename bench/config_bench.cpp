@@ -20,6 +20,7 @@
 #include "bench/profile_generator.h"
 #include "bench/ratio_reporter.h"
 #include "bench/registration.h"
+#include "bench/tinyxml2_walk.h"
 #include "firmware-core/agent/phone_macros.h"
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/config/config_store.h"
@@ -77,21 +78,6 @@ bool prepare(Profile& profile) {
 
 // --- Raw tinyxml2 peers -------------------------------------------------------------------------
 
-// Reads what a flat-profile reader must read from every element: name, text (tinyxml2 decodes
-// entities lazily here) and the `ua` attribute.
-std::size_t walk(const tinyxml2::XMLDocument& document) {
-  std::size_t bytes = 0;
-  for (const tinyxml2::XMLElement* element = document.RootElement()->FirstChildElement();
-       element != nullptr; element = element->NextSiblingElement()) {
-    bytes += std::strlen(element->Name());
-    if (const char* text = element->GetText())
-      bytes += std::strlen(text);
-    if (const char* access = element->Attribute("ua"))
-      bytes += std::strlen(access);
-  }
-  return bytes;
-}
-
 void raw_parse(benchmark::State& state, const Profile& profile) {
   for (auto _ : state) {
     tinyxml2::XMLDocument document;
@@ -109,7 +95,7 @@ void raw_parse_walk(benchmark::State& state, const Profile& profile) {
       state.SkipWithError("tinyxml2 parse failed");
       break;
     }
-    benchmark::DoNotOptimize(walk(document));
+    benchmark::DoNotOptimize(walk_profile_elements(document));
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * profile.xml.size()));
 }

@@ -39,6 +39,16 @@ std::string peer_label(std::string_view peer) {
   return std::string(kPeerLabelPrefix) + std::string(peer);
 }
 
+std::string peer_label(const std::vector<std::string>& peers) {
+  std::string label(kPeerLabelPrefix);
+  for (std::size_t i = 0; i < peers.size(); ++i) {
+    if (i != 0)
+      label += kPeerListSeparator;
+    label += peers[i];
+  }
+  return label;
+}
+
 Display display_from_flags(int argc, char** argv) {
   const std::string_view color = flag_value(argc, argv, "--benchmark_color", "auto");
   const bool colored = color == "auto" ? isatty(STDOUT_FILENO) != 0
@@ -67,8 +77,15 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
     if (inserted)
       order_.push_back(name);
     Samples& samples = it->second;
-    if (run.report_label.starts_with(kPeerLabelPrefix))
-      samples.peer = run.report_label.substr(kPeerLabelPrefix.size());
+    if (run.report_label.starts_with(kPeerLabelPrefix)) {
+      samples.peers.clear();
+      std::string_view rest = std::string_view(run.report_label).substr(kPeerLabelPrefix.size());
+      while (!rest.empty()) {
+        const std::size_t end = std::min(rest.find(kPeerListSeparator), rest.size());
+        samples.peers.emplace_back(rest.substr(0, end));
+        rest.remove_prefix(std::min(end + kPeerListSeparator.size(), rest.size()));
+      }
+    }
     const double real_ns = to_ns(run.GetAdjustedRealTime(), run.time_unit);
     const double cpu_ns = to_ns(run.GetAdjustedCPUTime(), run.time_unit);
     if (run.run_type == Run::RT_Iteration) {
@@ -81,13 +98,15 @@ void RatioReporter::ReportRuns(const std::vector<Run>& runs) {
   }
 }
 
+double RatioReporter::real_median_ns(const Samples& samples) {
+  return samples.real_median_ns >= 0 ? samples.real_median_ns : median(samples.real_times_ns);
+}
+
+double RatioReporter::cpu_median_ns(const Samples& samples) {
+  return samples.cpu_median_ns >= 0 ? samples.cpu_median_ns : median(samples.cpu_times_ns);
+}
+
 void RatioReporter::Finalize() {
-  auto real_ns = [](const Samples& s) {
-    return s.real_median_ns >= 0 ? s.real_median_ns : median(s.real_times_ns);
-  };
-  auto cpu_ns = [](const Samples& s) {
-    return s.cpu_median_ns >= 0 ? s.cpu_median_ns : median(s.cpu_times_ns);
-  };
   std::ostream& out = GetOutputStream();
   out << "\nRatios ours / peer (medians, this process):\n";
   char line[400];
@@ -96,32 +115,35 @@ void RatioReporter::Finalize() {
   out << line;
   for (const std::string& name : order_) {
     const Samples& ours = samples_.at(name);
-    if (ours.peer.empty())
-      continue;
-    // A chained peer costs the sum of its steps; a step that did not run drops the row.
-    double peer_real = 0;
-    double peer_cpu = 0;
-    bool complete = true;
-    for (std::string_view rest = ours.peer; complete && !rest.empty();) {
-      const std::size_t end = std::min(rest.find(kPeerSeparator), rest.size());
-      auto step = samples_.find(std::string(rest.substr(0, end)));
-      rest.remove_prefix(std::min(end + 1, rest.size()));
-      complete = step != samples_.end() && real_ns(step->second) > 0 && cpu_ns(step->second) > 0;
-      if (complete) {
-        peer_real += real_ns(step->second);
-        peer_cpu += cpu_ns(step->second);
-      }
-    }
-    const double ours_real = real_ns(ours);
-    const double ours_cpu = cpu_ns(ours);
-    if (!complete || ours_real < 0 || ours_cpu < 0)
-      continue;
-    std::snprintf(line, sizeof line, "%-36s %12.1f %12.1f %6.2f %6.2f  %s\n", name.c_str(),
-                  ours_real, peer_real, ours_real / peer_real, ours_cpu / peer_cpu,
-                  ours.peer.c_str());
-    out << line;
+    for (const std::string& peer : ours.peers)
+      print_ratio(out, name, ours, peer);
   }
   ConsoleReporter::Finalize();
+}
+
+void RatioReporter::print_ratio(std::ostream& out, const std::string& name, const Samples& ours,
+                                const std::string& peer) const {
+  // A chained peer costs the sum of its steps; a step that did not run drops the row.
+  double peer_real = 0;
+  double peer_cpu = 0;
+  for (std::string_view rest = peer; !rest.empty();) {
+    const std::size_t end = std::min(rest.find(kPeerSeparator), rest.size());
+    auto step = samples_.find(std::string(rest.substr(0, end)));
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    if (step == samples_.end() || real_median_ns(step->second) <= 0 ||
+        cpu_median_ns(step->second) <= 0)
+      return;
+    peer_real += real_median_ns(step->second);
+    peer_cpu += cpu_median_ns(step->second);
+  }
+  const double ours_real = real_median_ns(ours);
+  const double ours_cpu = cpu_median_ns(ours);
+  if (ours_real < 0 || ours_cpu < 0)
+    return;
+  char line[400];
+  std::snprintf(line, sizeof line, "%-36s %12.1f %12.1f %6.2f %6.2f  %s\n", name.c_str(),
+                ours_real, peer_real, ours_real / peer_real, ours_cpu / peer_cpu, peer.c_str());
+  out << line;
 }
 
 }  // namespace bench
