@@ -20,7 +20,7 @@
 #include "bench/profile_generator.h"
 #include "bench/ratio_reporter.h"
 #include "bench/registration.h"
-#include "bench/tinyxml2_walk.h"
+#include "bench/profile_walk.h"
 #include "firmware-core/agent/phone_macros.h"
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/config/config_store.h"

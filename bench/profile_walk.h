@@ -1,12 +1,15 @@
 #pragma once
 
-// The least any reader of a flat profile takes from tinyxml2's document: the peer that shows
-// what tinyxml2's public API costs beyond its parse (bench_config, bench_codec).
+// The least any reader of a flat profile takes from a parser's document: the peers that show what
+// the parsers' public APIs cost beyond their parse (bench_config, bench_codec).
 
 #include <cstddef>
 
 namespace tinyxml2 {
 class XMLDocument;
+}
+namespace pugi {
+class xml_document;
 }
 
 namespace bench {
@@ -15,5 +18,10 @@ namespace bench {
 // its text (tinyxml2 normalizes it on this first read, and decodes entities when the document
 // processes them) and its `ua` attribute. Returns the bytes read, for benchmark::DoNotOptimize.
 std::size_t walk_profile_elements(const tinyxml2::XMLDocument& document);
+
+#ifdef PHONESIM_FAST_BACKEND
+// The same through pugixml's API (every call out of line in the Debian library).
+std::size_t walk_profile_elements(const pugi::xml_document& document);
+#endif
 
 }  // namespace bench
