@@ -1,16 +1,18 @@
 // bench_codec: decoding downloaded profiles (openssl-enc AES-256-CBC, gzip, XML) against the raw
 // libraries doing the same steps, measured in the same process.
 //
-//   raw/...   OpenSSL, zlib and tinyxml2 alone on the same bytes, contexts reused and keys
-//             already derived: the least each step costs (raw/tinyxml2_parse_walk: the parse,
-//             then tinyxml2's walk reading every element, the least a reader of it pays)
+//   raw/...   OpenSSL, zlib, tinyxml2 (and libdeflate, pugixml) alone on the same bytes,
+//             contexts reused and keys already derived: the least each step costs
+//             (raw/*_parse_walk: the parse, then the parser's walk reading every element, the
+//             least a reader of its document pays; bench/raw_parse.h)
 //   ours/...  ProfileDecoder::decode and apply_downloaded_profile with the default backend (zlib,
 //             tinyxml2); the label names the peer (a chain "a+b+c" is the sum of those steps)
 //             for the closing ratio table; the pipeline has two, raw parse and raw parse+walk
 //   ours/fingerprint  what a stored rule remembers of a download (profile_fingerprint), against
 //             raw/sha256 of the same bytes (what it remembered before)
 //   fast/...  the same with the fast backend (libdeflate, pugixml; PHONESIM_FAST_BACKEND builds):
-//             decode against its raw steps, the pipeline against the default pipeline
+//             decode against its raw steps, the pipeline against the default pipeline and
+//             against its raw steps with pugixml's parse+walk
 //
 // `bench_codec --write DIR` writes the generated profile sets instead (scripts/gen-profiles).
 //
@@ -27,20 +29,18 @@
 #include <vector>
 
 #include <openssl/evp.h>
-#include <tinyxml2.h>
 #include <zlib.h>
 
 #ifdef PHONESIM_FAST_BACKEND
 #include <libdeflate.h>
-#include <pugixml.hpp>
 #endif
 
 #include <benchmark/benchmark.h>
 
 #include "bench/profile_generator.h"
 #include "bench/ratio_reporter.h"
+#include "bench/raw_parse.h"
 #include "bench/registration.h"
-#include "bench/profile_walk.h"
 #include "firmware-core/agent/profile_fingerprint.h"
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/codec/downloaded_profile.h"
@@ -265,58 +265,23 @@ void raw_libdeflate_inflate(benchmark::State& state, const Profile& profile) {
   set_bytes(state, profile.gzip.size());
 }
 
-// pugixml's parse with its default options (fresh document).
+// pugixml's parse with its default options (fresh document); then also pugixml's walk.
 void raw_pugixml_parse(benchmark::State& state, const Profile& profile) {
-  for (auto _ : state) {
-    pugi::xml_document document;
-    if (!document.load_buffer(profile.xml.data(), profile.xml.size())) {
-      state.SkipWithError("pugixml parse failed");
-      break;
-    }
-    benchmark::DoNotOptimize(document.first_child());
-  }
-  set_bytes(state, profile.xml.size());
+  time_pugixml_parse(state, profile.xml, /*walk=*/false);
 }
-
-// The same parse, then pugixml's walk reading every element (bench/profile_walk.h).
 void raw_pugixml_parse_walk(benchmark::State& state, const Profile& profile) {
-  for (auto _ : state) {
-    pugi::xml_document document;
-    if (!document.load_buffer(profile.xml.data(), profile.xml.size())) {
-      state.SkipWithError("pugixml parse failed");
-      break;
-    }
-    benchmark::DoNotOptimize(walk_profile_elements(document));
-  }
-  set_bytes(state, profile.xml.size());
+  time_pugixml_parse(state, profile.xml, /*walk=*/true);
 }
 #endif
 
-// The parse every decoded profile goes through (fresh document, as in bench_config).
+// The parse every decoded profile goes through (fresh document, as in bench_config); then also
+// a read of every element's name, text and `ua` through tinyxml2's API: what tinyxml2 costs any
+// reader of its document.
 void raw_tinyxml2_parse(benchmark::State& state, const Profile& profile) {
-  for (auto _ : state) {
-    tinyxml2::XMLDocument document;
-    if (document.Parse(profile.xml.data(), profile.xml.size()) != tinyxml2::XML_SUCCESS) {
-      state.SkipWithError("tinyxml2 parse failed");
-      break;
-    }
-    benchmark::DoNotOptimize(document.RootElement());
-  }
-  set_bytes(state, profile.xml.size());
+  time_tinyxml2_parse(state, profile.xml, /*walk=*/false);
 }
-
-// The same parse, then a read of every element's name, text and `ua` through tinyxml2's API: what
-// tinyxml2 costs any reader of its document (bench/profile_walk.h).
 void raw_tinyxml2_parse_walk(benchmark::State& state, const Profile& profile) {
-  for (auto _ : state) {
-    tinyxml2::XMLDocument document;
-    if (document.Parse(profile.xml.data(), profile.xml.size()) != tinyxml2::XML_SUCCESS) {
-      state.SkipWithError("tinyxml2 parse failed");
-      break;
-    }
-    benchmark::DoNotOptimize(walk_profile_elements(document));
-  }
-  set_bytes(state, profile.xml.size());
+  time_tinyxml2_parse(state, profile.xml, /*walk=*/true);
 }
 
 // The floor of decoding a plain download: copy it into a buffer the decoder owns.

@@ -19,8 +19,8 @@
 
 #include "bench/profile_generator.h"
 #include "bench/ratio_reporter.h"
+#include "bench/raw_parse.h"
 #include "bench/registration.h"
-#include "bench/profile_walk.h"
 #include "firmware-core/agent/phone_macros.h"
 #include "firmware-core/base/bytes.h"
 #include "firmware-core/config/config_store.h"
@@ -79,25 +79,11 @@ bool prepare(Profile& profile) {
 // --- Raw tinyxml2 peers -------------------------------------------------------------------------
 
 void raw_parse(benchmark::State& state, const Profile& profile) {
-  for (auto _ : state) {
-    tinyxml2::XMLDocument document;
-    if (document.Parse(profile.xml.data(), profile.xml.size()) != tinyxml2::XML_SUCCESS)
-      state.SkipWithError("tinyxml2 parse failed");
-    benchmark::DoNotOptimize(document.RootElement());
-  }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * profile.xml.size()));
+  time_tinyxml2_parse(state, profile.xml, /*walk=*/false);
 }
 
 void raw_parse_walk(benchmark::State& state, const Profile& profile) {
-  for (auto _ : state) {
-    tinyxml2::XMLDocument document;
-    if (document.Parse(profile.xml.data(), profile.xml.size()) != tinyxml2::XML_SUCCESS) {
-      state.SkipWithError("tinyxml2 parse failed");
-      break;
-    }
-    benchmark::DoNotOptimize(walk_profile_elements(document));
-  }
-  state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * profile.xml.size()));
+  time_tinyxml2_parse(state, profile.xml, /*walk=*/true);
 }
 
 // The same content printed by tinyxml2 from a parsed document: the peer of export_complete.
