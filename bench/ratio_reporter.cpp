@@ -6,6 +6,8 @@
 
 #include <unistd.h>
 
+#include "bench/registration.h"
+
 namespace bench {
 namespace {
 
@@ -113,7 +115,19 @@ void RatioReporter::Finalize() {
   std::snprintf(line, sizeof line, "%-36s %12s %12s %6s %6s  %s\n", "benchmark", "ours real ns",
                 "peer real ns", "real", "cpu", "peer");
   out << line;
-  for (const std::string& name : order_) {
+  // Registration order; runs registered otherwise follow in the order they reported.
+  std::map<std::string_view, std::size_t> registered;
+  for (const std::string& name : registration_order())
+    registered.try_emplace(name, registered.size());
+  std::vector<std::string> order = order_;
+  std::stable_sort(order.begin(), order.end(), [&](const std::string& a, const std::string& b) {
+    auto rank = [&](const std::string& name) {
+      auto it = registered.find(name);
+      return it != registered.end() ? it->second : registered.size();
+    };
+    return rank(a) < rank(b);
+  });
+  for (const std::string& name : order) {
     const Samples& ours = samples_.at(name);
     for (const std::string& peer : ours.peers)
       print_ratio(out, name, ours, peer);
