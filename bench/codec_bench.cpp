@@ -166,9 +166,9 @@ bool prepare(Profile& profile) {
         return false;
       }
       fw::ConfigStore store(registry());
-      auto report = fw::apply_downloaded_profile(store, decoder, profile.*form.bytes,
-                                                 key_for(form), fw::KeyDerivation::Sha256ThenMd5,
-                                                 limits_for(*backend));
+      auto report =
+          fw::apply_downloaded_profile(store, decoder, profile.*form.bytes, key_for(form),
+                                       fw::KeyDerivation::Sha256ThenMd5, limits_for(*backend));
       // Both backends must give the same configuration.
       if (!report || (default_store && !(store == *default_store))) {
         std::fprintf(stderr, "%s profile, %s, %s: does not apply, or applies differently\n",
@@ -381,14 +381,15 @@ void ours_pipeline(benchmark::State& state, const Profile& profile, const Form& 
   if (&backend != &kDefaultBackend) {
     // The default pipeline (the fast/default ratio), and the raw steps with pugixml's parse and
     // walk (what the fast pipeline adds to what its libraries cost any reader).
-    state.SetLabel(peer_label({run_name("ours/pipeline", form.name, profile),
-                               raw_chain("raw/pugixml_parse_walk")}));
+    state.SetLabel(peer_label(
+        {run_name("ours/pipeline", form.name, profile), raw_chain("raw/pugixml_parse_walk")}));
     return;
   }
   // The raw steps with tinyxml2's parse (the overhead issue #3 defines), and the same with
   // tinyxml2's own walk over the parsed elements (the least any reader of tinyxml2's document
   // pays, before a single value is validated or stored).
-  state.SetLabel(peer_label({raw_chain("raw/tinyxml2_parse"), raw_chain("raw/tinyxml2_parse_walk")}));
+  state.SetLabel(
+      peer_label({raw_chain("raw/tinyxml2_parse"), raw_chain("raw/tinyxml2_parse_walk")}));
 }
 
 }  // namespace
@@ -421,9 +422,8 @@ int write_profiles(const std::string& directory, Profile* profiles, std::size_t 
       std::fprintf(stderr, "bench_codec: cannot write %s.*\n", base.c_str());
       return 1;
     }
-    std::printf("%s.xml %zu B, %s.xml.gz %zu B, %s.cfg %zu B\n", base.c_str(),
-                profile.plain.size(), base.c_str(), profile.gzip.size(), base.c_str(),
-                profile.gzip_aes.size());
+    std::printf("%s.xml %zu B, %s.xml.gz %zu B, %s.cfg %zu B\n", base.c_str(), profile.plain.size(),
+                base.c_str(), profile.gzip.size(), base.c_str(), profile.gzip_aes.size());
   }
   return 0;
 }

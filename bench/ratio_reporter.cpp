@@ -155,8 +155,8 @@ void RatioReporter::print_ratio(std::ostream& out, const std::string& name, cons
   if (ours_real < 0 || ours_cpu < 0)
     return;
   char line[400];
-  std::snprintf(line, sizeof line, "%-36s %12.1f %12.1f %6.2f %6.2f  %s\n", name.c_str(),
-                ours_real, peer_real, ours_real / peer_real, ours_cpu / peer_cpu, peer.c_str());
+  std::snprintf(line, sizeof line, "%-36s %12.1f %12.1f %6.2f %6.2f  %s\n", name.c_str(), ours_real,
+                peer_real, ours_real / peer_real, ours_cpu / peer_cpu, peer.c_str());
   out << line;
 }
 

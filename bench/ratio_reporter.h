@@ -74,7 +74,8 @@ class RatioReporter final : public benchmark::ConsoleReporter {
                    const std::string& peer) const;
 
   std::map<std::string, Samples> samples_;  // by run name ("ours/apply_flat_profile/large")
-  std::vector<std::string> order_;          // first-report order (the table sorts it by registration)
+  // First-report order (the table sorts it by registration).
+  std::vector<std::string> order_;
 };
 
 }  // namespace bench
